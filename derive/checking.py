@@ -1,0 +1,121 @@
+r"""Deciding whether two expressions are equal, symbolically or numerically.
+
+A symbolic attempt (cheap rewrites, then :func:`sympy.simplify` on small
+expressions) comes first; where it is too weak, both sides are evaluated with
+mpmath at 30 significant digits at random points that respect the symbols'
+assumptions (positive, integer, real).  Asymptotic steps (Stirling) are
+checked by the relative difference vanishing as the large symbol grows.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sympy as sp
+
+DIGITS = 30
+POINTS = 6
+RELATIVE_TOLERANCE = sp.Float("1e-20", DIGITS)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    method: str
+    detail: str = ""
+
+
+def _sample(symbol: sp.Symbol, rng: random.Random) -> sp.Expr:
+    if symbol.is_integer:
+        low = 1 if symbol.is_positive else 0
+        return sp.Integer(rng.randint(max(low, 2), 12))
+    if symbol.is_positive or symbol.is_nonnegative:
+        return sp.Rational(rng.randint(300, 2500), 1000)
+    # real or unknown: stay away from 0, where removable singularities live
+    v = sp.Rational(rng.randint(200, 1500), 1000)
+    return v if rng.random() < 0.5 else -v
+
+
+def _evaluate(expr: sp.Expr, point: dict) -> sp.Expr | None:
+    try:
+        val = sp.N(expr.subs(point), DIGITS)
+    except (TypeError, ValueError, ZeroDivisionError, NotImplementedError):
+        return None
+    if not val.is_number or val.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return val
+
+
+def numeric_points(exprs, seed: int = 0, count: int = POINTS, fixed=None):
+    """Random points (dicts symbol -> value) for the free symbols of ``exprs``."""
+    rng = random.Random(seed)
+    free = sorted(set().union(*(sp.sympify(e).free_symbols for e in exprs)), key=str)
+    fixed = fixed or {}
+    for _ in range(count):
+        point = {s: _sample(s, rng) for s in free if s not in fixed}
+        point.update(fixed)
+        yield point
+
+
+def numerically_equal(a, b, seed: int = 0, count: int = POINTS) -> CheckResult:
+    a, b = sp.sympify(a), sp.sympify(b)
+    tried = 0
+    good = 0
+    for point in numeric_points([a, b], seed=seed, count=4 * count):
+        tried += 1
+        va, vb = _evaluate(a, point), _evaluate(b, point)
+        if va is None or vb is None:
+            continue
+        scale = max(abs(va), abs(vb), sp.Integer(1))
+        if abs(va - vb) > RELATIVE_TOLERANCE * scale:
+            shown = {str(k): float(v) for k, v in point.items()}
+            return CheckResult(
+                False, "numeric", f"differ at {shown}: {sp.N(va, 12)} vs {sp.N(vb, 12)}"
+            )
+        good += 1
+        if good >= count:
+            break
+    if good == 0:
+        return CheckResult(False, "numeric", "could not evaluate either side at any point")
+    return CheckResult(True, "numeric", f"{good} random points, {DIGITS} digits")
+
+
+def symbolically_equal(a, b) -> bool:
+    diff = sp.sympify(a) - sp.sympify(b)
+    if diff == 0:
+        return True
+    for attempt in (sp.expand, sp.cancel, lambda e: sp.expand(e.rewrite(sp.exp))):
+        try:
+            if sp.simplify(attempt(diff)) == 0 if sp.count_ops(diff) < 60 else attempt(diff) == 0:
+                return True
+        except Exception:  # simplification failures fall through to numerics
+            continue
+    return False
+
+
+def equal(a, b, seed: int = 0) -> CheckResult:
+    """Are ``a`` and ``b`` equal as functions of their free symbols?"""
+    a, b = sp.sympify(a), sp.sympify(b)
+    if not (a.has(sp.Sum, sp.Integral, sp.Derivative) or b.has(sp.Sum, sp.Integral)):
+        if symbolically_equal(a, b):
+            return CheckResult(True, "symbolic")
+    return numerically_equal(a, b, seed=seed)
+
+
+def asymptotically_equal(a, b, large: sp.Symbol, seed: int = 0) -> CheckResult:
+    """``(a - b) / a -> 0`` as ``large -> oo`` (checked at 1e4, 1e8 and 1e16)."""
+    a, b = sp.sympify(a), sp.sympify(b)
+    rels = []
+    for exponent in (4, 8, 16):
+        n_large = sp.Integer(10) ** exponent
+        worst = sp.Integer(0)
+        for point in numeric_points([a, b], seed=seed, count=3, fixed={large: n_large}):
+            va, vb = _evaluate(a, point), _evaluate(b, point)
+            if va is None or vb is None or va == 0:
+                continue
+            worst = max(worst, abs((va - vb) / va))
+        rels.append(worst)
+    ok = rels[-1] < sp.Float("1e-6") and rels[-1] <= rels[0]
+    detail = ", ".join(f"{large}=1e{e}: {float(r):.2e}" for e, r in zip((4, 8, 16), rels))
+    return CheckResult(bool(ok), "asymptotic", "relative difference " + detail)

@@ -1,0 +1,63 @@
+"""The registry of models by name.
+
+Model modules live in :mod:`derive.models`; each defines ``MODELS`` (a tuple of
+:class:`~derive.model.Model`).  They are discovered on first use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+
+from .model import Model
+
+_REGISTRY: dict[str, Model] = {}
+_LOADED = False
+
+
+class UnknownModel(KeyError):
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0])
+
+
+def register(model: Model) -> Model:
+    if model.name in _REGISTRY and _REGISTRY[model.name] is not model:
+        raise ValueError(f"model {model.name!r} is registered twice")
+    _REGISTRY[model.name] = model
+    return model
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    from . import models
+
+    for info in sorted(pkgutil.iter_modules(models.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{models.__name__}.{info.name}")
+        for model in getattr(module, "MODELS", ()):
+            register(model)
+    _LOADED = True
+
+
+def model_names() -> list[str]:
+    _load()
+    return sorted(_REGISTRY)
+
+
+def all_models() -> list[Model]:
+    _load()
+    return [_REGISTRY[n] for n in sorted(_REGISTRY)]
+
+
+def get_model(name: str) -> Model:
+    """Look a model up by name; an unknown name suggests the closest ones."""
+    _load()
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    close = difflib.get_close_matches(name, list(_REGISTRY), n=3, cutoff=0.4)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise UnknownModel(
+        f"unknown model {name!r}{hint} (known: {', '.join(sorted(_REGISTRY))})"
+    )

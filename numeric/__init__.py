@@ -1,0 +1,4 @@
+"""Numeric layer: compiled SymPy expressions, exact enumeration, solvers, samplers.
+
+Builds on :mod:`derive`; never imported by it.
+"""

@@ -1,0 +1,41 @@
+"""``statmech derive MODEL``: the model's derivations, rendered and optionally checked."""
+
+from __future__ import annotations
+
+import sys
+
+from ..common import lookup_model, write_output
+from ..errors import UserError
+
+NAME = "derive"
+HELP = "derive a model's partition function and thermodynamics step by step"
+ORDER = 1
+
+
+def add_arguments(p):
+    from derive.render import FORMATS
+
+    p.add_argument("model", help="model name (see 'statmech models')")
+    p.add_argument("--format", default="text", help=f"one of {', '.join(FORMATS)}")
+    p.add_argument("--check", action="store_true",
+                   help="check every step; exit non-zero on one that does not follow")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+
+
+def run(args) -> int:
+    from derive import DerivationError, check, derivations, render
+    from derive.render import FORMATS
+
+    if args.format not in FORMATS:
+        raise UserError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
+    model = lookup_model(args.model)
+    ds = derivations(model)
+    if args.check:
+        try:
+            for d in ds:
+                check(d)
+        except DerivationError as exc:
+            raise UserError(f"check failed: {exc}") from None
+        print(f"{model.name}: every step checks", file=sys.stderr)
+    write_output(render(model, ds, args.format, check=args.check), args.output)
+    return 0

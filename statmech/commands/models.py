@@ -1,0 +1,46 @@
+"""``statmech models``: the registered models, their parameters and what each supports."""
+
+from __future__ import annotations
+
+from ..common import dump_json, write_output
+
+NAME = "models"
+HELP = "list the models, their parameters and what each supports"
+ORDER = 0
+
+
+def add_arguments(p):
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def run(args) -> int:
+    from derive import all_models
+
+    models = all_models()
+    if args.json:
+        data = [
+            {
+                "name": m.name,
+                "title": m.title,
+                "summary": m.summary,
+                "states": m.states.describe(),
+                "coupling": m.coupling.kind,
+                "parameters": [
+                    {"name": p.name, "description": p.description, "default": p.default}
+                    for p in m.parameters
+                ],
+                "supports": m.supports(),
+            }
+            for m in models
+        ]
+        write_output(dump_json({"models": data}), None)
+        return 0
+    width = max(len(m.name) for m in models)
+    lines = []
+    for m in models:
+        params = " ".join(f"{p.name}={p.default}" for p in m.parameters)
+        lines.append(f"{m.name:<{width}}  {m.title}")
+        lines.append(f"{'':<{width}}  parameters: {params}")
+        lines.append(f"{'':<{width}}  supports:   {', '.join(m.supports())}")
+    write_output("\n".join(lines), None)
+    return 0

@@ -1,0 +1,114 @@
+r"""Parsing ``NAME=VALUE`` and ``NAME=START:STOP:COUNT`` arguments against a model.
+
+A range expands into a grid; several ranges give their Cartesian product
+(the first range varies slowest).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from .errors import UserError
+
+DESCRIPTIONS = {"T": "temperature"}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    values: tuple  # one value, or the points of a range
+    is_range: bool
+
+
+def _number(text: str, name: str, integer: bool):
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"{name} must be a number, got {name}={text}") from None
+    if integer:
+        if not value.is_integer():
+            raise UserError(f"{name} must be an integer, got {name}={text}")
+        return int(value)
+    return value
+
+
+def parse_assignment(text: str, integer_names=()) -> Assignment:
+    if "=" not in text:
+        raise UserError(f"expected NAME=VALUE or NAME=START:STOP:COUNT, got {text!r}")
+    name, _, value = text.partition("=")
+    name = name.strip()
+    integer = name in integer_names
+    if ":" in value:
+        parts = value.split(":")
+        if len(parts) != 3:
+            raise UserError(f"a range is NAME=START:STOP:COUNT, got {text!r}")
+        start, stop = (_number(p, name, integer=False) for p in parts[:2])
+        count = _number(parts[2], f"{name} count", integer=True)
+        if count < 1:
+            raise UserError(f"a range needs a positive COUNT, got {text!r}")
+        if count == 1:
+            points = (start,)
+        else:
+            points = tuple(start + (stop - start) * i / (count - 1) for i in range(count))
+        if integer:
+            points = tuple(int(round(p)) for p in points)
+        return Assignment(name, points, True)
+    return Assignment(name, (_number(value, name, integer),), False)
+
+
+def validate_value(model, name: str, value) -> None:
+    """Reject values the parameter's assumptions forbid (T <= 0, N < 1, ...)."""
+    try:
+        parameter = model.parameter(name)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0])) from None
+    if parameter.positive and not value > 0:
+        what = DESCRIPTIONS.get(name, name)
+        raise UserError(f"{what} must be positive, got {name}={value}")
+
+
+def parse_assignments(model, texts, extra_names: dict | None = None):
+    """Parse command-line assignments for ``model``.
+
+    Returns ``(fixed, ranges)``: a dict of single values (defaults filled in)
+    and a list of :class:`Assignment` that are ranges.
+    ``extra_names`` maps further accepted names (sizes such as ``L`` that the
+    model does not list as parameters) to their defaults.
+    """
+    extra_names = dict(extra_names or {})
+    integer_names = {p.name for p in model.parameters if p.integer} | {
+        k for k, v in extra_names.items() if isinstance(v, int)
+    }
+    fixed = {p.name: p.default for p in model.parameters if p.default is not None}
+    fixed.update({k: v for k, v in extra_names.items() if v is not None})
+    ranges = []
+    seen = set()
+    for text in texts:
+        a = parse_assignment(text, integer_names)
+        if a.name in seen:
+            raise UserError(f"{a.name} is given twice")
+        seen.add(a.name)
+        if a.name not in model.parameter_names and a.name not in extra_names:
+            known = ", ".join(list(model.parameter_names) + list(extra_names))
+            raise UserError(f"model {model.name!r} has no parameter {a.name!r}; it has: {known}")
+        for v in a.values:
+            if a.name in model.parameter_names:
+                validate_value(model, a.name, v)
+        if a.is_range:
+            ranges.append(a)
+        else:
+            fixed[a.name] = a.values[0]
+    return fixed, ranges
+
+
+def grid(fixed: dict, ranges) -> list[dict]:
+    """Every parameter point: the product of the ranges over the fixed values."""
+    if not ranges:
+        return [dict(fixed)]
+    points = []
+    for combo in itertools.product(*(r.values for r in ranges)):
+        p = dict(fixed)
+        p.update({r.name: v for r, v in zip(ranges, combo)})
+        points.append(p)
+    return points

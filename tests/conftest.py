@@ -1,0 +1,22 @@
+"""Shared tolerances (per dtype) and markers."""
+
+import shutil
+
+import pytest
+
+#: Relative tolerances for comparing two independent routes to the same number.
+RTOL = {"float64": 1e-12, "float32": 1e-5, "mpmath30": 1e-25}
+
+
+def pytest_collection_modifyitems(config, items):
+    from numeric.backend import cupy_available
+
+    have_gpu = None
+    for item in items:
+        if "gpu" in item.keywords:
+            if have_gpu is None:
+                have_gpu = cupy_available()
+            if not have_gpu:
+                item.add_marker(pytest.mark.skip(reason="needs CuPy and a GPU"))
+        if "latex" in item.keywords and shutil.which("pdflatex") is None:
+            item.add_marker(pytest.mark.skip(reason="needs pdflatex"))

@@ -1,0 +1,51 @@
+"""Checks every registered model gets for free (cf. scikit-learn's common estimator checks)."""
+
+import json
+
+import pytest
+import sympy as sp
+
+import derive
+from derive.render import FORMATS, from_string, render, results_of
+
+MODELS = derive.model_names()
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def model_and_derivations(request):
+    model = derive.get_model(request.param)
+    return model, derive.derivations(model)
+
+
+def test_every_step_checks(model_and_derivations):
+    _, ds = model_and_derivations
+    for d in ds:
+        derive.check(d)
+
+
+def test_renders_in_every_format(model_and_derivations):
+    model, ds = model_and_derivations
+    for fmt in FORMATS:
+        text = render(model, ds, fmt)
+        assert model.title.split()[0] in text or fmt == "json"
+    data = json.loads(render(model, ds, "json"))
+    assert data["parameters"] and "T" in data["parameters"]
+
+
+def test_results_round_trip_through_sympify(model_and_derivations):
+    model, ds = model_and_derivations
+    data = json.loads(render(model, ds, "json"))
+    results = results_of(ds)
+    plain = {s: sp.Symbol(s.name) for e in results.values() for s in e.free_symbols}
+    for name, text in data["results"].items():
+        parsed = sp.sympify(text)
+        assert parsed == results[name].xreplace(plain), name
+        restored = from_string(text, {s.name: s for s in plain})
+        assert sp.simplify(restored - results[name]) == 0 or restored == results[name]
+
+
+def test_parameters_have_assumptions(model_and_derivations):
+    model, _ = model_and_derivations
+    assert model.parameter("T").positive
+    for p in model.parameters:
+        assert p.symbol.is_real, f"{model.name}.{p.name} should be declared real"
