@@ -118,17 +118,21 @@ class Independent:
 
 @dataclass(frozen=True)
 class Chain:
-    """Nearest neighbours on a ring (``periodic``) or an open chain."""
+    r"""Nearest neighbours on a ring (``periodic``) or an open chain:
+    :math:`H = -J \sum_i s_i s_{i+1} - h \sum_i s_i`."""
 
     periodic: bool = True
+    J: sp.Symbol = sym.J
     kind: str = "chain"
 
 
 @dataclass(frozen=True)
 class HypercubicLattice:
-    """Nearest neighbours on a periodic hypercubic lattice (2: square, 3: cubic)."""
+    r"""Nearest neighbours on a periodic hypercubic lattice (2: square, 3: cubic):
+    :math:`H = -J \sum_{\langle ij \rangle} s_i s_j - h \sum_i s_i`, each bond once."""
 
     dimension: int = 2
+    J: sp.Symbol = sym.J
     kind: str = "hypercubic"
 
     @property
@@ -138,8 +142,11 @@ class HypercubicLattice:
 
 @dataclass(frozen=True)
 class AllToAll:
-    """Every pair coupled with strength ``J / N`` (Curie-Weiss)."""
+    r"""Every pair coupled with strength ``J / N`` (Curie-Weiss), each pair once:
+    :math:`H = -\frac{J}{N} \sum_{i<j} s_i s_j - h \sum_i s_i`
+    (this differs from :math:`-\frac{J}{2N} (\sum_i s_i)^2` by :math:`J/2` in total)."""
 
+    J: sp.Symbol = sym.J
     kind: str = "all-to-all"
 
 

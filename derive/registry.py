@@ -58,6 +58,4 @@ def get_model(name: str) -> Model:
         return _REGISTRY[name]
     close = difflib.get_close_matches(name, list(_REGISTRY), n=3, cutoff=0.4)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise UnknownModel(
-        f"unknown model {name!r}{hint} (known: {', '.join(sorted(_REGISTRY))})"
-    )
+    raise UnknownModel(f"unknown model {name!r}{hint} (known: {', '.join(sorted(_REGISTRY))})")

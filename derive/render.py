@@ -9,7 +9,7 @@ else, such as ``N``, ``E``, ``S`` or ``beta``, are written ``Symbol('N')``).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 from sympy.printing.str import StrPrinter
@@ -19,7 +19,7 @@ from .derivation import Derivation, check_steps
 UNITS_NOTE = "Temperatures are in units with k_B = 1 (T is an energy)."
 
 
-@lru_cache(maxsize=None)
+@cache
 def _clashes(name: str) -> bool:
     try:
         return not isinstance(sp.sympify(name), sp.Symbol)
@@ -61,8 +61,15 @@ def _checks(derivation: Derivation, check: bool):
 
 
 def _escape_tex(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("#", r"\#"),
+        ("_", r"\_"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -181,9 +188,15 @@ def to_json_data(model, derivations, check: bool = False) -> dict:
                         "rule": step.rule,
                         **({"reference": step.reference} if step.reference else {}),
                         **(
-                            {"check": {"ok": result.ok, "method": result.method,
-                                       "detail": result.detail}}
-                            if result is not None else {}
+                            {
+                                "check": {
+                                    "ok": result.ok,
+                                    "method": result.method,
+                                    "detail": result.detail,
+                                }
+                            }
+                            if result is not None
+                            else {}
                         ),
                     }
                     for step, result in _checks(d, check)

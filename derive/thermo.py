@@ -42,26 +42,40 @@ def single_unit_partition_function(model: Model) -> list[Step]:
         terms = [_boltzmann_factor(model, model.energy.subs(st.variable, v)) for v in st.values]
         defined = sp.Add(*terms, evaluate=False)
         steps = [
-            Step(sym.Z1, defined, f"Sum the Boltzmann factor over the states of one unit "
-                 f"(${sp.latex(st.variable)} \\in \\{{{', '.join(sp.latex(v) for v in st.values)}"
-                 f"\\}}$)", rule="define"),
+            Step(
+                sym.Z1,
+                defined,
+                f"Sum the Boltzmann factor over the states of one unit "
+                f"(${sp.latex(st.variable)} \\in \\{{{', '.join(sp.latex(v) for v in st.values)}"
+                f"\\}}$)",
+                rule="define",
+            ),
         ]
         closed = textbook(sp.Add(*terms))
     elif isinstance(st, Quanta):
         n = st.variable
         defined = sp.Sum(_boltzmann_factor(model, model.energy), (n, 0, sp.oo))
-        steps = [Step(sym.Z1, defined, "Sum the Boltzmann factor over all quantum numbers",
-                      rule="define")]
+        steps = [
+            Step(
+                sym.Z1, defined, "Sum the Boltzmann factor over all quantum numbers", rule="define"
+            )
+        ]
         raw = _geometric_series(model, n, model.energy)
-        steps.append(Step(sym.Z1, raw, "Geometric series $\\sum_{n\\ge0} q^n = 1/(1-q)$, "
-                          "with $q = e^{-\\Delta/T} < 1$"))
+        steps.append(
+            Step(
+                sym.Z1,
+                raw,
+                "Geometric series $\\sum_{n\\ge0} q^n = 1/(1-q)$, with $q = e^{-\\Delta/T} < 1$",
+            )
+        )
         closed = textbook(raw)
     elif isinstance(st, Continuous):
         integrand = _boltzmann_factor(model, model.energy)
         limits = [(v, st.lower, st.upper) for v in st.variables]
         defined = st.measure * sp.Integral(integrand, *limits)
-        steps = [Step(sym.Z1, defined, "Integrate the Boltzmann factor over phase space",
-                      rule="define")]
+        steps = [
+            Step(sym.Z1, defined, "Integrate the Boltzmann factor over phase space", rule="define")
+        ]
         closed = sp.simplify(st.measure * sp.integrate(integrand, *limits, conds="none"))
         steps.append(Step(sym.Z1, closed, "Gaussian integrals, one per coordinate"))
         return steps
@@ -124,8 +138,12 @@ def thermodynamics(model: Model, z: sp.Expr | None = None) -> Derivation:
     steps = [
         Step(sym.Z, z, "The partition function derived above", rule="given"),
         Step(sym.F, f, "Free energy $F = -T \\log Z$", via=-T * sp.log(sym.Z)),
-        Step(sym.E, e, "Mean energy $E = T^2\\, \\partial_T \\log Z$",
-             via=T**2 * sp.Derivative(sp.log(sym.Z), T)),
+        Step(
+            sym.E,
+            e,
+            "Mean energy $E = T^2\\, \\partial_T \\log Z$",
+            via=T**2 * sp.Derivative(sp.log(sym.Z), T),
+        ),
         Step(sym.S, s, "Entropy $S = (E - F)/T$", via=(sym.E - sym.F) / T),
         Step(sym.C, c, "Heat capacity $C = \\partial_T E$", via=sp.Derivative(sym.E, T)),
     ]
@@ -135,10 +153,18 @@ def thermodynamics(model: Model, z: sp.Expr | None = None) -> Derivation:
         m = textbook(-sp.diff(f, hfield))
         x = textbook(sp.diff(m, hfield))
         steps += [
-            Step(sym.M, m, f"Magnetization $M = -\\partial F / \\partial {sp.latex(hfield)}$",
-                 via=-sp.Derivative(sym.F, hfield)),
-            Step(sym.chi, x, f"Susceptibility $\\chi = \\partial M / \\partial {sp.latex(hfield)}$",
-                 via=sp.Derivative(sym.M, hfield)),
+            Step(
+                sym.M,
+                m,
+                f"Magnetization $M = -\\partial F / \\partial {sp.latex(hfield)}$",
+                via=-sp.Derivative(sym.F, hfield),
+            ),
+            Step(
+                sym.chi,
+                x,
+                f"Susceptibility $\\chi = \\partial M / \\partial {sp.latex(hfield)}$",
+                via=sp.Derivative(sym.M, hfield),
+            ),
         ]
         results += [("M", m), ("chi", x)]
     return Derivation(title="Thermodynamics from Z", steps=tuple(steps), results=tuple(results))

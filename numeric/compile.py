@@ -88,8 +88,9 @@ def _compile(expr: sp.Expr, args: tuple, backend: str, cupy_module: ModuleType |
         return sp.lambdify(syms, expr, modules="mpmath")
     if backend == "cupy":
         module = cupy_module if cupy_module is not None else get_backend("cupy")
-        return sp.lambdify(syms, expr, modules=[cupy_namespace(module)],
-                           printer=_CuPySpecialPrinter)
+        return sp.lambdify(
+            syms, expr, modules=[cupy_namespace(module)], printer=_CuPySpecialPrinter
+        )
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(COMPILE_BACKENDS)}")
 
 

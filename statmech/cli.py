@@ -19,8 +19,10 @@ from .errors import UserError
 def _commands():
     from . import commands
 
-    mods = [importlib.import_module(f"{commands.__name__}.{i.name}")
-            for i in pkgutil.iter_modules(commands.__path__)]
+    mods = [
+        importlib.import_module(f"{commands.__name__}.{i.name}")
+        for i in pkgutil.iter_modules(commands.__path__)
+    ]
     return sorted((m for m in mods if hasattr(m, "run")), key=lambda m: (m.ORDER, m.NAME))
 
 

@@ -28,8 +28,11 @@ def test_cupy_codegen_without_gpu():
     src = cupy_source(EXPR, ["x", "y"])
     assert "cupy.tanh" in src and "cupyx_special.erf" in src and "numpy" not in src
     f = compile_cupy_with(EXPR, ["x", "y"], np)  # NumPy stands in for CuPy
-    np.testing.assert_allclose(f(np.array([0.5]), 2.0), compile_expression(EXPR, ["x", "y"])(
-        np.array([0.5]), 2.0), rtol=1e-15)
+    np.testing.assert_allclose(
+        f(np.array([0.5]), 2.0),
+        compile_expression(EXPR, ["x", "y"])(np.array([0.5]), 2.0),
+        rtol=1e-15,
+    )
 
 
 def test_missing_argument_is_an_error():
@@ -45,5 +48,5 @@ def test_cupy_matches_numpy_on_gpu():
     f = compile_expression(EXPR, ["x", "y"], "cupy")
     xs = np.linspace(0.1, 3, 11)
     np.testing.assert_allclose(
-        to_numpy(f(cp.asarray(xs), 2.0)), compile_expression(EXPR, ["x", "y"])(xs, 2.0),
-        rtol=1e-12)
+        to_numpy(f(cp.asarray(xs), 2.0)), compile_expression(EXPR, ["x", "y"])(xs, 2.0), rtol=1e-12
+    )

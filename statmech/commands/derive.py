@@ -17,8 +17,11 @@ def add_arguments(p):
 
     p.add_argument("model", help="model name (see 'statmech models')")
     p.add_argument("--format", default="text", help=f"one of {', '.join(FORMATS)}")
-    p.add_argument("--check", action="store_true",
-                   help="check every step; exit non-zero on one that does not follow")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check every step; exit non-zero on one that does not follow",
+    )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
 
 

@@ -22,7 +22,9 @@ def run(args) -> int:
     t0 = time.perf_counter()
     res = build_report(args.out, quick=args.quick, progress=sys.stderr.isatty(), only=args.only)
     took = time.perf_counter() - t0
-    print(f"wrote {res['markdown']} and {res['latex']}"
-          + (f" and {res['pdf']}" if res["pdf"] else " (no pdflatex: no PDF)")
-          + f" in {took:.1f} s")
+    print(
+        f"wrote {res['markdown']} and {res['latex']}"
+        + (f" and {res['pdf']}" if res["pdf"] else " (no pdflatex: no PDF)")
+        + f" in {took:.1f} s"
+    )
     return 0

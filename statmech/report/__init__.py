@@ -56,8 +56,10 @@ class Context:
 def sections():
     pkg = importlib.import_module(f"{__name__}.sections")
 
-    mods = [importlib.import_module(f"{pkg.__name__}.{i.name}")
-            for i in pkgutil.iter_modules(pkg.__path__)]
+    mods = [
+        importlib.import_module(f"{pkg.__name__}.{i.name}")
+        for i in pkgutil.iter_modules(pkg.__path__)
+    ]
     return sorted((m for m in mods if hasattr(m, "build")), key=lambda m: (m.ORDER, m.__name__))
 
 
@@ -88,8 +90,12 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
     (out / "report.md").write_text("\n".join(md))
     (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex)))
     pdf = compile_pdf(out / "report.tex")
-    return {"markdown": str(out / "report.md"), "latex": str(out / "report.tex"),
-            "pdf": str(pdf) if pdf else None, "seconds": timings}
+    return {
+        "markdown": str(out / "report.md"),
+        "latex": str(out / "report.tex"),
+        "pdf": str(pdf) if pdf else None,
+        "seconds": timings,
+    }
 
 
 def compile_pdf(tex: Path) -> Path | None:
@@ -100,7 +106,9 @@ def compile_pdf(tex: Path) -> Path | None:
     for _ in range(2):
         proc = subprocess.run(
             [exe, "-interaction=nonstopmode", "-halt-on-error", tex.name],
-            cwd=tex.parent, capture_output=True, text=True,
+            cwd=tex.parent,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0:
             tail = "\n".join(proc.stdout.splitlines()[-20:])
