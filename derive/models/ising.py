@@ -8,17 +8,14 @@ periodic boundaries, each bond counted once.
 import sympy as sp
 
 from .. import symbols as sym
-from ..hamiltonian import hamiltonian_derivation
+from ..ising2d import cubic_lattice_derivations, square_lattice_derivations
 from ..model import TEMPERATURE, Chain, HypercubicLattice, Model, Parameter, ising_spin
+from ..transfer_matrix import chain_derivations
 
 L = sp.Symbol("L", positive=True, integer=True)
 
 COUPLING = Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0)
 FIELD = Parameter(sym.h, "external field", 0.0)
-
-
-def _definition_only(model):
-    return [hamiltonian_derivation(model)]
 
 
 ISING1D = Model(
@@ -30,8 +27,11 @@ ISING1D = Model(
     energy=sp.Integer(0),
     coupling=Chain(periodic=True),
     field=sym.h,
-    hooks=(("derivations", _definition_only),),
-    references=("Ising, Z. Phys. 31, 253 (1925)",),
+    hooks=(("derivations", chain_derivations),),
+    references=(
+        "Ising, Z. Phys. 31, 253 (1925)",
+        "Baxter, Exactly Solved Models in Statistical Mechanics (1982), ch. 2",
+    ),
 )
 
 ISING2D = Model(
@@ -44,8 +44,13 @@ ISING2D = Model(
     coupling=HypercubicLattice(2),
     size=L**2,
     field=sym.h,
-    hooks=(("derivations", _definition_only),),
-    references=("Onsager, Phys. Rev. 65, 117 (1944)",),
+    hooks=(("derivations", square_lattice_derivations),),
+    references=(
+        "Kramers and Wannier, Phys. Rev. 60, 252 (1941)",
+        "Onsager, Phys. Rev. 65, 117 (1944)",
+        "Yang, Phys. Rev. 85, 808 (1952)",
+        "Kaufman, Phys. Rev. 76, 1232 (1949)",
+    ),
 )
 
 ISING3D = Model(
@@ -58,7 +63,7 @@ ISING3D = Model(
     coupling=HypercubicLattice(3),
     size=L**3,
     field=sym.h,
-    hooks=(("derivations", _definition_only),),
+    hooks=(("derivations", cubic_lattice_derivations),),
     references=("Ferrenberg, Xu, Landau, Phys. Rev. E 97, 043301 (2018)",),
 )
 
