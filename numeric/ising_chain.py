@@ -94,7 +94,7 @@ def chain_thermodynamics(N, T, J=1.0, h=0.0, periodic=True, backend="numpy", dps
     args = ARGS[:3] if N is None else ARGS
     values = (T, J, h) if N is None else (T, J, h, N)
     if backend == "mpmath":
-        with mpmath.workdps(dps + 10):
+        with mpmath.workdps(max(dps + 10, mpmath.mp.dps)):
             vals = [mpmath.mpf(v) for v in values]
             out = {
                 k: +compile_expression(e, args, "mpmath")(*vals)

@@ -168,7 +168,7 @@ def torus_thermodynamics_mp(L: int, T, J=1, M: int | None = None, dps: int = 30)
     if L < 2 or M < 2:
         raise ValueError(f"the torus needs L, M >= 2, got L={L}, M={M}")
     n = L * M
-    with mpmath.workdps(dps + 15 + 2 * len(str(n))):
+    with mpmath.workdps(max(dps + 15 + 2 * len(str(n)), mpmath.mp.dps)):
         T, J = mpmath.mpf(T), mpmath.mpf(J)
         if T <= 0:
             raise ValueError("temperature must be positive")

@@ -72,7 +72,7 @@ def spontaneous_magnetization(T, J=1.0):
 
 def free_energy_per_spin_mp(T, J=1, dps: int = 30):
     """Onsager's free energy per spin by mpmath quadrature at ``dps`` digits."""
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(max(dps + 10, mpmath.mp.dps)):
         T, J = mpmath.mpf(T), mpmath.mpf(J)
         K = J / T
         k2 = (2 * mpmath.sinh(2 * K) / mpmath.cosh(2 * K) ** 2) ** 2
@@ -95,7 +95,7 @@ def thermodynamics_mp(T, J=1, dps: int = 30) -> dict:
     """Free energy, energy, heat capacity and spontaneous magnetization per spin at
     ``dps`` digits, from the expressions of :mod:`derive.ising2d`."""
     args = (sym.T, sym.J)
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(max(dps + 10, mpmath.mp.dps)):
         T_, J_ = mpmath.mpf(T), mpmath.mpf(J)
         tc = 2 * J_ / mpmath.log(1 + mpmath.sqrt(2))
         if T_ == tc:
