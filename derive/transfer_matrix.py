@@ -169,6 +169,7 @@ def open_chain_derivation() -> Derivation:
     ap, am = open_weights()
     lp, lm = eigenvalues()
     u = sp.Matrix([sp.exp(h / (2 * T)), sp.exp(-h / (2 * T))])
+    uvu = 2 * sp.exp(J / T) * sp.cosh(2 * h / T) + 2 * sp.exp(-J / T)
     n_check = 4
     steps = (
         Step(
@@ -190,13 +191,25 @@ def open_chain_derivation() -> Derivation:
             "$N = 1$: $a_+ + a_- = u \\cdot u$",
             via=(u.T * u)[0, 0],
         ),
-        Step(a_p, ap, "$N = 2$ fixes $a_+ \\lambda_+ + a_- \\lambda_- = u^T V u$", rule="define"),
+        Step(
+            sp.Symbol("u^T V u"),
+            uvu,
+            "The chain of two spins",
+            via=(u.T * matrix() * u)[0, 0],
+        ),
+        Step(
+            a_p,
+            ap,
+            "$N = 2$ fixes $a_+ \\lambda_+ + a_- \\lambda_- = u^T V u$; solving with the "
+            "$N = 1$ condition",
+            rule="define",
+        ),
         Step(a_m, am, "and $a_- = u \\cdot u - a_+$", via=(u.T * u)[0, 0] - ap),
         Step(
             a_p * lam_p + a_m * lam_m,
-            ap * lp + am * lm,
-            "which indeed reproduces $u^T V u$",
-            via=(u.T * matrix() * u)[0, 0],
+            uvu,
+            "Check: these weights reproduce $u^T V u$",
+            via=ap * lp + am * lm,
         ),
         Step(
             sp.Symbol("Z_open,4"),
