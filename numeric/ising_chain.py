@@ -94,7 +94,9 @@ def chain_thermodynamics(N, T, J=1.0, h=0.0, periodic=True, backend="numpy", dps
     args = ARGS[:3] if N is None else ARGS
     values = (T, J, h) if N is None else (T, J, h, N)
     if backend == "mpmath":
-        with mpmath.workdps(max(dps + 10, mpmath.mp.dps)):
+        # Boltzmann ratios as small as exp(-(4|J| + 2|h|)/T) cancel against 1: add their digits
+        lost = int(float((4 * abs(J) + 2 * abs(h)) / T) / 2.302585) if T > 0 else 0
+        with mpmath.workdps(max(dps + 10 + min(lost, 10_000), mpmath.mp.dps)):
             vals = [mpmath.mpf(v) for v in values]
             out = {
                 k: +compile_expression(e, args, "mpmath")(*vals)

@@ -154,3 +154,13 @@ def test_results_include_thermodynamic_limit():
     results = results_of(derive.derivations(RING))
     assert {"F", "E", "C", "M", "chi", "Z", "Z_open", "xi"} <= set(results)
     assert sp.simplify(results["M"] - tm.magnetization_per_spin()) == 0
+
+
+@pytest.mark.parametrize("periodic", [True, False], ids=["ring", "open"])
+def test_low_temperature_has_no_cancellation(periodic):
+    """At T = J/20 Boltzmann ratios ~ e^-80 cancel against 1; the mpmath path adds digits."""
+    n, t = 8, 0.05
+    ex = model_thermodynamics(RING if periodic else OPEN, n, {"T": t, "J": 1.0, "h": 0.0})
+    r = chain_thermodynamics(n, t, 1.0, 0.0, periodic=periodic, backend="mpmath", dps=17)
+    assert float(r["susceptibility_per_spin"]) == pytest.approx(ex["chi"] / n, rel=1e-12)
+    assert float(r["heat_capacity_per_spin"]) == pytest.approx(ex["C"] / n, rel=1e-9)

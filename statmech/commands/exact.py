@@ -73,9 +73,9 @@ def _chain(p, digits, open_chain):
     from numeric.ising_chain import chain_thermodynamics
 
     N = p.get("N")
-    backend, dps = ("mpmath", digits) if digits else ("numpy", 30)
+    # mpmath always: the compiled derivatives cancel badly in float64 at low T
     r = chain_thermodynamics(
-        N, p["T"], p["J"], p["h"], periodic=not open_chain, backend=backend, dps=dps
+        N, p["T"], p["J"], p["h"], periodic=not open_chain, backend="mpmath", dps=digits or 17
     )
     return {k: (v if digits else float(v)) for k, v in r.items()}
 
