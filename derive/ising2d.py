@@ -151,6 +151,7 @@ def onsager_derivation() -> Derivation:
     below = mag.args[0][0]
     tc = CRITICAL_TEMPERATURE
     kc = CRITICAL_COUPLING
+    log_law = 8 * kc**2 / sp.pi * (sp.log(n) + sp.log(sp.sqrt(2) / kc) - 1 - sp.pi / 4)
     steps = (
         Step(
             sp.Symbol("k"),
@@ -184,6 +185,23 @@ def onsager_derivation() -> Derivation:
             heat,
             "Heat capacity per spin $c = \\partial e / \\partial T$",
             via=sp.Derivative(en, T),
+        ),
+        Step(
+            sp.Symbol("c(T_c(1 + 1/n))"),
+            log_law,
+            "Close above $T_c$, with $T/T_c - 1 = 1/n$ ($\\mathsf{K}(k^2) \\approx "
+            "\\log(4/\\sqrt{1 - k^2})$): a logarithmic divergence",
+            rule="asymptotic",
+            via=heat.subs(T, tc * (1 + 1 / n)),
+            large=n,
+        ),
+        Step(
+            sp.Symbol("c(T_c(1 - 1/n))"),
+            log_law,
+            "and below, with the same amplitude $8K_c^2/\\pi$",
+            rule="asymptotic",
+            via=heat.subs(T, tc * (1 - 1 / n)),
+            large=n,
         ),
         Step(
             m, mag, "Yang's spontaneous magnetization ($h \\to 0^+$)", rule="quoted", reference=YANG

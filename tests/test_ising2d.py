@@ -191,6 +191,12 @@ def test_heat_capacity_diverges_logarithmically(side):
         c = [onsager.thermodynamics_mp(t, 1, 40)["heat_capacity_per_spin"] for t in ts]
         slope = (c[1] - c[0]) / mpmath.log(100)
         assert abs(float(slope) - A_LOG) < 1e-6
+        # and the constant of the derivation's asymptotic step
+        kc = mpmath.log(1 + mpmath.sqrt(2)) / 2
+        law = A_LOG * (
+            mpmath.log(mpmath.mpf(10) ** 10) + mpmath.log(mpmath.sqrt(2) / kc) - 1 - mpmath.pi / 4
+        )
+        assert abs(c[1] - law) < 1e-8
 
 
 def test_spontaneous_magnetization_exponent_one_eighth():
