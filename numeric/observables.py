@@ -111,3 +111,33 @@ def enumerated_reference(model, params: dict) -> dict[str, float]:
         "susceptibility": n * (m2 - am * am) / T,
         "binder": 1.0 - m4 / (3.0 * m2 * m2),
     }
+
+
+#: Largest system whose reference values may come from exact enumeration.
+ENUMERATION_LIMIT = 20
+
+
+def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
+    """Exact reference observables and where they come from.
+
+    The providers of :mod:`numeric.references` first; for a system of at most
+    :data:`ENUMERATION_LIMIT` spins without a provider, exact enumeration.
+
+    Raises
+    ------
+    numeric.references.NoReference
+    """
+    from .references import PROVIDERS, NoReference, exact_reference
+    from .samplers import sampler_shape
+
+    try:
+        values = exact_reference(model.name, params)
+        return dict(values), PROVIDERS[model.name].partition(":")[0]
+    except NoReference as exc:
+        n = int(np.prod(sampler_shape(model, params)))
+        if n > ENUMERATION_LIMIT:
+            raise NoReference(
+                f"{exc}; exact enumeration covers at most {ENUMERATION_LIMIT} spins, "
+                f"this system has {n}"
+            ) from None
+    return enumerated_reference(model, params), "exact enumeration"

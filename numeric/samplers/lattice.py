@@ -27,6 +27,18 @@ neighbour each other breaks detailed balance), so three colours are used:
 a proper colouring, since neighbours differ in one coordinate, whose colour
 changes by 1 or 2 (mod 3).
 
+Metropolis on a chain needs one more precaution.  A spin next to a single
+domain wall has zero energy change and flips with probability one, so with
+sublattice updates at ``h = 0`` each wall moves deterministically, and the
+dynamics splits into sectors that do not communicate: averages come out wrong
+on even and odd rings alike, although every update preserves the Boltzmann
+distribution (heat bath, whose flip probabilities are below one, is immune).
+On a chain the Metropolis sublattice move is therefore made *lazy*: each spin
+of the class is offered its Metropolis move with probability 1/2 (flip with
+probability :math:`\tfrac12 \min(1, e^{-\Delta E/T})`), so every configuration
+of the class is reachable from every other in one move.  ``lazy=False`` turns
+this off (a test shows the plain version is wrong).
+
 References
 ----------
 N. Metropolis et al., J. Chem. Phys. 21, 1087 (1953), doi:10.1063/1.1699114;
@@ -82,6 +94,8 @@ class ReferenceLatticeSampler(ReferenceSampler):
     algorithm : {"metropolis", "heat-bath"}
     replicas : int
     backend : {"numpy", "cupy"}
+    lazy : bool, optional
+        Offer each move with probability 1/2 (default: for Metropolis on a chain).
 
     Examples
     --------
@@ -101,6 +115,7 @@ class ReferenceLatticeSampler(ReferenceSampler):
         algorithm="metropolis",
         replicas=1,
         backend="numpy",
+        lazy=None,
     ):
         super().__init__(model_name, shape, T, J, h, algorithm, replicas, backend)
         if min(self.shape) < 2:
@@ -113,7 +128,11 @@ class ReferenceLatticeSampler(ReferenceSampler):
         # Flip probability indexed by (neighbour sum + z) * 2 + (s + 1) // 2.
         nsum = np.repeat(np.arange(-z, z + 1), 2)
         s = np.tile(np.array([-1, 1]), 2 * z + 1)
-        self._table = xp.asarray(flip_probability(algorithm, s, self.J * nsum + self.h, self.T))
+        table = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
+        self.lazy = len(self.shape) == 1 and algorithm == "metropolis" if lazy is None else lazy
+        if self.lazy:
+            table = 0.5 * table
+        self._table = xp.asarray(table)
         self._classes = []
         order = []
         for c in range(int(colour.max()) + 1):
