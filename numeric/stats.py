@@ -44,6 +44,8 @@ import numpy as np
 
 #: Sokal's window constant: the smallest window ``M >= WINDOW_C * tau_int(M)``.
 WINDOW_C = 5.0
+#: A series shorter than this many autocorrelation times is flagged (emcee's rule).
+MIN_TAUS = 50.0
 #: Jackknife blocks are at least this many integrated autocorrelation times long.
 BLOCK_TAUS = 10.0
 #: At most this many jackknife blocks per replica (more gain nothing).
@@ -116,9 +118,9 @@ def integrated_time(x, c: float = WINDOW_C) -> tuple[float, bool]:
     Returns
     -------
     (tau_int, reliable) : (float, bool)
-        ``reliable`` is False when no such window exists below ``n`` (the series
-        is too short for its correlations); ``tau_int`` is then the value at the
-        largest window, an underestimate.
+        ``reliable`` is False when no such window exists below ``n``, or when
+        the series is shorter than ``MIN_TAUS * tau_int`` (then ``tau_int``
+        and any error bar built on it are likely underestimates).
     """
     rho = autocorrelation(x)
     taus = 0.5 + np.cumsum(rho[1:]) if rho.size > 1 else np.array([0.5])
@@ -127,7 +129,8 @@ def integrated_time(x, c: float = WINDOW_C) -> tuple[float, bool]:
     if not ok.any():
         return float(max(taus[-1], 0.5)), False
     m = int(np.argmax(ok))
-    return float(max(taus[m], 0.5)), True
+    tau = float(max(taus[m], 0.5))
+    return tau, rho.size >= MIN_TAUS * tau
 
 
 def mean_estimate(x) -> Estimate:

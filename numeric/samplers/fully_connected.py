@@ -15,7 +15,11 @@ keeps the full local-field vector :math:`h_i = \sum_j J_{ij} s_j + h` and
 updates it after each flip in :math:`O(N)`.
 
 A sweep visits the sites in order ``0 .. N-1`` (systematic scan; every update
-leaves the Boltzmann distribution invariant), all replicas at once.
+leaves the Boltzmann distribution invariant), all replicas at once.  As on
+lattices (:mod:`numeric.samplers.lattice`), a Metropolis move with zero energy
+change would be taken with probability one, which makes the systematic scan
+non-ergodic (odd N at h = 0 shows it); the Metropolis move is therefore lazy:
+flip with probability :math:`\tfrac12\min(1, e^{-\Delta E/T})`.
 
 References
 ----------
@@ -57,7 +61,8 @@ class ReferenceCurieWeissSampler(ReferenceSampler):
         rest = np.repeat(np.arange(-(n - 1), n), 2)
         s = np.tile(np.array([-1, 1]), 2 * n - 1)
         local = self.J / n * rest + self.h
-        self._table = self.xp.asarray(flip_probability(algorithm, s, local, self.T))
+        table = flip_probability(algorithm, s, local, self.T)
+        self._table = self.xp.asarray(0.5 * table if algorithm == "metropolis" else table)
 
     def _attach(self, state: SamplerState) -> SamplerState:
         state.extra["M"] = state.spins.sum(axis=1, dtype=self.xp.int64)
@@ -116,8 +121,8 @@ class ReferenceDenseSampler(ReferenceSampler):
         for i in range(self.sites):
             s = spins[:, i].astype(xp.float64)
             x = 2.0 * s * fields[:, i] / self.T
-            if self.name == "metropolis":
-                p = xp.exp(-xp.maximum(x, 0.0))
+            if self.name == "metropolis":  # lazy, as for Curie-Weiss
+                p = 0.5 * xp.exp(-xp.maximum(x, 0.0))
             else:
                 p = 1.0 / (1.0 + xp.exp(xp.minimum(x, 700.0)))
             flip = u[:, i] < p

@@ -27,17 +27,19 @@ neighbour each other breaks detailed balance), so three colours are used:
 a proper colouring, since neighbours differ in one coordinate, whose colour
 changes by 1 or 2 (mod 3).
 
-Metropolis on a chain needs one more precaution.  A spin next to a single
-domain wall has zero energy change and flips with probability one, so with
-sublattice updates at ``h = 0`` each wall moves deterministically, and the
-dynamics splits into sectors that do not communicate: averages come out wrong
-on even and odd rings alike, although every update preserves the Boltzmann
-distribution (heat bath, whose flip probabilities are below one, is immune).
-On a chain the Metropolis sublattice move is therefore made *lazy*: each spin
-of the class is offered its Metropolis move with probability 1/2 (flip with
-probability :math:`\tfrac12 \min(1, e^{-\Delta E/T})`), so every configuration
-of the class is reachable from every other in one move.  ``lazy=False`` turns
-this off (a test shows the plain version is wrong).
+Metropolis needs one more precaution.  A spin whose energy change is zero
+flips with probability one, so sublattice moves can become deterministic: on a
+ring at ``h = 0`` each domain wall moves one way only, and the dynamics splits
+into sectors that do not communicate, so averages come out wrong on even and
+odd rings alike although every move preserves the Boltzmann distribution.  The
+same happens on small tori (2 x 2, 4 x 2, 3 x 3; a test shows it).  Heat bath,
+whose flip probabilities are below one, is immune.  So, except where plain
+checkerboard Metropolis is the established method (dimension >= 2, every length
+even and >= 4), the Metropolis move is made *lazy*: each spin of the class is
+offered its move with probability 1/2, i.e. flips with probability
+:math:`\tfrac12 \min(1, e^{-\Delta E/T})`; then every configuration of the
+class is reachable from every other in one move, so the chain is irreducible
+and aperiodic.  ``lazy=True/False`` overrides the choice.
 
 References
 ----------
@@ -95,7 +97,8 @@ class ReferenceLatticeSampler(ReferenceSampler):
     replicas : int
     backend : {"numpy", "cupy"}
     lazy : bool, optional
-        Offer each move with probability 1/2 (default: for Metropolis on a chain).
+        Offer each move with probability 1/2 (default: for Metropolis, unless
+        every length is even and >= 4 in two or more dimensions).
 
     Examples
     --------
@@ -128,18 +131,17 @@ class ReferenceLatticeSampler(ReferenceSampler):
         # Flip probability indexed by (neighbour sum + z) * 2 + (s + 1) // 2.
         nsum = np.repeat(np.arange(-z, z + 1), 2)
         s = np.tile(np.array([-1, 1]), 2 * z + 1)
-        table = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
-        self.lazy = len(self.shape) == 1 and algorithm == "metropolis" if lazy is None else lazy
-        if self.lazy:
-            table = 0.5 * table
-        self._table = xp.asarray(table)
         self._classes = []
-        order = []
         for c in range(int(colour.max()) + 1):
             idx = np.flatnonzero(colour == c)
-            order.append(idx)
             self._classes.append((xp.asarray(idx), xp.asarray(nbr[idx])))
         self.colours = len(self._classes)
+        if lazy is None:
+            plain_ok = len(self.shape) >= 2 and all(n % 2 == 0 and n >= 4 for n in self.shape)
+            lazy = algorithm == "metropolis" and not plain_ok
+        self.lazy = bool(lazy)
+        table = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
+        self._table = xp.asarray(0.5 * table if self.lazy else table)
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
