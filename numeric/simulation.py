@@ -286,6 +286,12 @@ def _warnings(obs, e, m, therm, every) -> list[str]:
     out = []
     slow = {"energy_per_spin": e, "abs_magnetization": np.abs(m), "magnetization_squared": m * m}
     for name, x in slow.items():
+        if np.all(x == x.flat[0]):
+            out.append(
+                f"{name} did not change during the run (all replicas frozen?); "
+                "its zero error bar means nothing: give more sweeps or a higher temperature"
+            )
+            continue
         tau, reliable = integrated_time(x)
         if not reliable:
             out.append(

@@ -19,25 +19,33 @@ def wanted(json_output: bool = False, stream=None) -> bool:
 
 
 @contextmanager
-def progress_bar(enabled: bool, desc: str = "sweeps", stream=None):
-    """Yield a ``progress(done, total, running)`` callback, or None when disabled."""
+def progress_bar(enabled: bool, desc: str = "sweeps", stream=None, interval: float = 0.5):
+    """Yield a ``progress(done, total, running)`` callback, or None when disabled;
+    the bar and its running estimates are refreshed every ``interval`` seconds."""
     if not enabled:
         yield None
         return
     from tqdm import tqdm
 
-    bar = tqdm(total=None, desc=desc, unit="sweep", file=stream or sys.stderr, leave=False)
-    last = [0.0]
+    bar = tqdm(
+        total=None,
+        desc=desc,
+        unit="sweep",
+        file=stream or sys.stderr,
+        leave=False,
+        mininterval=min(interval, 0.1),
+    )
+    last = [-float("inf")]
 
     def update(done, total, running):
         if bar.total != total:
             bar.total = total
         bar.update(done - bar.n)
         now = time.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
+        if now - last[0] >= interval:
             est = running()
             if est:
+                last[0] = now
                 bar.set_postfix(
                     {k.split("_")[0]: f"{v.mean:.5g}+-{v.error:.1g}" for k, v in est.items()},
                     refresh=False,
