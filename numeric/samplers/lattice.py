@@ -128,31 +128,36 @@ class ReferenceLatticeSampler(ReferenceSampler):
         colour = colouring(self.shape)
         self.coordination = nbr.shape[1]
         z = self.coordination
-        # Flip probability indexed by (neighbour sum + z) * 2 + (s + 1) // 2.
-        nsum = np.repeat(np.arange(-z, z + 1), 2)
-        s = np.tile(np.array([-1, 1]), 2 * z + 1)
         self._classes = []
         for c in range(int(colour.max()) + 1):
             idx = np.flatnonzero(colour == c)
-            self._classes.append((xp.asarray(idx), xp.asarray(nbr[idx])))
+            columns = tuple(xp.asarray(np.ascontiguousarray(nbr[idx, k])) for k in range(z))
+            self._classes.append((xp.asarray(idx), columns))
         self.colours = len(self._classes)
         if lazy is None:
             plain_ok = len(self.shape) >= 2 and all(n % 2 == 0 and n >= 4 for n in self.shape)
             lazy = algorithm == "metropolis" and not plain_ok
         self.lazy = bool(lazy)
-        table = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
-        self._table = xp.asarray(0.5 * table if self.lazy else table)
+        # Flip probability indexed by 3 * (neighbour sum) + s + 3 z + 1 (in 0 .. 6 z + 2).
+        nsum = np.repeat(np.arange(-z, z + 1), 2)
+        s = np.tile(np.array([-1, 1]), 2 * z + 1)
+        table = np.zeros(6 * z + 3)
+        p = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
+        table[3 * nsum + s + 3 * z + 1] = 0.5 * p if self.lazy else p
+        self._table = xp.asarray(table)
+        self._offset = 3 * z + 1
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
         spins = state.spins
-        z = self.coordination
         u = self._uniforms(state, self.sites)
         start = 0
-        for idx, nbr in self._classes:
-            s = spins[:, idx]
-            local = spins[:, nbr].sum(axis=-1, dtype=xp.int16)
-            key = (local + z) * 2 + (s + 1) // 2
-            flip = u[:, start : start + idx.size] < self._table[key]
+        for idx, columns in self._classes:
+            s = xp.take(spins, idx, axis=1)
+            local = xp.take(spins, columns[0], axis=1)
+            for col in columns[1:]:
+                local += xp.take(spins, col, axis=1)  # int8: |sum| <= 6
+            key = 3 * local + s + self._offset  # int8 in 0 .. 6 z + 2
+            flip = u[:, start : start + idx.size] < xp.take(self._table, key)
             spins[:, idx] = xp.where(flip, -s, s)
             start += idx.size
