@@ -13,6 +13,10 @@ the result carries a warning when that is shorter than
 sweeps) of the slowest observable, or when the series is too short for its
 autocorrelation time to be estimated.
 
+``flips_per_ns`` counts attempted spin flips per nanosecond spent inside
+``sampler.step`` (measurements excluded), leaving out the first step call of a
+session, which may compile kernels, unless it is the only one.
+
 With ``checkpoint=FILE`` the sampler state and the measurements so far are
 saved every ``checkpoint_every`` seconds, on Ctrl-C, and at the end; calling
 :func:`simulate` again with the same arguments resumes from the file and gives
@@ -223,6 +227,7 @@ def simulate(
 
     last_save = time.monotonic()
     consistent = True
+    warm = total - done <= every  # a run of a single step times that step
     with _deferred_interrupt() as interrupted:
         try:
             while done < total:
@@ -235,13 +240,15 @@ def simulate(
                 synchronize(xp)
                 t1 = time.perf_counter()
                 done += chunk
-                flips += chunk * sampler.attempted_flips_per_sweep
                 if done > therm:
                     e[:, k], m[:, k] = energy_and_magnetization(
                         model, sampler.configuration(state), J, h
                     )
                     k += 1
-                step_seconds += t1 - t0
+                if warm:  # the first step may compile kernels: not timed for flips/ns
+                    step_seconds += t1 - t0
+                    flips += chunk * sampler.attempted_flips_per_sweep
+                warm = True
                 loop_seconds += time.perf_counter() - t0
                 consistent = True
                 if checkpoint is not None and time.monotonic() - last_save >= checkpoint_every:

@@ -338,3 +338,24 @@ def test_numpy_and_cupy_reference_samplers_agree_bit_for_bit(name, shape):
         s = cls(name, shape, 2.1, 1.0, 0.1, "metropolis", 8, backend)
         out.append(to_numpy(s.configuration(s.step(s.init(9), 30))))
     np.testing.assert_array_equal(out[0], out[1])
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "fast"),
+    [
+        ("ising1d", {"T": 2.0, "N": 16}, False),  # ring: plain Metropolis is not ergodic
+        ("ising2d", {"T": 2.0, "L": 2}, False),
+        ("ising2d", {"T": 2.0, "L": 5}, False),
+        ("ising2d", {"T": 2.0, "L": 8}, True),
+        ("ising3d", {"T": 4.0, "L": 4}, True),
+    ],
+)
+def test_factory_keeps_metropolis_off_fast_paths_where_it_is_not_ergodic(
+    fake_fast, name, params, fast
+):
+    s = make_sampler(name, params, "metropolis", 2)
+    assert isinstance(s, FakeFast) is fast
+    if not fast:
+        assert s.lazy
+    hb = make_sampler(name, params, "heat-bath", 2)  # heat bath is safe everywhere
+    assert isinstance(hb, FakeFast)

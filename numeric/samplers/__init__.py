@@ -16,7 +16,9 @@ The samplers in this package are the REFERENCE implementations: written once
 for ``xp`` = NumPy or CuPy, simple enough to read and check.  Faster ones (and
 cluster algorithms) may live in :mod:`numeric.fast`; :func:`make_sampler` uses
 them by default when they exist and support the request, and ``reference=True``
-forces the reference path.
+forces the reference path.  Metropolis goes to the fast samplers only where plain
+checkerboard Metropolis is ergodic (:func:`plain_checkerboard_is_ergodic`);
+elsewhere the reference sampler's lazy move is used.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "colouring",
     "make_sampler",
     "neighbours",
+    "plain_checkerboard_is_ergodic",
     "sampler_shape",
 ]
 
@@ -60,6 +63,22 @@ def sampler_shape(model, params: dict) -> tuple[int, ...]:
     raise SamplerUnavailable(
         f"no sampler for model {model.name!r} (coupling {c.kind!r}); "
         "samplers exist for spin chains, hypercubic lattices and all-to-all models"
+    )
+
+
+def plain_checkerboard_is_ergodic(shape, model) -> bool:
+    """Whether plain (non-lazy) sublattice Metropolis samples this system correctly.
+
+    Not on rings, nor on tori with a length that is odd or below 4 (zero-energy
+    flips taken with probability one split the dynamics into sectors; see
+    :mod:`numeric.samplers.lattice`); fast checkerboard Metropolis samplers are
+    therefore used only on lattices of dimension >= 2 with every length even and
+    >= 4.  All-to-all models go to the reference sampler (systematic scan, lazy).
+    """
+    from derive.model import HypercubicLattice
+
+    return isinstance(model.coupling, HypercubicLattice) and all(
+        n % 2 == 0 and n >= 4 for n in shape
     )
 
 
@@ -121,6 +140,16 @@ def make_sampler(
     J = float(params.get("J", 1.0))
     h = float(params.get("h", 0.0))
     reason = "the reference samplers were requested"
+    if (
+        not reference
+        and algorithm == "metropolis"
+        and not plain_checkerboard_is_ergodic(shape, model)
+    ):
+        reference = True
+        reason = (
+            "plain sublattice Metropolis is not ergodic on this lattice; "
+            "the reference sampler uses the lazy move"
+        )
     if not reference:
         fast, reason = _fast_sampler(model.name, shape, T, J, h, algorithm, replicas, backend)
         if fast is not None:
