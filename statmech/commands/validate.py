@@ -47,11 +47,12 @@ def _reference(model, params):
         raise UserError(str(exc)) from None
 
 
-def compare(model, params, result, extra: dict | None = None) -> tuple[list[dict], str]:
-    """Rows ``{quantity, exact, simulated, error, z}`` for every known quantity."""
+def compare(model, params, result, extra=None, reference=None) -> tuple[list[dict], str]:
+    """Rows ``{quantity, exact, simulated, error, z}`` for every known quantity
+    (``reference``: the ``(values, source)`` of :func:`_reference`, if already known)."""
     from numeric.observables import NAMES
 
-    exact, source = _reference(model, params)
+    exact, source = reference or _reference(model, params)
     rows = []
     for name in NAMES:
         if name not in exact or name not in result.observables:
@@ -87,9 +88,10 @@ def run(args) -> int:
     rows, sources, results = [], set(), []
     for params in points:
         extra = {k: params[k] for k in varying}
+        reference = _reference(model, params)  # before simulating: fail fast
         with progress_bar(wanted(args.json), desc=f"{model.name} {describe(params)}") as bar:
             res = run_point(model, params, args, bar)
-        point_rows, source = compare(model, params, res, extra)
+        point_rows, source = compare(model, params, res, extra, reference)
         rows += point_rows
         sources.add(source)
         results.append(res)
