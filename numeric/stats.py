@@ -201,6 +201,8 @@ def jackknife(
     tau = _linearised_tau(func, xs, means)
     if block is None:
         block = block_length(n, tau)
+        if r * (n // block) < 2 and n >= 2:  # one replica: at least two blocks
+            block = n // 2
     nb = n // block
     if nb < 1:
         raise ValueError(f"block length {block} exceeds the series length {n}")

@@ -121,3 +121,9 @@ def test_coverage_of_mean_and_jackknife_error_bars():
     # Binomial sd at 200 runs is 0.033: a window of about +-3 sd around 0.683.
     assert 0.58 <= inside_mean / runs <= 0.79
     assert 0.58 <= inside_var / runs <= 0.79
+
+
+def test_jackknife_of_one_short_replica_still_has_an_error():
+    x = ar1(0.99, (1, 100), seed=8)
+    est = jackknife(lambda a, b: b - a * a, [x, x * x])
+    assert math.isfinite(est.error) and est.error > 0
