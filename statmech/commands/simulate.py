@@ -1,0 +1,150 @@
+"""``statmech simulate MODEL [NAME=VALUE ...]``: Monte Carlo estimates with error bars."""
+
+from __future__ import annotations
+
+import sys
+
+from ..common import dump_json, lookup_model, write_output
+from ..errors import UserError
+
+NAME = "simulate"
+HELP = "Monte Carlo estimates with autocorrelation-aware error bars"
+ORDER = 20
+
+
+def add_simulation_arguments(p) -> None:
+    """Options shared by ``simulate`` and ``validate``."""
+    from numeric.backend import BACKENDS
+    from numeric.samplers import ALL_ALGORITHMS
+
+    p.add_argument("model", help="model name (see 'statmech models')")
+    p.add_argument(
+        "assignments", nargs="*", metavar="NAME=VALUE", help="parameters, e.g. T=2.5 L=16"
+    )
+    p.add_argument("--sweeps", type=int, default=10000, help="measurement sweeps (default 10000)")
+    p.add_argument("--replicas", type=int, default=16, help="independent replicas (default 16)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1: reproducible)")
+    p.add_argument("--backend", default="numpy", choices=BACKENDS, help="array backend")
+    p.add_argument(
+        "--algorithm", default="metropolis", choices=ALL_ALGORITHMS, help="update algorithm"
+    )
+    p.add_argument(
+        "--thermalize",
+        type=int,
+        default=None,
+        help="sweeps discarded first (default max(100, sweeps/5))",
+    )
+    p.add_argument("--every", type=int, default=1, help="sweeps between measurements (default 1)")
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="use the plain reference sampler even where a fast one exists",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+
+
+def add_arguments(p):
+    add_simulation_arguments(p)
+    p.add_argument("--checkpoint", metavar="FILE", help="save to and resume from FILE")
+    p.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds between checkpoints (default 60; also on Ctrl-C and at the end)",
+    )
+
+
+def check_counts(args) -> None:
+    if args.sweeps < 1:
+        raise UserError(f"--sweeps must be positive, got {args.sweeps}")
+    if args.replicas < 1:
+        raise UserError(f"--replicas must be positive, got {args.replicas}")
+    if args.every < 1 or args.every > args.sweeps:
+        raise UserError(f"--every must be between 1 and --sweeps, got {args.every}")
+    if args.seed < 0:
+        raise UserError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.thermalize is not None and args.thermalize < 0:
+        raise UserError(f"--thermalize must be >= 0, got {args.thermalize}")
+
+
+def run_point(model, params, args, progress=None, checkpoint=None, checkpoint_every=60.0):
+    """One simulation, with library errors turned into one-line user errors."""
+    from numeric.backend import BackendUnavailable
+    from numeric.checkpoint import CheckpointError
+    from numeric.samplers import SamplerUnavailable
+    from numeric.simulation import simulate
+
+    try:
+        return simulate(
+            model,
+            params,
+            sweeps=args.sweeps,
+            replicas=args.replicas,
+            seed=args.seed,
+            backend=args.backend,
+            algorithm=args.algorithm,
+            thermalize=args.thermalize,
+            every=args.every,
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            progress=progress,
+            reference=args.reference,
+        )
+    except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def describe(params: dict) -> str:
+    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
+def run(args) -> int:
+    from ..params import parse_assignments
+    from ..progress import progress_bar, wanted
+
+    check_counts(args)
+    model = lookup_model(args.model)
+    fixed, ranges = parse_assignments(model, args.assignments)
+    if ranges:
+        raise UserError(
+            "simulate runs one parameter point; use 'statmech validate' for a range "
+            f"(got a range for {ranges[0].name})"
+        )
+    try:
+        with progress_bar(wanted(args.json), desc=f"{model.name} {describe(fixed)}") as bar:
+            res = run_point(model, fixed, args, bar, args.checkpoint, args.checkpoint_every)
+    except KeyboardInterrupt:
+        if args.checkpoint:
+            print(
+                f"statmech: checkpoint saved to {args.checkpoint}; "
+                "run the same command again to resume",
+                file=sys.stderr,
+            )
+        raise
+    if args.json:
+        write_output(dump_json(res.as_dict()), args.output)
+    else:
+        write_output(format_result(res), args.output)
+    for w in res.warnings:
+        print(f"statmech: warning: {w}", file=sys.stderr)
+    return 0
+
+
+def format_result(res) -> str:
+    head = (
+        f"{res.model} {describe(res.params)}: {res.algorithm} ({res.sampler}, {res.backend}), "
+        f"{res.replicas} replicas x {res.sweeps} sweeps after {res.thermalization} "
+        f"thermalisation sweeps, seed {res.seed}"
+    )
+    lines = [head, "", f"{'quantity':<24}{'mean':>14}{'error':>12}{'tau_int':>10}"]
+    for name, est in res.observables.items():
+        lines.append(f"{name:<24}{est.mean:>14.6g}{est.error:>12.2g}{est.tau_int:>10.3g}")
+    lines.append("")
+    lines.append(
+        f"{res.measurements} measurements (tau_int in measurements, one every {res.every} "
+        f"sweep{'s' if res.every > 1 else ''}); {res.elapsed_seconds:.2f} s sampling, "
+        f"{res.flips_per_ns:.3g} flips/ns"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,201 @@
+"""``statmech validate MODEL [NAME=VALUE ...]``: simulation against the exact values.
+
+Every quantity the exact reference knows is compared with its Monte Carlo
+estimate; ``z = (simulated - exact) / error``.  The check fails (exit status 1)
+when any ``|z|`` exceeds ``--max-z`` (default 4: for honest Gaussian error bars a
+single quantity exceeds it with probability 6e-5).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+from ..common import dump_json, lookup_model, write_output
+from ..errors import UserError
+from .simulate import add_simulation_arguments, check_counts, describe, run_point
+
+NAME = "validate"
+HELP = "compare Monte Carlo estimates with the exact values (z-scores)"
+ORDER = 21
+
+MAX_Z = 4.0
+
+
+def add_arguments(p):
+    add_simulation_arguments(p)
+    p.add_argument(
+        "--max-z",
+        type=float,
+        default=MAX_Z,
+        help=f"fail when any |z| exceeds this many error bars (default {MAX_Z:g})",
+    )
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="plot theory curves and simulated points (z-scores for a single point)",
+    )
+
+
+def _reference(model, params):
+    from numeric.observables import reference_values
+    from numeric.references import NoReference
+
+    try:
+        return reference_values(model, params)
+    except NoReference as exc:
+        raise UserError(str(exc)) from None
+
+
+def compare(model, params, result, extra=None, reference=None) -> tuple[list[dict], str]:
+    """Rows ``{quantity, exact, simulated, error, z}`` for every known quantity
+    (``reference``: the ``(values, source)`` of :func:`_reference`, if already known)."""
+    from numeric.observables import NAMES
+
+    exact, source = reference or _reference(model, params)
+    rows = []
+    for name in NAMES:
+        if name not in exact or name not in result.observables:
+            continue
+        est = result.observables[name]
+        value = float(exact[name])
+        if not math.isfinite(value):
+            continue
+        rows.append(
+            {
+                **(extra or {}),
+                "quantity": name,
+                "exact": value,
+                "simulated": est.mean,
+                "error": est.error,
+                "z": est.z(value),
+            }
+        )
+    return rows, source
+
+
+def run(args) -> int:
+    from ..params import grid, parse_assignments
+    from ..progress import progress_bar, wanted
+
+    check_counts(args)
+    if not args.max_z > 0:
+        raise UserError(f"--max-z must be positive, got {args.max_z}")
+    model = lookup_model(args.model)
+    fixed, ranges = parse_assignments(model, args.assignments)
+    points = grid(fixed, ranges)
+    varying = [r.name for r in ranges]
+    rows, sources, results = [], set(), []
+    for params in points:
+        extra = {k: params[k] for k in varying}
+        reference = _reference(model, params)  # before simulating: fail fast
+        with progress_bar(wanted(args.json), desc=f"{model.name} {describe(params)}") as bar:
+            res = run_point(model, params, args, bar)
+        point_rows, source = compare(model, params, res, extra, reference)
+        rows += point_rows
+        sources.add(source)
+        results.append(res)
+        for w in res.warnings:
+            print(f"statmech: warning: {describe(extra)} {w}".replace("  ", " "), file=sys.stderr)
+    passed = all(abs(r["z"]) <= args.max_z for r in rows)
+    if args.plot:
+        plot(model, fixed, ranges, rows, args.plot)
+    if args.json:
+        out = {
+            "model": model.name,
+            "parameters": fixed,
+            "ranges": {r.name: list(r.values) for r in ranges},
+            "reference": sorted(sources),
+            "algorithm": args.algorithm,
+            "sweeps": args.sweeps,
+            "replicas": args.replicas,
+            "seed": args.seed,
+            "max_z": args.max_z,
+            "rows": rows,
+            "passed": passed,
+        }
+        write_output(dump_json(out), args.output)
+    else:
+        write_output(format_rows(model, fixed, varying, rows, sources, passed, args), args.output)
+    return 0 if passed else 1
+
+
+def format_rows(model, fixed, varying, rows, sources, passed, args) -> str:
+    shown = {k: v for k, v in fixed.items() if k not in varying}
+    lines = [
+        f"{model.name} {describe(shown)}: {args.algorithm}, {args.replicas} replicas x "
+        f"{args.sweeps} sweeps, seed {args.seed}; exact values from {', '.join(sorted(sources))}",
+        "",
+    ]
+    head = "".join(f"{k:>8}" for k in varying)
+    lines.append(f"{head}{'quantity':<24}{'exact':>14}{'simulated':>14}{'error':>11}{'z':>8}")
+    for r in rows:
+        pre = "".join(f"{r[k]:>8.4g}" for k in varying)
+        flag = "  <-" if abs(r["z"]) > args.max_z else ""
+        lines.append(
+            f"{pre}{r['quantity']:<24}{r['exact']:>14.6g}{r['simulated']:>14.6g}"
+            f"{r['error']:>11.2g}{r['z']:>8.2f}{flag}"
+        )
+    lines.append("")
+    worst = max((abs(r["z"]) for r in rows), default=0.0)
+    verdict = "PASSED" if passed else "FAILED"
+    lines.append(f"{verdict}: largest |z| = {worst:.2f} (threshold {args.max_z:g})")
+    return "\n".join(lines)
+
+
+def plot(model, fixed, ranges, rows, path) -> None:
+    """Theory curves with simulated points (a range of one parameter), or z-scores."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    quantities = list(dict.fromkeys(r["quantity"] for r in rows))
+    if len(ranges) == 1:
+        name = ranges[0].name
+        lo, hi = min(ranges[0].values), max(ranges[0].values)
+        fine = np.linspace(lo, hi, 60) if hi > lo else np.array([lo])
+        curves = {q: [] for q in quantities}
+        for x in fine:
+            exact, _ = _reference(model, {**fixed, name: float(x)})
+            for q in quantities:
+                curves[q].append(exact.get(q, np.nan))
+        ncol = 3
+        nrow = -(-len(quantities) // ncol)
+        fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3 * nrow), squeeze=False)
+        for ax, q in zip(axes.flat, quantities, strict=False):
+            pts = [r for r in rows if r["quantity"] == q]
+            ax.plot(fine, curves[q], "-", color="C0", label="exact")
+            ax.errorbar(
+                [r[name] for r in pts],
+                [r["simulated"] for r in pts],
+                yerr=[r["error"] for r in pts],
+                fmt="o",
+                color="C3",
+                ms=4,
+                capsize=2,
+                label="Monte Carlo",
+            )
+            ax.set_xlabel(name)
+            ax.set_title(q.replace("_", " "), fontsize=10)
+        for ax in list(axes.flat)[len(quantities) :]:
+            ax.axis("off")
+        axes.flat[0].legend(fontsize=8)
+        fig.suptitle(f"{model.name}: exact vs Monte Carlo")
+    else:
+        fig, ax = plt.subplots(figsize=(6, 3))
+        zs = [r["z"] for r in rows]
+        labels = [r["quantity"] for r in rows]
+        ax.barh(range(len(zs)), zs, color="C0")
+        ax.set_yticks(range(len(zs)), labels)
+        ax.axvline(0, color="k", lw=0.5)
+        ax.set_xlabel("z = (simulated - exact) / error")
+        ax.set_title(f"{model.name}: z-scores")
+    fig.tight_layout()
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        plt.close(fig)
