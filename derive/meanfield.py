@@ -201,7 +201,7 @@ def mean_field_equations(model: Model) -> SelfConsistency:
     >>> from derive import get_model
     >>> eq = mean_field_equations(get_model("curie-weiss"))
     >>> eq.fixed_point
-    (tanh((J*m + h)/T),)
+    (tanh((m*J + h)/T),)
     >>> eq.critical_temperature
     J
     """
