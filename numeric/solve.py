@@ -512,10 +512,13 @@ def _mp_bracketed(fn, dfn, a, b, fa, mp, tol, what, point_text):
 def solve_point_mp(equations, point: dict, digits: int = 50, samples: int = DEFAULT_SAMPLES):
     r"""Every solution at one parameter point, to ``digits`` significant digits.
 
-    Sampling, extremum splitting and polishing all run in mpmath at
-    ``digits + 15`` working digits, so roots closer together than float64 can
-    resolve (just below :math:`T_c`) are separated.  Parameter values may be
-    strings (``"0.8"`` means exactly 8/10) or numbers.
+    Sampling, extremum splitting and polishing all run in mpmath, so roots
+    closer together than float64 can resolve (just below :math:`T_c`) are
+    separated.  The residual may cancel many digits there (:math:`T\,
+    \operatorname{artanh} m - m` near :math:`T = J`), so the solution is
+    computed at ``digits + 15`` working digits and again with ``digits + 10``
+    more, raising the working precision until the two agree to ``digits``.
+    Parameter values may be strings (``"0.8"`` means exactly 8/10) or numbers.
 
     Returns
     -------
@@ -527,17 +530,53 @@ def solve_point_mp(equations, point: dict, digits: int = 50, samples: int = DEFA
 
     if len(equations.unknowns) != 1:
         raise NotImplementedError("the solver handles scalar self-consistency equations for now")
+    text = ", ".join(f"{n}={point[n]}" for n in equations.parameter_names)
+    work = digits + 15
+    previous = _solve_mp_at(equations, point, digits, work, samples)
+    for _ in range(8):
+        work += digits + 10
+        current = _solve_mp_at(equations, point, digits, work, samples)
+        if _agree(previous, current, digits):
+            with mpmath.workdps(digits + 5):
+                for sol in current:
+                    for key in ("x", "m", "free_energy", "curvature"):
+                        sol[key] = +sol[key]
+            return current
+        previous = current
+    raise SolverError(
+        f"the solutions at {text} did not settle to {digits} digits "
+        f"(working precision up to {work} digits)"
+    )
+
+
+def _agree(a, b, digits) -> bool:
+    import mpmath
+
+    if len(a) != len(b) or [s["stability"] for s in a] != [s["stability"] for s in b]:
+        return False
+    tol = mpmath.mpf(10) ** (-(digits + 1))
+    for sa, sb in zip(a, b, strict=True):
+        for key in ("x", "m", "free_energy"):
+            va, vb = sa[key], sb[key]
+            if abs(va - vb) > tol * max(abs(va), abs(vb)) and not (va == 0 and vb == 0):
+                return False
+    return True
+
+
+def _solve_mp_at(equations, point, digits, work, samples):
+    import mpmath
+
     names = equations.parameter_names
     fns = _mp_functions(equations)
     text = ", ".join(f"{n}={point[n]}" for n in names)
-    with mpmath.workdps(digits + 15):
+    with mpmath.workdps(work):
         mp = mpmath.mp
         params = [
             mpmath.mpf(point[n]) if not isinstance(point[n], mpmath.mpf) else point[n]
             for n in names
         ]
         lo, hi = (mpmath.mpf(v) for v in equations.domain[0])
-        tol = mpmath.mpf(10) ** (-(digits + 8))
+        tol = mpmath.mpf(10) ** (-(work - 7))
 
         def call(name):
             f = fns[name]
