@@ -358,9 +358,11 @@ def _solve_chunk(eqc, params, samples, xp):
     pcol = [p[:, None] for p in params]
     names = eqc.parameter_names
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        grid_x = xp.broadcast_to(xs[None, :], (n, samples))
-        r = _eval(eqc, "residual", grid_x, pcol, xp)
-        dr = _eval(eqc, "slope", grid_x, pcol, xp)
+        # a (1, samples) row: functions of the unknown alone are computed once per sample
+        row = xs[None, :]
+        shape = (n, samples)
+        r = xp.broadcast_to(xp.asarray(eqc("residual", row, pcol), dtype=np.float64), shape)
+        dr = xp.broadcast_to(xp.asarray(eqc("slope", row, pcol), dtype=np.float64), shape)
     # 2. an extremum of r inside a sample interval splits it at the extremum c
     turn = _sign_change(dr[:, :-1], dr[:, 1:])
     ti, tk = xp.nonzero(turn)
