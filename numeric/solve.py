@@ -43,6 +43,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -118,15 +119,10 @@ class CompiledEquations:
         )
 
 
+@lru_cache(maxsize=64)
 def compiled(equations, backend: str = "numpy") -> CompiledEquations:
-    key = (id(equations), backend)
-    hit = _COMPILED.get(key)
-    if hit is None or hit.equations is not equations:
-        hit = _COMPILED[key] = CompiledEquations(equations, backend)
-    return hit
-
-
-_COMPILED: dict = {}
+    """:class:`CompiledEquations`, cached per (equal) equations and backend."""
+    return CompiledEquations(equations, backend)
 
 
 def sample_points(lower: float, upper: float, count: int) -> np.ndarray:
@@ -447,9 +443,9 @@ def _classify(eqc, params, point, x, n, xp):
     # lowest free energy among minima at each point
     big = xp.where(minimum, fe, xp.inf)
     best = xp.full(n, xp.inf)
-    if hasattr(xp, "minimum") and hasattr(xp.minimum, "at"):
-        xp.minimum.at(best, point, big)
-    else:  # pragma: no cover - CuPy
+    if xp is np:
+        np.minimum.at(best, point, big)
+    else:  # pragma: no cover - CuPy, on a machine with a GPU
         import cupyx
 
         cupyx.scatter_min(best, point, big)

@@ -123,3 +123,15 @@ def test_free_energy_at_T_c_converges_like_log_N_over_N():
     assert abs(rest[-1]) < 0.01
     slope = (sizes[-1] * gaps[-1] - sizes[-2] * gaps[-2]) / math.log(sizes[-1] / sizes[-2])
     assert slope == pytest.approx(-T / 4, abs=0.01)
+
+
+def test_pitfall_pair_convention_differs_by_J_over_2():
+    """Each pair once, -(J/N) sum_{i<j}, is -(J/2N) M^2 + J/2: the energy is shifted by J/2."""
+    N, T, J = 6, 0.9, 1.3
+    ours = exact_thermodynamics(N, T, J, 0.0)
+    k = np.arange(N + 1)
+    M = 2 * k - N
+    log_w = [math.lgamma(N + 1) - math.lgamma(i + 1) - math.lgamma(N - i + 1) for i in k]
+    squared = np.array(log_w) + J * M**2 / (2 * N * T)
+    log_z_squared = np.log(np.exp(squared - squared.max()).sum()) + squared.max()
+    assert ours["log_Z"] == pytest.approx(log_z_squared - J / (2 * T), rel=1e-13)

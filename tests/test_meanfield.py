@@ -97,7 +97,9 @@ def test_heat_capacity_jump_from_the_free_energy():
     assert -1.0 * second == pytest.approx(1.5, rel=5e-3)
 
 
-@pytest.mark.parametrize("name, tc", [("curie-weiss", 1.0), ("mean-field", 4.0)])
+@pytest.mark.parametrize(
+    "name, tc", [("curie-weiss", 1.0), ("mean-field", 4.0), ("bethe", 2 / math.log(2))]
+)
 def test_derive_json_includes_T_c(capsys, name, tc):
     assert main(["derive", name, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -172,3 +174,17 @@ def test_log_binomial_evaluates_without_forming_factorials():
     assert abs(mpmath.mpf(str(value)) / expected - 1) < mpmath.mpf("1e-20")
     stirling = float(spin_entropy(sp.Rational(-1, 2))) * 1e16
     assert float(value) == pytest.approx(stirling, rel=1e-14)
+
+
+def test_pitfall_sympy_cannot_find_every_fixed_point():
+    """solve() gives up on m = tanh(m/T); nsolve returns one root. The solver finds three."""
+    x = sp.Symbol("x", real=True)
+    equation = x - sp.tanh(x / sp.Rational(1, 2))
+    with pytest.raises(NotImplementedError):
+        sp.solve(equation, x)
+    one = sp.nsolve(equation, x, 0.5)
+    sol = solve_grid(
+        mean_field_equations(derive.get_model("curie-weiss")), {"T": 0.5, "J": 1.0, "h": 0.0}
+    )
+    assert sol.count[0] == 3
+    assert min(abs(sol.x[0, :3] - float(one))) < 1e-14
