@@ -303,7 +303,7 @@ def weiss_derivation(model: Model) -> Derivation:
             rule="define",
         ),
         Step(
-            sp.Subs(sp.Derivative(g0, m), (m, T), (0, T_c)),
+            sp.Function("g'")(0, T_c),
             sp.Integer(1),
             "Check: the slope is one at $T_c$",
             via=sp.Subs(sp.Derivative(g0, m), (m, T), (0, zJ)),
@@ -437,7 +437,7 @@ def landau_expansion(model: Model) -> Derivation:
         ),
         Step(T_c, zJ, "The quadratic coefficient changes sign at $T_c$", rule="define"),
         Step(
-            sp.Subs(sp.Derivative(f, (m, 2)), (m, T), (0, T_c)),
+            sp.Function("f''")(0, T_c),
             sp.Integer(0),
             "Check: the curvature of the full $f(m)$ at $m = 0$ vanishes at $T_c$",
             via=sp.Subs(sp.Derivative(f0, (m, 2)), (m, T), (0, zJ)),
@@ -449,7 +449,7 @@ def landau_expansion(model: Model) -> Derivation:
             via=sp.sqrt(-a_2 / (2 * a_4)),
         ),
         Step(
-            sp.Subs(sp.Derivative(f_L, m), m, m_0),
+            sp.Function("f'_L")(m_0),
             sp.Integer(0),
             "Check: $m_0$ is stationary",
             via=sp.Subs(sp.Derivative(f_L, m), m, m_0),
