@@ -188,3 +188,16 @@ def test_pitfall_sympy_cannot_find_every_fixed_point():
     )
     assert sol.count[0] == 3
     assert min(abs(sol.x[0, :3] - float(one))) < 1e-14
+
+
+def test_report_section_builds(tmp_path):
+    from statmech.report import Context
+    from statmech.report.sections import s40_meanfield
+
+    section = s40_meanfield.build(Context(out=tmp_path, quick=True))
+    for name in section.figures:
+        assert (tmp_path / "figures" / name).stat().st_size > 1000
+    rows = {r[0]: r for r in s40_meanfield.critical_temperature_table()}
+    square = rows["square (z = 4)"]
+    assert square[1:4] == pytest.approx((4.0, 2 / math.log(2), 2.269185314213022))
+    assert "2.2692" in section.markdown and "Onsager" in section.markdown

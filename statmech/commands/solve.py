@@ -109,8 +109,8 @@ def _tc_value(eq, fixed, digits):
 
     subs = {p: sp.Rational(str(fixed[p.name])) for p in eq.parameters if p.name in fixed}
     value = eq.critical_temperature.subs(subs)
-    if not value.is_number:
-        return None
+    if not (value.is_number and value.is_finite and value.is_real):
+        return None  # e.g. Bethe with z = 1: no transition
     if digits is None:
         return float(value)
     return str(sp.N(value, digits))
