@@ -75,6 +75,7 @@ def run(args) -> int:
     values = {n: float(fixed[n]) for n in names if n not in {r.name for r in ranges}}
     values.update({r.name: g.reshape(-1) for r, g in zip(ranges, mesh, strict=True)})
 
+    from numeric.backend import BackendUnavailable
     from numeric.solve import SolverError
 
     try:
@@ -82,7 +83,7 @@ def run(args) -> int:
             data = _solve_precise(eq, args, fixed, ranges, kwargs)
         else:
             data = _solve_float(eq, values, args, kwargs)
-    except SolverError as exc:
+    except (SolverError, BackendUnavailable) as exc:
         raise UserError(str(exc)) from None
     except (ValueError, NotImplementedError) as exc:
         raise UserError(str(exc)) from None
