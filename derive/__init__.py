@@ -5,7 +5,8 @@ checks that.
 """
 
 from .derivation import Derivation, DerivationError, Step, check
-from .meanfield import landau_expansion, mean_field_equations
+from .landau import landau_expansion
+from .meanfield import mean_field_equations
 from .model import Model, Parameter
 from .registry import all_models, get_model, model_names, register
 from .render import FORMATS, render

@@ -15,12 +15,12 @@ from .. import symbols as sym
 from ..derivation import Derivation, Step
 from ..hamiltonian import H as H_symbol
 from ..hamiltonian import hamiltonian_expr
+from ..landau import landau_expansion
 from ..meanfield import (
     T_c,
     bragg_williams_free_energy,
     entropy_steps,
     f,
-    landau_expansion,
     log_binomial,
     m,
     spin_entropy,
