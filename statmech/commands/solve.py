@@ -1,11 +1,14 @@
-"""``statmech solve MODEL [NAME=VALUE ...]``: every mean-field solution, with its stability.
+r"""``statmech solve MODEL [NAME=VALUE ...]``: every mean-field solution, with its stability.
 
 Ranges (``T=0.5:1.5:201``) make a grid.  ``--json`` prints
 ``{"points": [{PARAMS..., "solutions": [{"m", "stable", "equilibrium",
 "free_energy", "stability"}, ...]}]}``; with ``--precision DIGITS`` the
 solutions are polished in mpmath and every number is a string carrying all
 its digits.  ``stable`` means a local minimum of the free energy (stable or
-metastable); ``equilibrium`` marks the lowest.
+metastable); ``equilibrium`` marks the lowest.  ``free_energy`` is the
+mean-field free energy per spin :math:`f` at the solution (for Curie-Weiss the
+exact :math:`N \to \infty` limit of :math:`F/N`, where the :math:`J/(2N)`
+constant of the each-pair-once convention has vanished).
 """
 
 from __future__ import annotations
