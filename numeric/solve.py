@@ -19,9 +19,11 @@ Algorithm (vectorised over the grid, NumPy or CuPy through ``xp``):
    lowest) or ``metastable``, a maximum ``unstable``.
 
 Every root is found provided :math:`r'` changes sign at most once between
-neighbouring samples, true for the Weiss, Curie-Weiss and Bethe equations with
-the default 33 samples (both extrema of the Weiss residual lie on opposite
-sides of the sample at 0).  :func:`solve_point_mp` does the same in mpmath at
+neighbouring samples.  For the Weiss and Curie-Weiss residual
+:math:`T\operatorname{artanh} m - zJm - h` that holds for any odd number of
+samples: its two extrema, :math:`\pm\sqrt{1 - T/zJ}`, lie on either side of
+the sample at 0.  For the Bethe equations the tests compare the root count with
+the mpmath search at random points.  :func:`solve_point_mp` does the same in mpmath at
 any number of digits, sampling in mpmath too, so that roots that float64
 cannot separate (just below :math:`T_c`) are still found.
 

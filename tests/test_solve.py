@@ -11,6 +11,7 @@ import derive
 import numeric.solve as solve_module
 from derive.meanfield import mean_field_equations
 from numeric.continuation import continuation, hysteresis_loop
+from numeric.solve import STABILITY_NAMES as STABILITY
 from numeric.solve import SolverError, solve_grid, solve_point_mp
 from statmech.cli import main
 
@@ -250,3 +251,18 @@ def test_cupy_backend_matches_numpy():
     b = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01}, backend="cupy")
     np.testing.assert_allclose(a.x, b.x, rtol=1e-14, atol=1e-15)
     np.testing.assert_array_equal(a.stability, b.stability)
+
+
+def test_bethe_root_count_agrees_with_the_mpmath_search():
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        zz = int(rng.integers(3, 8))
+        tc = 2 / math.log(zz / (zz - 2))
+        T = float(rng.uniform(0.3, 1.3) * tc)
+        h = float(rng.choice([-1, 1]) * 10 ** rng.uniform(-4, -0.5))
+        grid = solve_grid(BETHE, {"T": T, "J": 1.0, "h": h, "z": zz})
+        precise = solve_point_mp(BETHE, {"T": repr(T), "J": "1", "h": repr(h), "z": zz}, 25)
+        assert grid.count[0] == len(precise), (T, h, zz)
+        for j, s in enumerate(precise):
+            assert grid.x[0, j] == pytest.approx(float(s["x"]), rel=1e-12, abs=1e-14)
+            assert STABILITY[grid.stability[0, j]] == s["stability"]
