@@ -5,6 +5,8 @@ checks that.
 """
 
 from .derivation import Derivation, DerivationError, Step, check
+from .landau import landau_expansion
+from .meanfield import mean_field_equations
 from .model import Model, Parameter
 from .registry import all_models, get_model, model_names, register
 from .render import FORMATS, render
@@ -35,7 +37,9 @@ __all__ = [
     "get_model",
     "heat_capacity",
     "internal_energy",
+    "landau_expansion",
     "magnetization",
+    "mean_field_equations",
     "model_names",
     "partition_function",
     "register",

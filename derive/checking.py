@@ -27,6 +27,11 @@ class CheckResult:
 
 
 def _sample(symbol: sp.Symbol, rng: random.Random) -> sp.Expr:
+    # A symbol may confine itself to an open interval (an order parameter in (-1, 1)).
+    interval = getattr(symbol, "sample_interval", None)
+    if interval is not None:
+        lo, hi = (sp.Rational(v) for v in interval)
+        return lo + (hi - lo) * sp.Rational(rng.randint(1, 999), 1000)
     if symbol.is_integer:
         low = 1 if symbol.is_positive else 0
         return sp.Integer(rng.randint(max(low, 2), 12))

@@ -1,0 +1,37 @@
+r"""The Ising model on a lattice of coordination :math:`z` in Weiss mean field.
+
+:math:`H = -J \sum_{\langle ij \rangle} s_i s_j - h \sum_i s_i` with each spin in
+:math:`z` bonds; mean field replaces the neighbours by their mean and gives
+:math:`m = \tanh((zJm + h)/T)`, :math:`T_c = zJ`.  The coupling data is the
+square lattice (:math:`z = 4`, the default), which finite systems use.
+"""
+
+import sympy as sp
+
+from .. import symbols as sym
+from ..meanfield import mean_field_derivations, z
+from ..model import TEMPERATURE, HypercubicLattice, Model, Parameter, ising_spin
+
+MEAN_FIELD = Model(
+    name="mean-field",
+    title="Ising model in Weiss mean field",
+    summary="Spins +-1 with z neighbours each, coupling J, field h, each spin in the mean "
+    "field of its neighbours.",
+    parameters=(
+        TEMPERATURE,
+        Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0),
+        Parameter(sym.h, "external field", 0.0),
+        Parameter(z, "coordination number (4 square, 6 simple cubic)", 4),
+    ),
+    states=ising_spin(),
+    energy=sp.Integer(0),
+    coupling=HypercubicLattice(2),
+    field=sym.h,
+    hooks=(("derivations", mean_field_derivations), ("supports:mean-field", None)),
+    references=(
+        "P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907)",
+        "N. Goldenfeld, Lectures on Phase Transitions and the Renormalization Group (1992), ch. 4",
+    ),
+)
+
+MODELS = (MEAN_FIELD,)

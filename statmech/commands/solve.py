@@ -1,0 +1,258 @@
+r"""``statmech solve MODEL [NAME=VALUE ...]``: every mean-field solution, with its stability.
+
+Ranges (``T=0.5:1.5:201``) make a grid.  ``--json`` prints
+``{"points": [{PARAMS..., "solutions": [{"m", "stable", "equilibrium",
+"free_energy", "stability"}, ...]}]}``; with ``--precision DIGITS`` the
+solutions are polished in mpmath and every number is a string carrying all
+its digits.  ``stable`` means a local minimum of the free energy (stable or
+metastable); ``equilibrium`` marks the lowest.  ``free_energy`` is the
+mean-field free energy per spin :math:`f` at the solution (for Curie-Weiss the
+exact :math:`N \to \infty` limit of :math:`F/N`, where the :math:`J/(2N)`
+constant of the each-pair-once convention has vanished).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..common import dump_json, lookup_model, write_output
+from ..errors import UserError
+
+NAME = "solve"
+HELP = "solve a model's mean-field self-consistency equations: every solution and its stability"
+ORDER = 3
+
+
+def add_arguments(p):
+    p.add_argument("model", help="model name (curie-weiss, mean-field, bethe, ...)")
+    p.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="NAME=VALUE",
+        help="parameter values or ranges NAME=START:STOP:COUNT",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--plot", metavar="FILE", help="draw the solutions into FILE (png, pdf, svg)")
+    p.add_argument(
+        "--precision",
+        type=int,
+        metavar="DIGITS",
+        help="polish every solution with mpmath to DIGITS significant digits",
+    )
+    p.add_argument("--samples", type=int, default=None, help="sample points of the unknown")
+    p.add_argument("--backend", default="numpy", help="numpy or cupy")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+
+
+def _equations(model):
+    from derive.meanfield import mean_field_equations
+
+    try:
+        return mean_field_equations(model)
+    except NotImplementedError:
+        raise UserError(f"model {model.name!r} has no mean-field equations") from None
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from statmech.params import parse_assignments
+
+    model = lookup_model(args.model)
+    eq = _equations(model)
+    fixed, ranges = parse_assignments(model, args.assignments)
+    names = eq.parameter_names
+    for n in names:
+        if n not in fixed and all(r.name != n for r in ranges):
+            raise UserError(f"give a value for {n} (NAME=VALUE)")
+    ranges = [r for r in ranges if r.name in names]
+    if args.precision is not None and args.precision < 1:
+        raise UserError(f"--precision must be a positive number of digits, got {args.precision}")
+    if args.samples is not None and args.samples < 3:
+        raise UserError(f"--samples must be at least 3, got {args.samples}")
+    kwargs = {} if args.samples is None else {"samples": args.samples}
+
+    # the grid: ranges vary in the order given, the first slowest
+    axes = [np.asarray(r.values, dtype=float) for r in ranges]
+    mesh = np.meshgrid(*axes, indexing="ij") if axes else []
+    values = {n: float(fixed[n]) for n in names if n not in {r.name for r in ranges}}
+    values.update({r.name: g.reshape(-1) for r, g in zip(ranges, mesh, strict=True)})
+
+    from numeric.backend import BackendUnavailable
+    from numeric.solve import SolverError
+
+    try:
+        if args.precision is not None:
+            data = _solve_precise(eq, args, fixed, ranges, kwargs)
+        else:
+            data = _solve_float(eq, values, args, kwargs)
+    except (SolverError, BackendUnavailable) as exc:
+        raise UserError(str(exc)) from None
+    except (ValueError, NotImplementedError) as exc:
+        raise UserError(str(exc)) from None
+    if args.plot:
+        _plot(eq, data, ranges, args.plot, fixed)
+    if args.json:
+        payload = {
+            "model": model.name,
+            "equations": eq.name,
+            "unknown": eq.unknowns[0].name,
+            "parameters": list(names),
+            "points": data,
+        }
+        if eq.critical_temperature is not None:
+            payload["T_c"] = _tc_value(eq, fixed, args.precision)
+        write_output(dump_json(payload), args.output)
+    else:
+        write_output(_text(data, names), args.output)
+    return 0
+
+
+def _tc_value(eq, fixed, digits):
+    import sympy as sp
+
+    subs = {p: sp.Rational(str(fixed[p.name])) for p in eq.parameters if p.name in fixed}
+    value = eq.critical_temperature.subs(subs)
+    if not (value.is_number and value.is_finite and value.is_real):
+        return None  # e.g. Bethe with z = 1: no transition
+    if digits is None:
+        return float(value)
+    return str(sp.N(value, digits))
+
+
+def _solve_float(eq, values, args, kwargs):
+    import numpy as np
+
+    from numeric.solve import solve_grid
+
+    sol = solve_grid(eq, values, backend=args.backend, **kwargs)
+    n = sol.count.shape[0]
+    params = {k: np.broadcast_to(v, (n,)) for k, v in sol.parameters.items()}
+    return [
+        {**{k: float(params[k][i]) for k in eq.parameter_names}, "solutions": sol.point(i)}
+        for i in range(n)
+    ]
+
+
+def _solve_precise(eq, args, fixed, ranges, kwargs):
+    import itertools
+
+    import mpmath
+
+    from numeric.solve import solve_point_mp
+
+    digits = args.precision
+    # exact values: single values from their text, ranges recomputed in mpmath
+    raw = {}
+    for text in args.assignments:
+        name, _, value = text.partition("=")
+        raw[name.strip()] = value.strip()
+    exact_fixed = {}
+    for n in eq.parameter_names:
+        exact_fixed[n] = raw.get(n, repr(fixed[n])) if ":" not in raw.get(n, "") else None
+    axes = []
+    for r in ranges:
+        start, stop, count = raw[r.name].split(":")
+        a, b, c = mpmath.mpf(start), mpmath.mpf(stop), int(float(count))
+        with mpmath.workdps(digits + 15):
+            pts = [a] if c == 1 else [a + (b - a) * i / (c - 1) for i in range(c)]
+        axes.append(pts)
+    out = []
+    for combo in itertools.product(*axes) if axes else [()]:
+        point = dict(exact_fixed)
+        point.update({r.name: v for r, v in zip(ranges, combo, strict=True)})
+        sols = solve_point_mp(eq, point, digits, **kwargs)
+
+        def s(v):
+            with mpmath.workdps(digits + 15):
+                return mpmath.nstr(mpmath.mpf(v), digits, strip_zeros=False)
+
+        entry = {n: s(point[n]) for n in eq.parameter_names}
+        entry["solutions"] = []
+        for sol in sols:
+            item = {
+                "m": s(sol["m"]),
+                "stable": sol["stable"],
+                "equilibrium": sol["equilibrium"],
+                "free_energy": s(sol["free_energy"]),
+                "stability": sol["stability"],
+                "curvature": s(sol["curvature"]),
+            }
+            if eq.unknowns[0].name != "m":
+                item[eq.unknowns[0].name] = s(sol["x"])
+            entry["solutions"].append(item)
+        out.append(entry)
+    return out
+
+
+def _text(data, names) -> str:
+    lines = []
+    for point in data:
+        head = " ".join(f"{n}={point[n]}" for n in names)
+        lines.append(head)
+        for s in point["solutions"]:
+            tag = s["stability"] + (", equilibrium" if s["equilibrium"] else "")
+            lines.append(f"  m = {s['m']}  f = {s['free_energy']}  ({tag})")
+    return "\n".join(lines)
+
+
+def _plot(eq, data, ranges, path, fixed):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    colours = {"stable": "C0", "metastable": "C1", "unstable": "C3"}
+    fig, ax = plt.subplots(figsize=(6, 4))
+    if len(ranges) == 1:
+        name = ranges[0].name
+        for kind, colour in colours.items():
+            xs = [float(p[name]) for p in data for s in p["solutions"] if s["stability"] == kind]
+            ms = [float(s["m"]) for p in data for s in p["solutions"] if s["stability"] == kind]
+            ax.plot(xs, ms, ".", ms=3, color=colour, label=kind)
+        ax.set_xlabel(name)
+        ax.set_ylabel("m")
+        ax.legend()
+    elif len(ranges) == 2:
+        a, b = ranges
+        grid = np.full((len(a.values), len(b.values)), np.nan)
+        for k, p in enumerate(data):
+            eqm = [float(s["m"]) for s in p["solutions"] if s["equilibrium"]]
+            grid.flat[k] = np.mean(eqm) if eqm else np.nan  # coexistence: the average
+        im = ax.imshow(
+            grid.T,
+            origin="lower",
+            aspect="auto",
+            extent=(a.values[0], a.values[-1], b.values[0], b.values[-1]),
+            cmap="RdBu_r",
+            vmin=-1,
+            vmax=1,
+        )
+        fig.colorbar(im, label="equilibrium m (average where phases coexist)")
+        ax.set_xlabel(a.name)
+        ax.set_ylabel(b.name)
+    else:
+        from numeric.compile import compile_expression
+
+        (x,) = eq.unknowns
+        f = compile_expression(eq.free_energy, (x, *eq.parameters))
+        args = [float(data[0][n]) for n in eq.parameter_names]
+        grid_x = np.linspace(-0.999, 0.999, 801)
+        ax.plot(grid_x, f(grid_x, *args), color="k", lw=1)
+        for s in data[0]["solutions"]:
+            xv = float(s.get(x.name, s["m"]))
+            ax.plot([xv], [float(s["free_energy"])], "o", color=colours[s["stability"]])
+        ax.set_xlabel(x.name)
+        ax.set_ylabel("free energy per spin")
+    varying = {r.name for r in ranges}
+    shown = [f"{k}={v}" for k, v in fixed.items() if k in eq.parameter_names and k not in varying]
+    ax.set_title(f"{eq.name}: " + ", ".join(shown))
+    fig.tight_layout()
+    try:
+        fig.savefig(path)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot write {path}: {exc}") from None
+    finally:
+        plt.close(fig)
+    print(f"wrote {path}", file=sys.stderr)

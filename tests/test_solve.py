@@ -1,0 +1,268 @@
+"""The self-consistency solver: every root, its stability, high precision, continuation."""
+
+import json
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+import derive
+import numeric.solve as solve_module
+from derive.meanfield import mean_field_equations
+from numeric.continuation import continuation, hysteresis_loop
+from numeric.solve import STABILITY_NAMES as STABILITY
+from numeric.solve import SolverError, solve_grid, solve_point_mp
+from statmech.cli import main
+
+CW = mean_field_equations(derive.get_model("curie-weiss"))
+BETHE = mean_field_equations(derive.get_model("bethe"))
+
+
+def spinodal_field(T, J=1.0):
+    """|h| below which three solutions exist (T < J): h_s = J m_s - T artanh m_s."""
+    m_s = math.sqrt(1 - T / J)
+    return J * m_s - T * math.atanh(m_s)
+
+
+def test_root_count_matches_the_spinodal_everywhere():
+    rng = np.random.default_rng(0)
+    T = rng.uniform(0.2, 1.8, 4000)
+    h = rng.uniform(-0.5, 0.5, 4000)
+    sol = solve_grid(CW, {"T": T, "J": 1.0, "h": h})
+    hs = np.array([spinodal_field(t) if t < 1 else 0.0 for t in T])
+    clear = np.abs(np.abs(h) - hs) > 1e-6
+    expected = np.where(np.abs(h) < hs, 3, 1)
+    np.testing.assert_array_equal(sol.count[clear], expected[clear])
+
+
+def test_roots_agree_with_mpmath_findroot():
+    rng = np.random.default_rng(1)
+    T = rng.uniform(0.3, 1.6, 60)
+    h = rng.uniform(-0.3, 0.3, 60)
+    sol = solve_grid(CW, {"T": T, "J": 1.0, "h": h})
+    mpmath.mp.dps = 50
+    for i in range(T.size):
+        t, f = mpmath.mpf(T[i]), mpmath.mpf(h[i])
+
+        def residual(y, t=t, f=f):
+            return y - mpmath.tanh((y + f) / t)
+
+        for x in sol.x[i, : sol.count[i]]:
+            root = mpmath.findroot(residual, mpmath.mpf(x))
+            assert abs(x - float(root)) <= 4e-16 * max(1.0, abs(x)) + 1e-15, (T[i], h[i], x)
+
+
+def test_stability_and_equilibrium():
+    sol = solve_grid(CW, {"T": 0.8, "J": 1.0, "h": 0.01})
+    kinds = [s["stability"] for s in sol.point(0)]
+    assert kinds == ["metastable", "unstable", "stable"]
+    pts = sol.point(0)
+    assert pts[2]["equilibrium"] and not pts[0]["equilibrium"]
+    assert pts[2]["free_energy"] < pts[0]["free_energy"] < pts[1]["free_energy"]
+    assert pts[1]["curvature"] < 0 < pts[0]["curvature"]
+
+
+def test_coexisting_minima_are_both_equilibrium():
+    sol = solve_grid(CW, {"T": 0.6, "J": 1.0, "h": 0.0})
+    assert [s["equilibrium"] for s in sol.point(0)] == [True, False, True]
+
+
+def test_critical_point_is_a_stable_minimum():
+    sol = solve_grid(CW, {"T": 1.0, "J": 1.0, "h": 0.0})
+    assert sol.point(0) == [pytest.approx(sol.point(0)[0])]
+    assert sol.point(0)[0]["stability"] == "stable" and sol.point(0)[0]["m"] == 0
+
+
+def test_grid_equals_pointwise():
+    T = np.linspace(0.5, 1.5, 7)
+    h = np.linspace(-0.1, 0.1, 5)
+    grid = solve_grid(CW, {"T": T[:, None], "J": 1.0, "h": h[None, :]})
+    for a in range(7):
+        for b in range(5):
+            one = solve_grid(CW, {"T": T[a], "J": 1.0, "h": h[b]})
+            k = a * 5 + b
+            np.testing.assert_array_equal(grid.x[k, : grid.count[k]], one.x[0, : one.count[0]])
+
+
+def test_chunks_and_threads_do_not_change_results():
+    T = np.linspace(0.4, 1.4, 300)
+    a = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.02})
+    b = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.02}, chunk=37)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.stability, b.stability)
+
+
+def test_low_temperature_roots_near_the_ends():
+    sol = solve_grid(CW, {"T": 0.02, "J": 1.0, "h": 0.0})
+    assert sol.count[0] == 3 and sol.m[0, 2] == pytest.approx(1.0)
+    assert np.isfinite(sol.free_energy[0]).all()
+
+
+def test_bethe_grid_solutions():
+    sol = solve_grid(BETHE, {"T": 2.0, "J": 1.0, "h": 0.0, "z": 4})
+    assert sol.count[0] == 3
+    mpmath.mp.dps = 30
+    t = mpmath.tanh(mpmath.mpf(1) / 2)
+    for u in sol.x[0, :3]:
+        root = mpmath.findroot(lambda y: y - mpmath.tanh(3 * mpmath.atanh(t * y)), mpmath.mpf(u))
+        assert float(root) == pytest.approx(u, abs=1e-14)
+
+
+# -- arbitrary precision --------------------------------------------------------------
+
+
+def test_fifty_digits():
+    sols = solve_point_mp(CW, {"T": "0.8", "J": "1", "h": "0.01"}, digits=50)
+    mpmath.mp.dps = 70
+    for s in sols:
+        x = s["x"]
+        residual = x - mpmath.tanh((x + mpmath.mpf("0.01")) / mpmath.mpf("0.8"))
+        assert abs(residual) < mpmath.mpf("1e-52")
+        ref = mpmath.findroot(
+            lambda y: y - mpmath.tanh((y + mpmath.mpf("0.01")) / mpmath.mpf("0.8")), x
+        )
+        assert abs(ref - x) < mpmath.mpf("1e-50")
+    assert [s["stability"] for s in sols] == ["metastable", "unstable", "stable"]
+
+
+def test_fifty_digits_just_below_T_c():
+    """1 - T = 1e-30: the ordered roots sit at ~1.7e-15, invisible in float64."""
+    eps = mpmath.mpf("1e-30")
+    sols = solve_point_mp(CW, {"T": "0.999999999999999999999999999999", "J": "1", "h": "0"}, 50)
+    assert [s["stability"] for s in sols] == ["stable", "unstable", "stable"]
+    mpmath.mp.dps = 80
+    T = 1 - eps
+    m0 = mpmath.findroot(lambda y: y - mpmath.tanh(y / T), mpmath.sqrt(3 * eps))
+    assert abs(sols[2]["x"] / m0 - 1) < mpmath.mpf("1e-48")
+    assert abs(sols[0]["x"] + m0) < mpmath.mpf("1e-60")
+    # float64 cannot tell this temperature from T_c
+    assert solve_grid(CW, {"T": float(T), "J": 1.0, "h": 0.0}).count[0] == 1
+
+
+def test_fifty_digits_at_T_c_in_a_tiny_field():
+    sols = solve_point_mp(CW, {"T": "1", "J": "1", "h": "1e-40"}, 50)
+    assert len(sols) == 1
+    mpmath.mp.dps = 60
+    expected = mpmath.cbrt(3 * mpmath.mpf("1e-40"))  # critical isotherm h = m^3 / 3
+    assert abs(sols[0]["x"] / expected - 1) < mpmath.mpf("1e-25")
+
+
+# -- failures are reported, not returned --------------------------------------------
+
+
+def test_non_convergence_names_the_point(monkeypatch):
+    monkeypatch.setattr(solve_module, "MAX_ITERATIONS", 2)
+    with pytest.raises(SolverError, match=r"T=0\.7.*h=0\.05"):
+        solve_grid(CW, {"T": 0.7, "J": 1.0, "h": 0.05})
+
+
+def test_vector_valued_equations_are_refused_for_now():
+    import dataclasses
+
+    import sympy as sp
+
+    q = sp.Symbol("q")
+    two = dataclasses.replace(CW, unknowns=(CW.unknowns[0], q), residual=(q, q))
+    with pytest.raises(NotImplementedError, match="scalar"):
+        solve_grid(two, {"T": 1.0, "J": 1.0, "h": 0.0})
+
+
+# -- continuation -------------------------------------------------------------------
+
+
+def test_spinodals_in_h_match_the_closed_form():
+    c = continuation(CW, "h", np.linspace(-0.3, 0.3, 61), {"T": 0.8, "J": 1.0})
+    hs = spinodal_field(0.8)
+    assert [s.value for s in c.spinodals] == [
+        pytest.approx(-hs, abs=1e-12),
+        pytest.approx(hs, abs=1e-12),
+    ]
+    assert abs(c.spinodals[0].m) == pytest.approx(math.sqrt(0.2), abs=1e-7)
+    assert len(c.branches) == 3
+    kinds = [set(b.stability_names()) for b in c.branches]
+    assert {"unstable"} in kinds
+
+
+def test_spinodal_in_T_at_fixed_field():
+    c = continuation(CW, "T", np.linspace(0.5, 1.2, 71), {"h": 0.05, "J": 1.0})
+    (sp_,) = c.spinodals
+    # on the spinodal: m_s^2 = 1 - T and h = T artanh(m_s) - m_s with m_s < 0
+    m_s = sp_.m
+    assert m_s**2 == pytest.approx(1 - sp_.value, abs=1e-10)
+    assert sp_.value * math.atanh(m_s) - m_s - 0.05 == pytest.approx(0, abs=1e-10)
+
+
+def test_hysteresis_loop_jumps_at_the_spinodals():
+    values = np.linspace(-0.3, 0.3, 601)
+    loop = hysteresis_loop(CW, "h", values, {"T": 0.8, "J": 1.0})
+    hs = spinodal_field(0.8)
+    up_jump = values[np.flatnonzero(np.diff(np.sign(loop.m_up)))[0] + 1]
+    down_jump = values[np.flatnonzero(np.diff(np.sign(loop.m_down)))[-1]]
+    assert hs <= up_jump < hs + 1e-3
+    assert -hs - 1e-3 < down_jump <= -hs
+    # the loop encloses an area: m_up < m_down between the spinodals
+    inside = np.abs(values) < hs - 1e-3
+    assert np.all(loop.m_up[inside] < loop.m_down[inside])
+
+
+# -- command line ---------------------------------------------------------------------
+
+
+def test_cli_json_shape(capsys):
+    assert main(["solve", "curie-weiss", "T=0.8", "h=0", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (point,) = data["points"]
+    assert point["T"] == 0.8 and point["h"] == 0.0
+    assert [set(s) >= {"m", "stable", "equilibrium", "free_energy"} for s in point["solutions"]]
+    assert [s["equilibrium"] for s in point["solutions"]] == [True, False, True]
+    assert data["T_c"] == 1.0
+
+
+def test_cli_ranges_make_a_grid(capsys):
+    assert main(["solve", "curie-weiss", "T=0.5:1.5:5", "h=-0.1:0.1:3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["points"]) == 15
+    assert [p["T"] for p in data["points"][:3]] == [0.5, 0.5, 0.5]
+
+
+def test_cli_precision_gives_strings_with_every_digit(capsys):
+    assert main(["solve", "curie-weiss", "T=0.8", "h=0", "--json", "--precision", "50"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    m = data["points"][0]["solutions"][2]["m"]
+    assert isinstance(m, str) and len(m.replace("0.", "", 1)) >= 50
+    mpmath.mp.dps = 60
+    x = mpmath.mpf(m)
+    assert abs(x - mpmath.tanh(x / mpmath.mpf("0.8"))) < mpmath.mpf("1e-49")
+
+
+def test_cli_plot_and_errors(capsys, tmp_path):
+    out = tmp_path / "m.png"
+    assert main(["solve", "bethe", "T=1.5:3.5:9", "--plot", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    assert main(["solve", "two-level", "T=1"]) == 2
+    assert "no mean-field equations" in capsys.readouterr().err
+
+
+@pytest.mark.gpu
+def test_cupy_backend_matches_numpy():
+    T = np.linspace(0.5, 1.5, 101)
+    a = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01})
+    b = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01}, backend="cupy")
+    np.testing.assert_allclose(a.x, b.x, rtol=1e-14, atol=1e-15)
+    np.testing.assert_array_equal(a.stability, b.stability)
+
+
+def test_bethe_root_count_agrees_with_the_mpmath_search():
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        zz = int(rng.integers(3, 8))
+        tc = 2 / math.log(zz / (zz - 2))
+        T = float(rng.uniform(0.3, 1.3) * tc)
+        h = float(rng.choice([-1, 1]) * 10 ** rng.uniform(-4, -0.5))
+        grid = solve_grid(BETHE, {"T": T, "J": 1.0, "h": h, "z": zz})
+        precise = solve_point_mp(BETHE, {"T": repr(T), "J": "1", "h": repr(h), "z": zz}, 25)
+        assert grid.count[0] == len(precise), (T, h, zz)
+        for j, s in enumerate(precise):
+            assert grid.x[0, j] == pytest.approx(float(s["x"]), rel=1e-12, abs=1e-14)
+            assert STABILITY[grid.stability[0, j]] == s["stability"]
