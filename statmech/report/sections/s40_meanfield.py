@@ -1,4 +1,5 @@
-"""Mean-field theory: solution branches, the double well, hysteresis, critical temperatures."""
+"""Mean-field theory: solution branches, the double well, hysteresis, critical temperatures,
+and Curie-Weiss Monte Carlo at growing N against the exact finite-N sums."""
 
 from __future__ import annotations
 
@@ -11,23 +12,8 @@ TITLE = "Mean-field theory"
 
 COLOURS = {1: "C0", 2: "C1", 3: "C3"}
 LABELS = {1: "stable (equilibrium)", 2: "metastable", 3: "unstable"}
-ONSAGER = "L. Onsager, Phys. Rev. 65, 117 (1944)"
-YANG = "C. N. Yang, Phys. Rev. 85, 808 (1952)"
-CUBIC = "A. M. Ferrenberg, J. Xu, D. P. Landau, Phys. Rev. E 97, 043301 (2018)"
-#: Simple cubic Ising T_c/J, quoted (Monte Carlo): K_c = 0.221654626(5).
-CUBIC_TC = 1 / 0.221654626
-
-
-def onsager_critical_temperature(J: float = 1.0) -> float:
-    """Onsager's quoted exact value for the square lattice, T_c = 2J / log(1 + sqrt 2)."""
-    return 2 * J / math.log(1 + math.sqrt(2))
-
-
-def yang_magnetization(T: float, J: float = 1.0) -> float:
-    """Yang's quoted spontaneous magnetization of the square lattice, (1 - sinh^-4 2K)^(1/8)."""
-    if T >= onsager_critical_temperature(J):
-        return 0.0
-    return (1 - math.sinh(2 * J / T) ** -4) ** 0.125
+#: Curie-Weiss sizes simulated beside the exact finite-N sums.
+SIMULATED_SIZES = (16, 64, 256)
 
 
 def _plot_slots(ax, values, sol, seen: set):
@@ -49,6 +35,7 @@ def _branches_figure(ctx, n):
 
     import derive
     from derive.meanfield import mean_field_equations
+    from numeric.onsager import spontaneous_magnetization
     from numeric.solve import solve_grid
 
     cw = mean_field_equations(derive.get_model("curie-weiss"))
@@ -75,7 +62,7 @@ def _branches_figure(ctx, n):
         )
     right.plot(
         temps2,
-        [yang_magnetization(t) for t in temps2],
+        spontaneous_magnetization(temps2),
         "k--",
         lw=1,
         label="exact square lattice (Yang, quoted)",
@@ -210,24 +197,200 @@ def _finite_n_figure(ctx, quick):
     plt.close(fig)
 
 
-def critical_temperature_table() -> list[tuple[str, float, float, float, str]]:
-    """(lattice, Weiss, Bethe, reference value, reference) for z = 4 and z = 6, J = 1."""
-    import sympy as sp
+def curie_weiss_simulation(
+    sizes=SIMULATED_SIZES,
+    temps=(0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.3),
+    sweeps: int = 600,
+    thermalize: int = 200,
+    replicas: int = 64,
+    seed: int = 1,
+) -> dict:
+    r"""Curie-Weiss Monte Carlo :math:`\langle|m|\rangle` at growing N beside the exact
+    finite-N sums and the mean-field (N -> oo) curve, at J = 1, h = 0.
+
+    Each (N, T) point is one run of the reference Curie-Weiss sampler
+    (:func:`numeric.samplers.make_sampler` with ``reference=True``, lazy Metropolis,
+    ``replicas`` replicas) through :func:`numeric.simulation.simulate`, with its own seed
+    (``seed`` plus the point's index) and ``thermalize`` sweeps discarded.
+
+    Returns
+    -------
+    dict
+        ``T`` (n_T,), ``sizes`` (n_N,); arrays (n_N, n_T): ``mean``, ``error`` (binned
+        jackknife over replicas, accounting for autocorrelation), ``tau_int`` (sweeps),
+        ``exact`` (exact finite-N :math:`\langle|m|\rangle`, :mod:`numeric.curie_weiss`),
+        ``z`` (``(mean - exact) / error``); ``mean_field`` (n_T,) the equilibrium solution
+        of :math:`m = \tanh(m/T)`; ``samplers`` (set of sampler class names), ``warnings``
+        (the runs' warnings, prefixed by their point), ``sweeps``, ``thermalize``,
+        ``replicas``, ``seconds`` (sampling time of all runs).
+    """
+    import numpy as np
+
+    from numeric.curie_weiss import exact_thermodynamics
+    from numeric.simulation import simulate
+
+    temps = np.asarray(temps, dtype=np.float64)
+    sizes = tuple(int(n) for n in sizes)
+    shape = (len(sizes), len(temps))
+    out = {k: np.empty(shape) for k in ("mean", "error", "tau_int", "exact")}
+    samplers, warnings, seconds = set(), [], 0.0
+    for i, N in enumerate(sizes):
+        out["exact"][i] = exact_thermodynamics(N, temps, 1.0, 0.0)["abs_m"]
+        for j, T in enumerate(temps):
+            res = simulate(
+                "curie-weiss",
+                {"T": float(T), "J": 1.0, "h": 0.0, "N": N},
+                sweeps=sweeps,
+                replicas=replicas,
+                seed=seed + i * len(temps) + j,
+                thermalize=thermalize,
+                reference=True,
+            )
+            est = res.observables["abs_magnetization"]
+            out["mean"][i, j], out["error"][i, j] = est.mean, est.error
+            out["tau_int"][i, j] = est.tau_int * res.every
+            samplers.add(res.sampler)
+            warnings += [f"N = {N}, T = {T:g}: {w}" for w in res.warnings]
+            seconds += res.elapsed_seconds
+    out["mean_field"] = mean_field_magnetization(temps)
+    out["z"] = (out["mean"] - out["exact"]) / out["error"]
+    out.update(
+        T=temps,
+        sizes=sizes,
+        samplers=samplers,
+        warnings=warnings,
+        sweeps=sweeps,
+        thermalize=thermalize,
+        replicas=replicas,
+        seconds=seconds,
+    )
+    return out
+
+
+def _simulation_figure(ctx, data):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from numeric.curie_weiss import exact_thermodynamics
+
+    fine = np.linspace(0.4, 1.6, 241)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for i, N in enumerate(data["sizes"]):
+        colour = f"C{i}"
+        left.plot(
+            fine,
+            exact_thermodynamics(N, fine, 1.0, 0.0)["abs_m"],
+            color=colour,
+            lw=1,
+            label=f"exact sum, N = {N}",
+        )
+        left.errorbar(
+            data["T"],
+            data["mean"][i],
+            yerr=data["error"][i],
+            fmt="o",
+            ms=3,
+            capsize=2,
+            color=colour,
+            label=f"Monte Carlo, N = {N}",
+        )
+        offset = (i - (len(data["sizes"]) - 1) / 2) * 0.012
+        right.plot(data["T"] + offset, data["z"][i], "o", ms=4, color=colour, label=f"N = {N}")
+    mf = mean_field_magnetization(fine)
+    left.plot(fine, mf, "k--", lw=1.2, label="mean field (N -> oo)")
+    left.set_xlabel("T / J")
+    left.set_ylabel("<|m|>")
+    left.set_title("Curie-Weiss: simulation at growing N")
+    left.legend(fontsize=7)
+    right.axhspan(-2, 2, color="0.9")
+    right.axhline(0, color="k", lw=0.5)
+    right.set_xlabel("T / J")
+    right.set_ylabel("(simulated - exact) / error")
+    right.set_title("Monte Carlo against the exact finite-N sum")
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(ctx.figure_path("meanfield_simulation.png"), dpi=120)
+    plt.close(fig)
+
+
+def mean_field_magnetization(temps):
+    """Equilibrium :math:`|m|` of the Curie-Weiss mean-field equation at J = 1, h = 0."""
+    import numpy as np
 
     import derive
-    from derive.meanfield import mean_field_equations, z
+    from derive.meanfield import mean_field_equations
+    from numeric.solve import solve_grid
 
-    rows = []
-    for lattice, zz, exact, ref in (
-        ("square (z = 4)", 4, onsager_critical_temperature(), f"exact, quoted: {ONSAGER}"),
-        ("simple cubic (z = 6)", 6, CUBIC_TC, f"Monte Carlo, quoted: {CUBIC}"),
-    ):
-        values = []
-        for name in ("mean-field", "bethe"):
-            tc = mean_field_equations(derive.get_model(name)).critical_temperature
-            values.append(float(tc.subs({sp.Symbol("J", positive=True): 1, z: zz})))
-        rows.append((lattice, values[0], values[1], exact, ref))
-    return rows
+    eq = mean_field_equations(derive.get_model("curie-weiss"))
+    sol = solve_grid(eq, {"T": np.asarray(temps, dtype=np.float64), "J": 1.0, "h": 0.0})
+    return np.nanmax(np.where(sol.equilibrium, np.abs(sol.m), np.nan), axis=1)
+
+
+def _simulation_caption(data) -> str:
+    import numpy as np
+
+    z = np.abs(data["z"])
+    return (
+        f"Curie-Weiss Monte Carlo (reference sampler, lazy Metropolis, {data['replicas']} "
+        f"replicas x {data['sweeps']} sweeps after {data['thermalize']} thermalisation sweeps "
+        f"per point) at N = {', '.join(map(str, data['sizes']))}: <|m|> with error bars "
+        "(binned jackknife), on the exact finite-N sums, which close in on the mean-field "
+        f"curve as N grows. Right: z-scores against the exact sums; {np.mean(z <= 1):.0%} of "
+        f"the {z.size} points within one error bar, {np.mean(z <= 2):.0%} within two, largest "
+        f"|z| = {z.max():.2f}."
+    )
+
+
+def _simulation_table(data) -> tuple[str, str]:
+    """Per N: the largest |z|, the slowest tau_int, and <|m|> at the temperature nearest
+    0.7 J (simulated, exact finite-N, mean field).  No "|" in the cells: Markdown tables
+    split on it."""
+    import numpy as np
+
+    from derive.render import _escape_tex
+
+    j = int(np.argmin(np.abs(data["T"] - 0.7)))
+    t = data["T"][j]
+    head = (
+        "N",
+        "largest abs(z)",
+        "largest tau_int (sweeps)",
+        f"Monte Carlo <abs(m)> at T = {t:g}",
+        "exact finite N",
+        "mean field",
+    )
+    body = []
+    for i, N in enumerate(data["sizes"]):
+        body.append(
+            (
+                str(N),
+                f"{np.abs(data['z'][i]).max():.2f}",
+                f"{data['tau_int'][i].max():.3g}",
+                f"{data['mean'][i, j]:.4f} +- {data['error'][i, j]:.4f}",
+                f"{data['exact'][i, j]:.4f}",
+                f"{data['mean_field'][j]:.4f}",
+            )
+        )
+    note = f"Sampling took {data['seconds']:.1f} s in all ({', '.join(sorted(data['samplers']))})."
+    if data["warnings"]:
+        note += " Warnings from the runs: " + "; ".join(data["warnings"])
+    else:
+        note += " No run warned about thermalisation or autocorrelation."
+    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    md += ["| " + " | ".join(row) + " |" for row in body]
+    tex = ["\\begin{center}\\begin{tabular}{" + "r" * len(head) + "}"]
+    tex.append(" & ".join(_escape_tex(h) for h in head) + "\\\\ \\hline")
+    tex += [" & ".join(_escape_tex(c) for c in row) + "\\\\" for row in body]
+    tex.append("\\end{tabular}\\end{center}")
+    return "\n".join([*md, "", note]), "\n".join([*tex, _escape_tex(note)])
+
+
+def critical_temperature_table():
+    """Weiss, Bethe and exact or best T_c / J by lattice, the table the square-lattice
+    section shows too (:mod:`statmech.report.critical_temperatures`)."""
+    from ..critical_temperatures import critical_temperature_table as table
+
+    return table()
 
 
 def build(ctx) -> Section:
@@ -238,6 +401,9 @@ def build(ctx) -> Section:
 
     import derive
     from derive.meanfield import mean_field_equations
+    from derive.render import _escape_tex
+
+    from ..critical_temperatures import table_latex, table_markdown
 
     quick = ctx.quick
     n = 121 if quick else 401
@@ -246,6 +412,11 @@ def build(ctx) -> Section:
     cont = _hysteresis_figure(ctx, 201 if quick else 801)
     _finite_n_figure(ctx, quick)
     rows = critical_temperature_table()
+    if quick:
+        sim = curie_weiss_simulation(temps=(0.8, 1.0, 1.2), sweeps=400, thermalize=150)
+    else:
+        sim = curie_weiss_simulation()
+    _simulation_figure(ctx, sim)
 
     weiss = mean_field_equations(derive.get_model("mean-field"))
     bethe = mean_field_equations(derive.get_model("bethe"))
@@ -272,25 +443,10 @@ def build(ctx) -> Section:
         f"Bethe-Peierls, cavity magnetization $u$:\n"
         f"\\begin{{equation*}}{eq_bethe}\\end{{equation*}}\n"
     )
-    table_md = [
-        "| lattice | Weiss $zJ$ | Bethe $2J/\\log(z/(z-2))$ | reference | source |",
-        "|---|---|---|---|---|",
-    ]
-    table_tex = [
-        "\\begin{tabular}{lrrrl}",
-        "lattice & Weiss & Bethe & reference & source\\\\",
-        "\\hline",
-    ]
-    from derive.render import _escape_tex
-
-    for lattice, w, b, ex, ref in rows:
-        table_md.append(f"| {lattice} | {w:.4f} | {b:.4f} | {ex:.4f} | {ref} |")
-        table_tex.append(
-            f"{_escape_tex(lattice)} & {w:.4f} & {b:.4f} & {ex:.4f} & "
-            f"\\footnotesize {_escape_tex(ref)}\\\\"
-        )
-    table_tex.append("\\end{tabular}\n")
-    caption_table = "Critical temperatures T_c / J."
+    caption_table = (
+        "Critical temperatures T_c / J, each the T_c result of a derivation at the lattice's z "
+        "(the same table as in the square-lattice section)."
+    )
     figures = [
         (
             "meanfield_branches.png",
@@ -314,10 +470,14 @@ def build(ctx) -> Section:
             "mean field: the free-energy gap falls as 1/N away from T_c and as log N / (4N) "
             "at T_c.",
         ),
+        ("meanfield_simulation.png", _simulation_caption(sim)),
     ]
-    md = [intro, "", eqs_md, caption_table, "", "\n".join(table_md), ""]
-    tex = [_escape_tex(intro), eqs_tex, "\\begin{center}", "\n".join(table_tex), "\\end{center}"]
+    md = [intro, "", eqs_md, caption_table, "", table_markdown(rows), ""]
+    tex = [_escape_tex(intro), eqs_tex, "\\begin{center}", table_latex(rows), "\\end{center}"]
     for name, caption in figures:
         md.append(ctx.figure_markdown(name, caption))
         tex.append(ctx.figure_latex(name, caption))
+    sim_md, sim_tex = _simulation_table(sim)
+    md += [sim_md, ""]
+    tex += [sim_tex]
     return Section(TITLE, "\n".join(md), "\n".join(tex), [f for f, _ in figures])
