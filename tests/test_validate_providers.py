@@ -1,0 +1,50 @@
+"""`statmech validate` end to end with the real exact providers (no stand-ins): the transfer
+matrix for ising1d, Kaufman's finite torus for ising2d, the finite-N sum for curie-weiss.
+
+The systems are too large for the exact-enumeration fallback (more than 20 spins), so a
+passing run can only rest on the named provider."""
+
+import json
+
+import pytest
+
+from numeric.observables import ENUMERATION_LIMIT, NAMES
+from numeric.references import PROVIDERS, exact_reference
+from statmech.cli import main
+
+CASES = [
+    ("ising1d", {"N": 64, "T": 1.5}, "numeric.ising_exact", NAMES),
+    # A finite torus has no exact magnetization moments: energy and heat capacity only.
+    ("ising2d", {"L": 16, "T": 2.5}, "numeric.ising_exact", NAMES[:2]),
+    ("curie-weiss", {"N": 64, "T": 1.2}, "numeric.curie_weiss", NAMES),
+]
+
+
+@pytest.mark.parametrize(("model", "params", "provider", "quantities"), CASES)
+def test_validate_passes_with_the_real_provider(capsys, model, params, provider, quantities):
+    assert PROVIDERS[model].partition(":")[0] == provider
+    spins = params["N"] if "N" in params else params["L"] ** 2
+    assert spins > ENUMERATION_LIMIT
+    argv = [f"{k}={v}" for k, v in params.items()]
+    code = main(["validate", model, *argv, "--sweeps", "1000", "--replicas", "8", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["passed"] is True
+    assert data["reference"] == [provider]
+    assert [r["quantity"] for r in data["rows"]] == list(quantities)
+    exact = exact_reference(model, {"J": 1.0, "h": 0.0, **params})
+    for row in data["rows"]:
+        assert row["exact"] == exact[row["quantity"]]
+        assert abs(row["z"]) <= data["max_z"] == 4
+        assert row["z"] == pytest.approx((row["simulated"] - row["exact"]) / row["error"])
+    # The comparison has power: an energy wrong by 0.04 J, or a heat capacity wrong by a
+    # fifth, would lie outside four error bars.
+    by = {r["quantity"]: r for r in data["rows"]}
+    assert by["energy_per_spin"]["error"] < 0.01
+    assert by["heat_capacity_per_spin"]["error"] < 0.05 * by["heat_capacity_per_spin"]["exact"]
+
+
+def test_validate_text_names_the_provider(capsys):
+    code = main(["validate", "ising2d", "L=16", "T=2.5", "--sweeps", "500", "--replicas", "8"])
+    out = capsys.readouterr().out
+    assert code == 0 and "exact values from numeric.ising_exact" in out and "PASSED" in out
+    assert "exact enumeration" not in out
