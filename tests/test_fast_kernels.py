@@ -5,7 +5,7 @@ import numba
 import numpy as np
 import pytest
 
-from numeric.fast import kernels2d, lattice, make_fast_sampler
+from numeric.fast import cluster, kernels2d, lattice, make_fast_sampler
 from numeric.fast.reference import counter_checkerboard_sweep, counter_table_sweep
 from numeric.fast.rng import GAMMA, draw31, draw31_numpy, stream_keys, thresholds
 from numeric.fast.samplers import random_configuration
@@ -87,18 +87,24 @@ def _run(model, shape, algorithm, sweeps=6, replicas=2):
 
 
 @pytest.mark.parametrize("algorithm", ALGS)
-def test_same_seed_same_result_for_any_thread_count(algorithm):
+@pytest.mark.parametrize("model,shape", [("ising2d", (16, 16)), ("ising3d", (4, 4, 4))])
+def test_same_seed_same_result_serial_or_threaded(monkeypatch, algorithm, model, shape):
+    """Serial and threaded kernels, on 1 or 2 threads, give the same configurations."""
     before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        s, a = _run("ising2d", (16, 16), algorithm)
-        numba.set_num_threads(before)
-        _, b = _run("ising2d", (16, 16), algorithm)
-    finally:
-        numba.set_num_threads(before)
-    np.testing.assert_array_equal(s.configuration(a), s.configuration(b))
-    _, c = _run("ising2d", (16, 16), algorithm, sweeps=0)
-    assert not np.array_equal(s.configuration(a), s.configuration(c))
+    results = []
+    for threaded, threads in ((False, 1), (True, 1), (True, before)):
+        monkeypatch.setattr(kernels2d, "PARALLEL_MIN_SITES", 0 if threaded else 1 << 62)
+        monkeypatch.setattr(cluster, "PARALLEL_MIN_WORK", 0 if threaded else 1 << 62)
+        numba.set_num_threads(threads)
+        try:
+            s, st = _run(model, shape, algorithm, replicas=3)
+        finally:
+            numba.set_num_threads(before)
+        results.append(np.asarray(s.configuration(st)))
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_array_equal(results[0], results[2])
+    _, c = _run(model, shape, algorithm, sweeps=0, replicas=3)
+    assert not np.array_equal(results[0], s.configuration(c))
 
 
 @pytest.mark.parametrize("algorithm", ALGS)

@@ -28,6 +28,10 @@ import numpy as np
 
 from .rng import draw31
 
+#: Replicas run on parallel threads only above this much work (sites x sweeps):
+#: starting a parallel region costs of the order of 100 microseconds.
+PARALLEL_MIN_WORK = 1 << 18
+
 
 @nb.njit(inline="always")
 def _find(parent, i):
@@ -41,78 +45,113 @@ def _find(parent, i):
     return root
 
 
+@nb.njit(inline="always")
+def _swendsen_wang_replica(sp, parent, fwd, key, sweep0, nsweeps, thr):
+    n = sp.shape[0]
+    d = fwd.shape[1]
+    for t in range(nsweeps):
+        base = np.uint64(sweep0 + t) * np.uint64(n * d + n)
+        for i in range(n):
+            parent[i] = i
+        for i in range(n):
+            si = sp[i]
+            for a in range(d):
+                j = fwd[i, a]
+                if sp[j] == si and draw31(key, base + np.uint64(i * d + a)) < thr:
+                    ri = _find(parent, i)
+                    rj = _find(parent, j)
+                    if ri < rj:
+                        parent[rj] = ri
+                    elif rj < ri:
+                        parent[ri] = rj
+        flipbase = base + np.uint64(n * d)
+        for i in range(n):
+            root = _find(parent, i)
+            if draw31(key, flipbase + np.uint64(root)) < np.uint32(1 << 30):
+                sp[i] = -sp[i]
+
+
 @nb.njit(parallel=True, cache=True)
+def _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr):
+    for r in nb.prange(spins.shape[0]):
+        parent = np.empty(spins.shape[1], dtype=np.int32)
+        _swendsen_wang_replica(spins[r], parent, fwd, keys[r], sweep0, nsweeps, thr)
+
+
+@nb.njit(cache=True)
+def _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr):
+    parent = np.empty(spins.shape[1], dtype=np.int32)
+    for r in range(spins.shape[0]):
+        _swendsen_wang_replica(spins[r], parent, fwd, keys[r], sweep0, nsweeps, thr)
+
+
 def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr):
     """``nsweeps`` Swendsen-Wang updates of ``spins`` ``(R, n)`` int8 in place."""
-    R, n = spins.shape
-    d = fwd.shape[1]
-    for r in nb.prange(R):
-        sp = spins[r]
-        key = keys[r]
-        parent = np.empty(n, dtype=np.int32)
-        for t in range(nsweeps):
-            base = np.uint64(sweep0 + t) * np.uint64(n * d + n)
-            for i in range(n):
-                parent[i] = i
-            for i in range(n):
-                si = sp[i]
-                for a in range(d):
-                    j = fwd[i, a]
-                    if sp[j] == si and draw31(key, base + np.uint64(i * d + a)) < thr:
-                        ri = _find(parent, i)
-                        rj = _find(parent, j)
-                        if ri != rj:
-                            if ri < rj:
-                                parent[rj] = ri
-                            else:
-                                parent[ri] = rj
-            flipbase = base + np.uint64(n * d)
-            for i in range(n):
-                root = _find(parent, i)
-                if draw31(key, flipbase + np.uint64(root)) < np.uint32(1 << 30):
-                    sp[i] = -sp[i]
+    if spins.shape[0] > 1 and spins.size * nsweeps >= PARALLEL_MIN_WORK:
+        _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr)
+    else:
+        _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr)
+
+
+@nb.njit(inline="always")
+def _wolff_replica(sp, stack, nbr, key, ctr, nclusters, thr):
+    n = sp.shape[0]
+    z = nbr.shape[1]
+    done = 0
+    for _ in range(nclusters):
+        u = np.uint64(draw31(key, ctr))
+        ctr += np.uint64(1)
+        seed = np.int64((u * np.uint64(n)) >> np.uint64(31))
+        old = sp[seed]
+        sp[seed] = -old
+        stack[0] = seed
+        top = 1
+        size = 1
+        while top > 0:
+            top -= 1
+            i = stack[top]
+            for a in range(z):
+                j = nbr[i, a]
+                if sp[j] == old:
+                    u2 = draw31(key, ctr)
+                    ctr += np.uint64(1)
+                    if u2 < thr:
+                        sp[j] = -old
+                        stack[top] = j
+                        top += 1
+                        size += 1
+        done += size
+    return ctr, done
 
 
 @nb.njit(parallel=True, cache=True)
+def _wolff_parallel(spins, nbr, keys, counters, flipped, nclusters, thr):
+    for r in nb.prange(spins.shape[0]):
+        stack = np.empty(spins.shape[1], dtype=np.int32)
+        ctr, done = _wolff_replica(spins[r], stack, nbr, keys[r], counters[r], nclusters, thr)
+        counters[r] = ctr
+        flipped[r] += done
+
+
+@nb.njit(cache=True)
+def _wolff_serial(spins, nbr, keys, counters, flipped, nclusters, thr):
+    stack = np.empty(spins.shape[1], dtype=np.int32)
+    for r in range(spins.shape[0]):
+        ctr, done = _wolff_replica(spins[r], stack, nbr, keys[r], counters[r], nclusters, thr)
+        counters[r] = ctr
+        flipped[r] += done
+
+
 def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr):
     """``nclusters`` Wolff cluster flips per replica of ``spins`` ``(R, n)`` int8, in place.
 
     The seed site is ``(u n) >> 31`` for a 31-bit draw ``u`` (uniform when ``n``
     is a power of two, otherwise off by at most ``n / 2**31``).
     """
-    R, n = spins.shape
-    z = nbr.shape[1]
-    for r in nb.prange(R):
-        sp = spins[r]
-        key = keys[r]
-        ctr = counters[r]
-        stack = np.empty(n, dtype=np.int32)
-        done = 0
-        for _ in range(nclusters):
-            u = np.uint64(draw31(key, ctr))
-            ctr += np.uint64(1)
-            seed = np.int64((u * np.uint64(n)) >> np.uint64(31))
-            old = sp[seed]
-            sp[seed] = -old
-            stack[0] = seed
-            top = 1
-            size = 1
-            while top > 0:
-                top -= 1
-                i = stack[top]
-                for a in range(z):
-                    j = nbr[i, a]
-                    if sp[j] == old:
-                        u2 = draw31(key, ctr)
-                        ctr += np.uint64(1)
-                        if u2 < thr:
-                            sp[j] = -old
-                            stack[top] = j
-                            top += 1
-                            size += 1
-            done += size
-        counters[r] = ctr
-        flipped[r] += done
+    if spins.shape[0] > 1 and spins.size * nclusters >= PARALLEL_MIN_WORK:
+        _wolff_parallel(spins, nbr, keys, counters, flipped, nclusters, thr)
+    else:
+        _wolff_serial(spins, nbr, keys, counters, flipped, nclusters, thr)
 
 
 def mean_cluster_size(spins, nbr, thr, clusters=400) -> float:

@@ -57,13 +57,32 @@ def _row(me, up, dn, mid, lo, hi, off, t, key, row0):
         me[j] = _update(me[j], nsum, t, key, row0 + np.uint64(j))
 
 
-@nb.njit(parallel=True, cache=True)
-def sweep_colour(spins, c, keys, sweep, table):
-    """Update every colour-``c`` site of every replica once (in place)."""
-    R = spins.shape[0]
+@nb.njit(inline="always")
+def _update_row(spins, c, keys, base, t, rr):
     L = spins.shape[2]
     n = spins.shape[3]
-    t = (
+    r = rr // L
+    i = rr - r * L
+    me = spins[r, c, i]
+    up = spins[r, 1 - c, (i - 1) % L]
+    dn = spins[r, 1 - c, (i + 1) % L]
+    mid = spins[r, 1 - c, i]
+    key = keys[r]
+    row0 = base + np.uint64(i * n)
+    if (i + c) & 1:  # neighbours j and j + 1
+        _row(me, up, dn, mid, 0, n - 1, 1, t, key, row0)
+        j = n - 1
+        nsum = np.int32(up[j]) + np.int32(dn[j]) + np.int32(mid[j]) + np.int32(mid[0])
+        me[j] = _update(me[j], nsum, t, key, row0 + np.uint64(j))
+    else:  # neighbours j and j - 1
+        nsum = np.int32(up[0]) + np.int32(dn[0]) + np.int32(mid[0]) + np.int32(mid[n - 1])
+        me[0] = _update(me[0], nsum, t, key, row0)
+        _row(me, up, dn, mid, 1, n, -1, t, key, row0)
+
+
+@nb.njit(inline="always")
+def _registers(table):
+    return (
         table[0],
         table[1],
         table[2],
@@ -75,33 +94,50 @@ def sweep_colour(spins, c, keys, sweep, table):
         table[8],
         table[9],
     )
+
+
+@nb.njit(parallel=True, cache=True)
+def sweep_colour(spins, c, keys, sweep, table):
+    """Update every colour-``c`` site of every replica once (in place), rows in parallel."""
+    R, _, L, n = spins.shape
+    t = _registers(table)
     base = np.uint64(2 * sweep + c) * np.uint64(L * n)
     for rr in nb.prange(R * L):
-        r = rr // L
-        i = rr - r * L
-        me = spins[r, c, i]
-        up = spins[r, 1 - c, (i - 1) % L]
-        dn = spins[r, 1 - c, (i + 1) % L]
-        mid = spins[r, 1 - c, i]
-        key = keys[r]
-        row0 = base + np.uint64(i * n)
-        if (i + c) & 1:  # neighbours j and j + 1
-            _row(me, up, dn, mid, 0, n - 1, 1, t, key, row0)
-            j = n - 1
-            nsum = np.int32(up[j]) + np.int32(dn[j]) + np.int32(mid[j]) + np.int32(mid[0])
-            me[j] = _update(me[j], nsum, t, key, row0 + np.uint64(j))
-        else:  # neighbours j and j - 1
-            nsum = np.int32(up[0]) + np.int32(dn[0]) + np.int32(mid[0]) + np.int32(mid[n - 1])
-            me[0] = _update(me[0], nsum, t, key, row0)
-            _row(me, up, dn, mid, 1, n, -1, t, key, row0)
+        _update_row(spins, c, keys, base, t, rr)
 
 
 @nb.njit(cache=True)
-def run_sweeps(spins, keys, sweep0, nsweeps, table):
+def run_sweeps_parallel(spins, keys, sweep0, nsweeps, table):
     """``nsweeps`` full sweeps (colour 0 then colour 1), sweeps numbered from ``sweep0``."""
     for k in range(nsweeps):
         sweep_colour(spins, 0, keys, sweep0 + k, table)
         sweep_colour(spins, 1, keys, sweep0 + k, table)
+
+
+@nb.njit(cache=True)
+def run_sweeps_serial(spins, keys, sweep0, nsweeps, table):
+    """As :func:`run_sweeps_parallel` on one thread (same numbers, no thread start-up)."""
+    R, _, L, n = spins.shape
+    t = _registers(table)
+    for k in range(nsweeps):
+        for c in range(2):
+            base = np.uint64(2 * (sweep0 + k) + c) * np.uint64(L * n)
+            for rr in range(R * L):
+                _update_row(spins, c, keys, base, t, rr)
+
+
+#: Sites per colour from which the threaded kernel pays for starting its threads
+#: (a parallel region costs of the order of 100 microseconds on a small VM).
+PARALLEL_MIN_SITES = 1 << 17
+
+
+def run_sweeps(spins, keys, sweep0, nsweeps, table):
+    """``nsweeps`` sweeps in place, threaded when the lattice is large enough."""
+    R, _, L, n = spins.shape
+    if R * L * n >= PARALLEL_MIN_SITES:
+        run_sweeps_parallel(spins, keys, sweep0, nsweeps, table)
+    else:
+        run_sweeps_serial(spins, keys, sweep0, nsweeps, table)
 
 
 def pack(config: np.ndarray) -> np.ndarray:

@@ -50,6 +50,25 @@ def colour_sites(shape) -> np.ndarray:
     return np.stack([np.flatnonzero(colour == c) for c in (0, 1)]).astype(np.int32)
 
 
+@nb.njit(inline="always")
+def _update_chunk(spins, sites, nbr, c, keys, base, table, r, lo, hi):
+    z = nbr.shape[1]
+    key = keys[r]
+    sp = spins[r]
+    for k in range(lo, hi):
+        site = sites[c, k]
+        nsum = 0
+        for a in range(z):
+            nsum += sp[nbr[site, a]]
+        s = np.int32(sp[site])
+        thr = table[((s + 1) >> 1) * (z + 1) + ((nsum + z) >> 1)]
+        if draw31(key, base + np.uint64(k)) < thr:
+            sp[site] = np.int8(-s)
+
+
+CHUNK = 256
+
+
 @nb.njit(parallel=True, cache=True)
 def sweep_colour_table(spins, sites, nbr, c, keys, sweep, table):
     """Update the colour-``c`` sites of every replica; ``spins`` is ``(R, n)`` int8.
@@ -58,29 +77,36 @@ def sweep_colour_table(spins, sites, nbr, c, keys, sweep, table):
     """
     R = spins.shape[0]
     half = sites.shape[1]
-    z = nbr.shape[1]
     base = np.uint64(2 * sweep + c) * np.uint64(half)
-    chunk = 256
-    nchunks = (half + chunk - 1) // chunk
+    nchunks = (half + CHUNK - 1) // CHUNK
     for task in nb.prange(R * nchunks):
         r = task // nchunks
-        lo = (task - r * nchunks) * chunk
-        hi = min(lo + chunk, half)
-        key = keys[r]
-        sp = spins[r]
-        for k in range(lo, hi):
-            site = sites[c, k]
-            nsum = 0
-            for a in range(z):
-                nsum += sp[nbr[site, a]]
-            s = np.int32(sp[site])
-            thr = table[((s + 1) >> 1) * (z + 1) + ((nsum + z) >> 1)]
-            if draw31(key, base + np.uint64(k)) < thr:
-                sp[site] = np.int8(-s)
+        lo = (task - r * nchunks) * CHUNK
+        _update_chunk(spins, sites, nbr, c, keys, base, table, r, lo, min(lo + CHUNK, half))
 
 
 @nb.njit(cache=True)
-def run_sweeps_table(spins, sites, nbr, keys, sweep0, nsweeps, table):
+def run_sweeps_table_parallel(spins, sites, nbr, keys, sweep0, nsweeps, table):
     for t in range(nsweeps):
         sweep_colour_table(spins, sites, nbr, 0, keys, sweep0 + t, table)
         sweep_colour_table(spins, sites, nbr, 1, keys, sweep0 + t, table)
+
+
+@nb.njit(cache=True)
+def run_sweeps_table_serial(spins, sites, nbr, keys, sweep0, nsweeps, table):
+    half = sites.shape[1]
+    for t in range(nsweeps):
+        for c in range(2):
+            base = np.uint64(2 * (sweep0 + t) + c) * np.uint64(half)
+            for r in range(spins.shape[0]):
+                _update_chunk(spins, sites, nbr, c, keys, base, table, r, 0, half)
+
+
+def run_sweeps_table(spins, sites, nbr, keys, sweep0, nsweeps, table):
+    """``nsweeps`` sweeps in place (threaded from ``PARALLEL_MIN_SITES`` sites per colour)."""
+    from .kernels2d import PARALLEL_MIN_SITES
+
+    if spins.shape[0] * sites.shape[1] >= PARALLEL_MIN_SITES:
+        run_sweeps_table_parallel(spins, sites, nbr, keys, sweep0, nsweeps, table)
+    else:
+        run_sweeps_table_serial(spins, sites, nbr, keys, sweep0, nsweeps, table)
