@@ -27,6 +27,9 @@ import numba as nb
 import numpy as np
 
 from .rng import draw31
+from .threads import prefer_workqueue
+
+prefer_workqueue()
 
 #: Replicas run on parallel threads only above this much work (sites x sweeps):
 #: starting a parallel region costs of the order of 100 microseconds.

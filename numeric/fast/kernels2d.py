@@ -24,6 +24,9 @@ import numba as nb
 import numpy as np
 
 from .rng import draw31
+from .threads import prefer_workqueue
+
+prefer_workqueue()
 
 
 @nb.njit(inline="always")

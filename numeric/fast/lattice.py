@@ -19,6 +19,9 @@ import numba as nb
 import numpy as np
 
 from .rng import draw31
+from .threads import prefer_workqueue
+
+prefer_workqueue()
 
 
 def forward_neighbours(shape) -> np.ndarray:
