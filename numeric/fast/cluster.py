@@ -157,17 +157,32 @@ def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr):
         _wolff_serial(spins, nbr, keys, counters, flipped, nclusters, thr)
 
 
-def mean_cluster_size(spins, nbr, thr, clusters=400) -> float:
-    """Mean Wolff cluster size after a burn-in, from a fixed private stream.
+@nb.njit(cache=True)
+def _pilot(sp, nbr, key, thr, burn_flips, measure_flips, min_clusters):
+    stack = np.empty(sp.shape[0], dtype=np.int32)
+    ctr = np.uint64(0)
+    flipped = 0
+    while flipped < burn_flips:
+        ctr, size = _wolff_replica(sp, stack, nbr, key, ctr, 1, thr)
+        flipped += size
+    flipped = 0
+    clusters = 0
+    while flipped < measure_flips or clusters < min_clusters:
+        ctr, size = _wolff_replica(sp, stack, nbr, key, ctr, 1, thr)
+        flipped += size
+        clusters += 1
+    return flipped / clusters
 
-    Used only to choose the number of clusters per sweep; it depends on the
-    model parameters (through ``spins`` shape and ``thr``), not on the user's seed.
+
+def mean_cluster_size(nbr, thr, sweeps: int = 4) -> float:
+    """Mean Wolff cluster size from an ordered start and a private stream.
+
+    Used only to choose the number of clusters per sweep, once, before sampling:
+    it depends on the model parameters (through the lattice and ``thr``), not on
+    the user's seed.  Burn-in and measurement each run until ``sweeps * n``
+    spins have flipped (and at least 100 clusters are measured).
     """
-    keys = np.array([0x5EED5EED5EED5EED], dtype=np.uint64)
-    counters = np.zeros(1, dtype=np.uint64)
-    flipped = np.zeros(1, dtype=np.int64)
-    work = spins[:1].copy()
-    wolff_clusters(work, nbr, keys, counters, flipped, clusters, thr)  # burn-in
-    flipped[0] = 0
-    wolff_clusters(work, nbr, keys, counters, flipped, clusters, thr)
-    return float(flipped[0]) / clusters
+    n = nbr.shape[0]
+    sp = np.ones(n, dtype=np.int8)  # ordered: near and below T_c it relaxes fastest
+    key = np.uint64(0x5EED5EED5EED5EED)
+    return float(_pilot(sp, nbr, key, thr, sweeps * n, sweeps * n, 100))

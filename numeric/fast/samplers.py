@@ -244,8 +244,7 @@ class Wolff(_Cluster):
         super().__init__(*args, **kwargs)
         self.nbr = lattice.neighbours(self.shape)
         if clusters_per_sweep is None:
-            start = random_configuration(np.array([1], dtype=np.uint64), self.shape)
-            size = mean_cluster_size(start.reshape(1, -1), self.nbr, self.threshold)
+            size = mean_cluster_size(self.nbr, self.threshold)
             clusters_per_sweep = max(1, round(self.sites / size))
         if int(clusters_per_sweep) < 1:
             raise ValueError(f"clusters_per_sweep must be positive, got {clusters_per_sweep}")
