@@ -193,3 +193,48 @@ def test_fast_agrees_with_plain_numpy_reference(algorithm):
         ma, mb = a.mean(0), b.mean(0)
         z = (ma.mean() - mb.mean()) / np.sqrt(ma.var(ddof=1) / R + mb.var(ddof=1) / R)
         assert abs(z) < Z_MAX
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("T", [2.0, 2.269185314213022, 3.0])
+def test_all_fast_algorithms_agree_at_L16(T):
+    """Every fast algorithm against the plain NumPy reference at L = 16 (no enumeration).
+
+    Replica means are independent, so each algorithm's error bar is the spread of
+    its replica means; the plain reference gets the same treatment.
+    """
+    L, R, n = 16, 32, 400
+    rng = np.random.default_rng(123)
+    spins = np.ones((R, L, L), dtype=np.int8)
+    ref_e, ref_m = [], []
+    for k in range(300 + n * 10):
+        plain_checkerboard_sweep(spins, T, 1.0, 0.0, "heat-bath", rng)
+        if k >= 300 and k % 10 == 0:
+            ref_e.append(lattice_energy(spins, 1.0, 0.0) / L**2)
+            ref_m.append(np.abs(spins.reshape(R, -1).sum(1)) / L**2)
+    ref = [np.array(ref_e).mean(0), np.array(ref_m).mean(0)]
+    for algorithm, every in (
+        ("metropolis", 10),
+        ("heat-bath", 10),
+        ("wolff", 2),
+        ("swendsen-wang", 2),
+    ):
+        s = make_fast_sampler("ising2d", (L, L), T=T, algorithm=algorithm, replicas=R)
+        E, M, _ = sample(s, seed=99, burn=300, measurements=n, every=every)
+        for fast, plain in ((E.mean(0), ref[0]), (M.mean(0), ref[1])):
+            z = (fast.mean() - plain.mean()) / np.sqrt(fast.var(ddof=1) / R + plain.var(ddof=1) / R)
+            assert abs(z) < Z_MAX, (algorithm, z)
+
+
+@pytest.mark.slow
+def test_error_bar_coverage_over_seeds():
+    """Over 40 seeds, about 68% of the 4x4 energy estimates lie within one error bar."""
+    exact = model_thermodynamics(get_model("ising2d"), (4, 4), {"T": 2.5, "J": 1.0, "h": 0.0})
+    inside = 0
+    seeds = range(40)
+    for seed in seeds:
+        s = make_fast_sampler("ising2d", (4, 4), T=2.5, algorithm="metropolis", replicas=16)
+        E, _, _ = sample(s, seed=seed, burn=50, measurements=100, every=2)
+        inside += abs(z_score(E, exact["E"] / 16)) < 1
+    # binomial(40, 0.683): mean 27.3, sd 2.9; accept a +-3.5 sd band
+    assert 17 <= inside <= 37
