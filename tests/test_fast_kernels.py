@@ -157,3 +157,22 @@ def test_unsupported_combinations_raise_not_implemented():
         make_fast_sampler("ising2d", (8, 8), T=-1.0)
     with pytest.raises(ValueError, match="algorithm"):
         make_fast_sampler("ising2d", (8, 8), T=1.0, algorithm="glauber-dynamics")
+
+
+@pytest.mark.parametrize("L", [2, 6, 16])
+def test_wolff_square_arithmetic_equals_neighbour_table(L):
+    """The L x L Wolff path computes neighbours; it must match the table path exactly."""
+    keys = stream_keys(4, 2)
+    start = random_configuration(keys, (L, L)).reshape(2, -1)
+    nbr = lattice.neighbours((L, L))
+    thr = np.uint32(thresholds(1 - np.exp(-2 / 2.3)))
+    out = []
+    for square_L in (0, L):
+        sp = start.copy()
+        ctr = np.zeros(2, dtype=np.uint64)
+        flipped = np.zeros(2, dtype=np.int64)
+        cluster.wolff_clusters(sp, nbr, keys, ctr, flipped, 25, thr, square_L)
+        out.append((sp, ctr, flipped))
+    for a, b in zip(out[0], out[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert out[0][2].sum() > 25

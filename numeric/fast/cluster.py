@@ -26,7 +26,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .rng import draw31
+from .rng import draw31, draw31x2
 from .threads import prefer_workqueue
 
 prefer_workqueue()
@@ -113,68 +113,130 @@ def _wolff_replica(sp, stack, nbr, key, ctr, nclusters, thr):
         while top > 0:
             top -= 1
             i = stack[top]
-            for a in range(z):
-                j = nbr[i, a]
-                if sp[j] == old:
-                    u2 = draw31(key, ctr)
-                    ctr += np.uint64(1)
-                    if u2 < thr:
-                        sp[j] = -old
-                        stack[top] = j
-                        top += 1
-                        size += 1
+            # branch-free: a draw per neighbour (two per hash), push j iff aligned and active
+            for b in range(0, z, 2):
+                u0, u1 = draw31x2(key, ctr + np.uint64(b >> 1))
+                j = nbr[i, b]
+                s = sp[j]
+                add = (s == old) & (u0 < thr)
+                stack[top] = j
+                top += add
+                size += add
+                sp[j] = -s if add else s
+                j = nbr[i, b + 1]
+                s = sp[j]
+                add = (s == old) & (u1 < thr)
+                stack[top] = j
+                top += add
+                size += add
+                sp[j] = -s if add else s
+            ctr += np.uint64(z >> 1)
         done += size
     return ctr, done
 
 
+@nb.njit(inline="always")
+def _push(sp, stack, top, j, old, u, thr):
+    s = sp[j]
+    add = (s == old) & (u < thr)
+    stack[top] = j
+    sp[j] = -s if add else s
+    return top + add
+
+
+@nb.njit(inline="always")
+def _wolff_replica_square(sp, stack, L, key, ctr, nclusters, thr):
+    """As :func:`_wolff_replica` on an L x L torus, neighbours by arithmetic (no table)."""
+    n = sp.shape[0]
+    done = 0
+    for _ in range(nclusters):
+        u = np.uint64(draw31(key, ctr))
+        ctr += np.uint64(1)
+        seed = np.int64((u * np.uint64(n)) >> np.uint64(31))
+        old = sp[seed]
+        sp[seed] = -old
+        stack[0] = seed
+        top = 1
+        size = 1
+        while top > 0:
+            top -= 1
+            i = stack[top]
+            y = np.int32(i) // np.int32(L)
+            x = i - y * L
+            u0, u1 = draw31x2(key, ctr)
+            u2, u3 = draw31x2(key, ctr + np.uint64(1))
+            ctr += np.uint64(2)
+            # same neighbour order as lattice.neighbours: +y, +x, -y, -x
+            before = top
+            top = _push(sp, stack, top, i + L if y < L - 1 else i + L - n, old, u0, thr)
+            top = _push(sp, stack, top, i + 1 if x < L - 1 else i + 1 - L, old, u1, thr)
+            top = _push(sp, stack, top, i - L if y > 0 else i - L + n, old, u2, thr)
+            top = _push(sp, stack, top, i - 1 if x > 0 else i - 1 + L, old, u3, thr)
+            size += top - before
+        done += size
+    return ctr, done
+
+
+@nb.njit(inline="always")
+def _wolff_any(sp, stack, nbr, L, key, ctr, nclusters, thr):
+    if L > 0:
+        return _wolff_replica_square(sp, stack, L, key, ctr, nclusters, thr)
+    return _wolff_replica(sp, stack, nbr, key, ctr, nclusters, thr)
+
+
 @nb.njit(parallel=True, cache=True)
-def _wolff_parallel(spins, nbr, keys, counters, flipped, nclusters, thr):
+def _wolff_parallel(spins, nbr, L, keys, counters, flipped, nclusters, thr):
     for r in nb.prange(spins.shape[0]):
         stack = np.empty(spins.shape[1], dtype=np.int32)
-        ctr, done = _wolff_replica(spins[r], stack, nbr, keys[r], counters[r], nclusters, thr)
+        ctr, done = _wolff_any(spins[r], stack, nbr, L, keys[r], counters[r], nclusters, thr)
         counters[r] = ctr
         flipped[r] += done
 
 
 @nb.njit(cache=True)
-def _wolff_serial(spins, nbr, keys, counters, flipped, nclusters, thr):
+def _wolff_serial(spins, nbr, L, keys, counters, flipped, nclusters, thr):
     stack = np.empty(spins.shape[1], dtype=np.int32)
     for r in range(spins.shape[0]):
-        ctr, done = _wolff_replica(spins[r], stack, nbr, keys[r], counters[r], nclusters, thr)
+        ctr, done = _wolff_any(spins[r], stack, nbr, L, keys[r], counters[r], nclusters, thr)
         counters[r] = ctr
         flipped[r] += done
 
 
-def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr):
+def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr, square_L=0):
     """``nclusters`` Wolff cluster flips per replica of ``spins`` ``(R, n)`` int8, in place.
 
     The seed site is ``(u n) >> 31`` for a 31-bit draw ``u`` (uniform when ``n``
-    is a power of two, otherwise off by at most ``n / 2**31``).
+    is a power of two, otherwise off by at most ``n / 2**31``).  Each popped
+    site draws one number per neighbour (two per hash) whether or not it is
+    used, so the growth has no data-dependent branches.  ``square_L > 0``
+    computes the neighbours of an ``L x L`` torus instead of reading ``nbr``
+    (a third faster at L = 128; same numbers).
     """
+    args = (spins, nbr, square_L, keys, counters, flipped, nclusters, thr)
     if spins.shape[0] > 1 and spins.size * nclusters >= PARALLEL_MIN_WORK:
-        _wolff_parallel(spins, nbr, keys, counters, flipped, nclusters, thr)
+        _wolff_parallel(*args)
     else:
-        _wolff_serial(spins, nbr, keys, counters, flipped, nclusters, thr)
+        _wolff_serial(*args)
 
 
 @nb.njit(cache=True)
-def _pilot(sp, nbr, key, thr, burn_flips, measure_flips, min_clusters):
+def _pilot(sp, nbr, L, key, thr, burn_flips, measure_flips, min_clusters):
     stack = np.empty(sp.shape[0], dtype=np.int32)
     ctr = np.uint64(0)
     flipped = 0
     while flipped < burn_flips:
-        ctr, size = _wolff_replica(sp, stack, nbr, key, ctr, 1, thr)
+        ctr, size = _wolff_any(sp, stack, nbr, L, key, ctr, 1, thr)
         flipped += size
     flipped = 0
     clusters = 0
     while flipped < measure_flips or clusters < min_clusters:
-        ctr, size = _wolff_replica(sp, stack, nbr, key, ctr, 1, thr)
+        ctr, size = _wolff_any(sp, stack, nbr, L, key, ctr, 1, thr)
         flipped += size
         clusters += 1
     return flipped / clusters
 
 
-def mean_cluster_size(nbr, thr, sweeps: int = 4) -> float:
+def mean_cluster_size(nbr, thr, sweeps: int = 4, square_L: int = 0) -> float:
     """Mean Wolff cluster size from an ordered start and a private stream.
 
     Used only to choose the number of clusters per sweep, once, before sampling:
@@ -185,4 +247,4 @@ def mean_cluster_size(nbr, thr, sweeps: int = 4) -> float:
     n = nbr.shape[0]
     sp = np.ones(n, dtype=np.int8)  # ordered: near and below T_c it relaxes fastest
     key = np.uint64(0x5EED5EED5EED5EED)
-    return float(_pilot(sp, nbr, key, thr, sweeps * n, sweeps * n, 100))
+    return float(_pilot(sp, nbr, square_L, key, thr, sweeps * n, sweeps * n, 100))

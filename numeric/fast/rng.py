@@ -33,7 +33,9 @@ M1 = np.uint64(0xBF58476D1CE4E5B9)
 M2 = np.uint64(0x94D049BB133111EB)
 S30 = np.uint64(30)
 S27 = np.uint64(27)
+S31 = np.uint64(31)
 S33 = np.uint64(33)
+LOW31 = np.uint64((1 << 31) - 1)
 ONE31 = 1 << 31
 
 
@@ -48,6 +50,16 @@ def draw31(key, counter):
     z = (z ^ (z >> S30)) * M1
     z = (z ^ (z >> S27)) * M2
     return np.uint32(z >> S33)
+
+
+@nb.njit(inline="always")
+def draw31x2(key, counter):
+    """Two 31-bit draws from one full SplitMix64 output: its top and its low 31 bits."""
+    z = key + GAMMA * counter
+    z = (z ^ (z >> S30)) * M1
+    z = (z ^ (z >> S27)) * M2
+    z = z ^ (z >> S31)
+    return np.uint32(z >> S33), np.uint32(z & LOW31)
 
 
 def draw31_numpy(key, counter) -> np.ndarray:

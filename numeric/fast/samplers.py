@@ -243,8 +243,10 @@ class Wolff(_Cluster):
     def __init__(self, *args, clusters_per_sweep=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.nbr = lattice.neighbours(self.shape)
+        square = len(self.shape) == 2 and self.shape[0] == self.shape[1]
+        self.square_L = self.shape[0] if square else 0
         if clusters_per_sweep is None:
-            size = mean_cluster_size(self.nbr, self.threshold)
+            size = mean_cluster_size(self.nbr, self.threshold, square_L=self.square_L)
             clusters_per_sweep = max(1, round(self.sites / size))
         if int(clusters_per_sweep) < 1:
             raise ValueError(f"clusters_per_sweep must be positive, got {clusters_per_sweep}")
@@ -270,4 +272,5 @@ class Wolff(_Cluster):
             state.extra["flipped"],
             sweeps * self.clusters_per_sweep,
             self.threshold,
+            self.square_L,
         )
