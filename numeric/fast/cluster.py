@@ -9,9 +9,11 @@ cluster from a random site and flips it (U. Wolff, Phys. Rev. Lett. 62, 361
 length 2) gets two chances, i.e. the probability ``1 - e^{-4J/T}`` of a
 coupling ``2J``, as it should.
 
-Randomness is counter-based (:mod:`numeric.fast.rng`).  Swendsen-Wang sweep
-``t`` uses counters ``t (n d + n) + b`` for bond ``b = k d + a`` and
-``t (n d + n) + n d + root`` for the flip of the cluster with root ``root``.
+Randomness is counter-based (:mod:`numeric.fast.rng`).  With ``h = ceil(d / 2)``,
+Swendsen-Wang sweep ``t`` draws the bonds ``2b`` and ``2b + 1`` of site ``k``
+from the two halves of the hash at counter ``t (n h + n) + k h + b``, and the
+flip of the cluster whose root (smallest site) is ``k`` from counter
+``t (n h + n) + n h + k``.
 Wolff keeps one running counter per replica (``counters[r]``).
 
 A Wolff *sweep* is a fixed number of clusters, chosen before sampling from the
@@ -49,28 +51,35 @@ def _find(parent, i):
 
 
 @nb.njit(inline="always")
-def _swendsen_wang_replica(sp, parent, fwd, key, sweep0, nsweeps, thr):
+def _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr):
     n = sp.shape[0]
     d = fwd.shape[1]
+    h = (d + 1) >> 1  # hashes per site: two bond draws each
     for t in range(nsweeps):
-        base = np.uint64(sweep0 + t) * np.uint64(n * d + n)
+        base = np.uint64(sweep0 + t) * np.uint64(n * h + n)
         for i in range(n):
             parent[i] = i
         for i in range(n):
             si = sp[i]
-            for a in range(d):
-                j = fwd[i, a]
-                if sp[j] == si and draw31(key, base + np.uint64(i * d + a)) < thr:
-                    ri = _find(parent, i)
-                    rj = _find(parent, j)
-                    if ri < rj:
-                        parent[rj] = ri
-                    elif rj < ri:
-                        parent[ri] = rj
-        flipbase = base + np.uint64(n * d)
+            for b in range(h):
+                u0, u1 = draw31x2(key, base + np.uint64(i * h + b))
+                for a in range(2 * b, min(2 * b + 2, d)):
+                    u = u0 if a == 2 * b else u1
+                    j = fwd[i, a]
+                    if sp[j] == si and u < thr:
+                        ri = _find(parent, i)
+                        rj = _find(parent, j)
+                        if ri < rj:
+                            parent[rj] = ri
+                        elif rj < ri:
+                            parent[ri] = rj
+        # a root is the smallest site of its cluster, so it is met before its members
+        flipbase = base + np.uint64(n * h)
         for i in range(n):
             root = _find(parent, i)
-            if draw31(key, flipbase + np.uint64(root)) < np.uint32(1 << 30):
+            if root == i:
+                flip[i] = draw31(key, flipbase + np.uint64(i)) < np.uint32(1 << 30)
+            if flip[root]:
                 sp[i] = -sp[i]
 
 
@@ -78,14 +87,16 @@ def _swendsen_wang_replica(sp, parent, fwd, key, sweep0, nsweeps, thr):
 def _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr):
     for r in nb.prange(spins.shape[0]):
         parent = np.empty(spins.shape[1], dtype=np.int32)
-        _swendsen_wang_replica(spins[r], parent, fwd, keys[r], sweep0, nsweeps, thr)
+        flip = np.empty(spins.shape[1], dtype=np.bool_)
+        _swendsen_wang_replica(spins[r], parent, flip, fwd, keys[r], sweep0, nsweeps, thr)
 
 
 @nb.njit(cache=True)
 def _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr):
     parent = np.empty(spins.shape[1], dtype=np.int32)
+    flip = np.empty(spins.shape[1], dtype=np.bool_)
     for r in range(spins.shape[0]):
-        _swendsen_wang_replica(spins[r], parent, fwd, keys[r], sweep0, nsweeps, thr)
+        _swendsen_wang_replica(spins[r], parent, flip, fwd, keys[r], sweep0, nsweeps, thr)
 
 
 def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr):
