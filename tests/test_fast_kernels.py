@@ -176,3 +176,23 @@ def test_wolff_square_arithmetic_equals_neighbour_table(L):
     for a, b in zip(out[0], out[1], strict=True):
         np.testing.assert_array_equal(a, b)
     assert out[0][2].sum() > 25
+
+
+@pytest.mark.parametrize(
+    "algorithm,L,h", [("metropolis", 4, 0.2), ("heat-bath", 6, 0.0), ("metropolis", 2, 0.0)]
+)
+def test_cubic_kernel_equals_neighbour_table_kernel(algorithm, L, h):
+    from numeric.fast import kernels3d
+
+    keys = stream_keys(13, 2)
+    cfg = random_configuration(keys, (L, L, L))
+    np.testing.assert_array_equal(kernels3d.unpack(kernels3d.pack(cfg)), cfg)
+    table = flip_thresholds(algorithm, 4.5, 1.0, h, 6)
+    packed = kernels3d.pack(cfg)
+    kernels3d.run_sweeps(packed, keys, 1, 3, table)
+    ref = cfg.reshape(2, -1).copy()
+    for t in range(1, 4):
+        counter_table_sweep(
+            ref, lattice.colour_sites((L,) * 3), lattice.neighbours((L,) * 3), keys, t, table
+        )
+    np.testing.assert_array_equal(kernels3d.unpack(packed).reshape(2, -1), ref)

@@ -49,7 +49,14 @@ def make_fast_sampler(
     NotImplementedError
         For a combination without a fast path (the reference samplers may cover it).
     """
-    from .samplers import DIMENSION, Checkerboard2D, CheckerboardTable, SwendsenWang, Wolff
+    from .samplers import (
+        DIMENSION,
+        Checkerboard2D,
+        Checkerboard3D,
+        CheckerboardTable,
+        SwendsenWang,
+        Wolff,
+    )
 
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
@@ -72,9 +79,11 @@ def make_fast_sampler(
     if algorithm == "swendsen-wang":
         return SwendsenWang(*args)
     shape_t = (int(shape),) if isinstance(shape, int) else tuple(shape)
-    if model_name == "ising2d" and len(shape_t) == 2 and shape_t[0] == shape_t[1]:
-        if shape_t[0] % 2 == 0:
-            return Checkerboard2D(*args)
+    square = len(set(shape_t)) == 1 and shape_t[0] % 2 == 0
+    if model_name == "ising2d" and len(shape_t) == 2 and square:
+        return Checkerboard2D(*args)
+    if model_name == "ising3d" and len(shape_t) == 3 and square:
+        return Checkerboard3D(*args)
     return CheckerboardTable(*args)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import kernels2d, lattice
+from . import kernels2d, kernels3d, lattice
 from .cluster import mean_cluster_size, swendsen_wang_sweeps, wolff_clusters
 from .rng import draw31_numpy, stream_keys, thresholds
 from .tables import flip_thresholds
@@ -182,6 +182,29 @@ class Checkerboard2D(FastSampler):
 
     def _sweeps(self, state, sweeps):
         kernels2d.run_sweeps(state.spins, state.keys, state.sweeps, sweeps, self.table)
+
+
+class Checkerboard3D(FastSampler):
+    """Simple cubic lattice, sublattices stored apart (:mod:`numeric.fast.kernels3d`)."""
+
+    algorithms = ("metropolis", "heat-bath")
+
+    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
+        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
+        if model_name != "ising3d" or len(set(self.shape)) != 1 or self.shape[0] % 2:
+            raise NotImplementedError(
+                f"the cubic fast path needs ising3d on an even L x L x L torus, got {shape}"
+            )
+        self.table = flip_thresholds(algorithm, self.T, self.J, self.h, 6)
+
+    def _to_layout(self, config):
+        return kernels3d.pack(config.reshape(self.replicas, *self.shape))
+
+    def _from_layout(self, spins):
+        return kernels3d.unpack(spins)
+
+    def _sweeps(self, state, sweeps):
+        kernels3d.run_sweeps(state.spins, state.keys, state.sweeps, sweeps, self.table)
 
 
 class CheckerboardTable(FastSampler):
