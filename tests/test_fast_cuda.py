@@ -180,3 +180,68 @@ def test_gpu_4x4_against_enumeration(algorithm):
         means = series.mean(axis=0)  # one mean per independent replica
         z = (means.mean() - want) / (means.std(ddof=1) / np.sqrt(R))
         assert abs(z) < 4
+
+
+class _EmulatedModule:
+    """Stands in for ``cupy.RawModule``: runs each kernel's CPU twin with the CUDA signature."""
+
+    def __init__(self, code, options=()):
+        self.code = code
+
+    def get_function(self, name):
+        assert f"__global__ void {name}(" in self.code
+
+        def sweep_colour(grid, block, args):
+            spins, keys, sweep, c, table = args
+            assert isinstance(sweep, np.uint64) and isinstance(c, np.int32)
+            kernels2d.sweep_colour(spins, int(c), keys, int(sweep), table)
+
+        def sweeps_shared(grid, block, args):
+            spins, keys, sweep0, nsweeps, table = args
+            assert isinstance(sweep0, np.uint64) and isinstance(nsweeps, np.int32)
+            assert grid == (spins.shape[0],)  # one block per replica
+            kernels2d.run_sweeps(spins, keys, int(sweep0), int(nsweeps), table)
+
+        return {"sweep_colour": sweep_colour, "sweeps_shared": sweeps_shared}[name]
+
+
+@pytest.mark.parametrize("L,R", [(8, 5), (130, 1)])
+def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
+    """The CuPy sampler's host logic (layout, launches, sweep numbers, resume),
+    with the device replaced by the CPU twins of its kernels."""
+    from types import SimpleNamespace
+
+    import numeric.backend
+    from numeric.fast import cuda
+
+    runtime = SimpleNamespace(getDeviceProperties=lambda i: {"multiProcessorCount": 4})
+    fake = SimpleNamespace(
+        asarray=np.asarray,
+        empty=np.empty,
+        int8=np.int8,
+        RawModule=_EmulatedModule,
+        cuda=SimpleNamespace(runtime=runtime, Device=lambda: SimpleNamespace(id=0)),
+    )
+    real = numeric.backend.get_backend
+    monkeypatch.setattr(
+        numeric.backend, "get_backend", lambda name="numpy": fake if name == "cupy" else real(name)
+    )
+    cuda._module.cache_clear()
+    try:
+        gpu = make_fast_sampler(
+            "ising2d", (L, L), 2.3, algorithm="heat-bath", replicas=R, backend="cupy"
+        )
+        assert (
+            gpu.backend == "cupy"
+            and gpu.launch["kernel"] == launch_configuration(L, R, 4)["kernel"]
+        )
+        cpu = make_fast_sampler("ising2d", (L, L), 2.3, algorithm="heat-bath", replicas=R)
+        a = cpu.step(cpu.init(8), 5)
+        b = gpu.step(gpu.step(gpu.init(8), 2), 3)
+        np.testing.assert_array_equal(cpu.configuration(a), gpu.configuration(b))
+        d = gpu.state_dict(gpu.step(gpu.init(8), 1))
+        assert "extra_keys_device" not in d
+        c = gpu.step(gpu.load_state_dict(d), 4)
+        np.testing.assert_array_equal(cpu.configuration(a), gpu.configuration(c))
+    finally:
+        cuda._module.cache_clear()

@@ -174,7 +174,8 @@ class CupyCheckerboard2D(FastSampler):
         self.backend = "cupy"
         self.table_host = flip_thresholds(algorithm, self.T, self.J, self.h, 4)
         self.table = self.xp.asarray(self.table_host)
-        sms = self.xp.cuda.Device().attributes["MultiProcessorCount"]
+        props = self.xp.cuda.runtime.getDeviceProperties(self.xp.cuda.Device().id)
+        sms = int(props.get("multiProcessorCount", 132))
         self.launch = launch_configuration(L, self.replicas, sms)
         self.kernel = _module(L, self.replicas).get_function(self.launch["kernel"])
 
