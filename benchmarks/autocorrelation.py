@@ -15,6 +15,7 @@ Single-spin updates run ``--replicas`` replicas at once; cluster updates run
 clusters flipping about L^2 spins on average.
 
     python3 benchmarks/autocorrelation.py [--L 128] [--json] [--quick]
+        [--algorithms metropolis wolff] [--sweeps metropolis=150000 wolff=5000]
 """
 
 from __future__ import annotations
@@ -87,14 +88,25 @@ def main(argv=None) -> int:
     p.add_argument("--cluster-replicas", type=int, default=2)
     p.add_argument("--algorithms", nargs="+", default=list(RUN_SWEEPS))
     p.add_argument("--quick", action="store_true", help="10x shorter runs (rough tau)")
+    p.add_argument(
+        "--sweeps",
+        nargs="+",
+        default=[],
+        metavar="ALG=N",
+        help="measured sweeps per algorithm, e.g. metropolis=150000",
+    )
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
 
+    run_sweeps = dict(RUN_SWEEPS)
+    for item in args.sweeps:
+        name, _, count = item.partition("=")
+        run_sweeps[name] = int(count)
     rows = []
     for alg in args.algorithms:
         cluster = alg in ("wolff", "swendsen-wang")
         R = args.cluster_replicas if cluster else args.replicas
-        sweeps = RUN_SWEEPS[alg] // (10 if args.quick else 1)
+        sweeps = run_sweeps[alg] // (10 if args.quick else 1)
         rows.append(measure(alg, args.L, R, sweeps))
     best_local = max(
         (r for r in rows if r["algorithm"] in ("metropolis", "heat-bath")),
