@@ -47,6 +47,25 @@ def _update(s8, nsum, minus, plus, key, ctr):
 
 
 @nb.njit(inline="always")
+def _site(me, a, b, e, f, mid, q, qn, minus, plus, key, row0):
+    nsum = (
+        np.int32(a[q])
+        + np.int32(b[q])
+        + np.int32(e[q])
+        + np.int32(f[q])
+        + np.int32(mid[q])
+        + np.int32(mid[qn])
+    )
+    me[q] = _update(me[q], nsum, minus, plus, key, row0 + np.uint64(q))
+
+
+@nb.njit(inline="always")
+def _row(me, a, b, e, f, mid, lo, hi, off, minus, plus, key, row0):
+    for q in range(lo, hi):
+        _site(me, a, b, e, f, mid, q, q + off, minus, plus, key, row0)
+
+
+@nb.njit(inline="always")
 def _registers(t):
     return (t[0], t[1], t[2], t[3], t[4], t[5], t[6]), (
         t[7],
@@ -79,30 +98,12 @@ def _update_row(spins, c, keys, base, table, rr):
     mid = spins[r, oc, i, j]
     key = keys[r]
     row0 = base + np.uint64(ij * n)
-    off = 1 if (i + j + c) & 1 else -1
-    lo = 0 if off == 1 else 1
-    hi = n - 1 if off == 1 else n
-    for q in range(lo, hi):
-        nsum = (
-            np.int32(a[q])
-            + np.int32(b[q])
-            + np.int32(e[q])
-            + np.int32(f[q])
-            + np.int32(mid[q])
-            + np.int32(mid[q + off])
-        )
-        me[q] = _update(me[q], nsum, minus, plus, key, row0 + np.uint64(q))
-    q = n - 1 if off == 1 else 0
-    qn = 0 if off == 1 else n - 1
-    nsum = (
-        np.int32(a[q])
-        + np.int32(b[q])
-        + np.int32(e[q])
-        + np.int32(f[q])
-        + np.int32(mid[q])
-        + np.int32(mid[qn])
-    )
-    me[q] = _update(me[q], nsum, minus, plus, key, row0 + np.uint64(q))
+    if (i + j + c) & 1:  # in-row neighbours q and q + 1
+        _row(me, a, b, e, f, mid, 0, n - 1, 1, minus, plus, key, row0)
+        _site(me, a, b, e, f, mid, n - 1, 0, minus, plus, key, row0)
+    else:  # in-row neighbours q and q - 1
+        _site(me, a, b, e, f, mid, 0, n - 1, minus, plus, key, row0)
+        _row(me, a, b, e, f, mid, 1, n, -1, minus, plus, key, row0)
 
 
 @nb.njit(parallel=True, cache=True)
