@@ -1,8 +1,20 @@
 r"""Fast samplers for the lattice Ising models: compiled CPU kernels (numba), a fused
 CUDA kernel (CuPy) and cluster updates.
 
-The plain samplers in :mod:`numeric.samplers` remain the reference; these are
-checked against them and against exact enumeration in ``tests/test_fast*.py``.
+Modules: :mod:`~numeric.fast.rng` (counter-based random numbers shared by CPU and
+GPU), :mod:`~numeric.fast.tables` (flip probabilities as integer thresholds),
+:mod:`~numeric.fast.kernels2d` / :mod:`~numeric.fast.kernels3d` (checkerboard
+kernels with the two sublattices stored apart), :mod:`~numeric.fast.lattice`
+(neighbour tables and the generic checkerboard kernel, used for rings),
+:mod:`~numeric.fast.cluster` (Wolff, Swendsen-Wang), :mod:`~numeric.fast.cuda`
+(the fused CUDA kernels), :mod:`~numeric.fast.samplers` (the sampler protocol),
+:mod:`~numeric.fast.reference` (plain NumPy references) and
+:mod:`~numeric.fast.autocorr` (a minimal ``tau_int`` estimator).
+
+The plain samplers remain the reference: ``numeric.fast.reference`` here, and the
+reference samplers of the Monte Carlo module.  The fast paths are checked bit for
+bit against plain NumPy with the same random numbers, and statistically against
+exact enumeration and the plain reference, in ``tests/test_fast*.py``.
 
 Examples
 --------
