@@ -196,3 +196,15 @@ def test_cubic_kernel_equals_neighbour_table_kernel(algorithm, L, h):
             ref, lattice.colour_sites((L,) * 3), lattice.neighbours((L,) * 3), keys, t, table
         )
     np.testing.assert_array_equal(kernels3d.unpack(packed).reshape(2, -1), ref)
+
+
+def test_random_configuration_is_the_documented_counter_draw():
+    from numeric.fast.rng import draw31_numpy
+    from numeric.fast.samplers import INIT_COUNTER
+
+    keys = stream_keys(17, 3)
+    cfg = random_configuration(keys, (4, 6))
+    for r in range(3):
+        u = draw31_numpy(keys[r], INIT_COUNTER + np.arange(24, dtype=np.uint64))
+        np.testing.assert_array_equal(cfg[r].ravel(), np.where(u < 2**30, 1, -1))
+    assert abs(cfg.mean()) < 0.3

@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from . import kernels2d, kernels3d, lattice
 from .cluster import mean_cluster_size, swendsen_wang_sweeps, wolff_clusters
-from .rng import draw31_numpy, stream_keys, thresholds
+from .rng import draw31, stream_keys, thresholds
 from .tables import flip_thresholds
 
 DIMENSION = {"ising1d": 1, "ising2d": 2, "ising3d": 3}
@@ -43,13 +44,19 @@ class FastState:
     extra: dict = field(default_factory=dict)
 
 
+@nb.njit(cache=True)
+def _random_spins(out, keys):
+    half = np.uint32(1 << 30)
+    for r in range(out.shape[0]):
+        for k in range(out.shape[1]):
+            out[r, k] = 1 if draw31(keys[r], INIT_COUNTER + np.uint64(k)) < half else -1
+
+
 def random_configuration(keys: np.ndarray, shape) -> np.ndarray:
     """``(replicas, *shape)`` int8 infinite-temperature start from the stream keys."""
     n = int(np.prod(shape))
-    ctr = INIT_COUNTER + np.arange(n, dtype=np.uint64)
     out = np.empty((len(keys), n), dtype=np.int8)
-    for r, key in enumerate(keys):
-        out[r] = np.where(draw31_numpy(key, ctr) < (1 << 30), 1, -1)
+    _random_spins(out, np.asarray(keys, dtype=np.uint64))
     return out.reshape((len(keys), *tuple(shape)))
 
 
