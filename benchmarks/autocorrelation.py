@@ -43,7 +43,7 @@ def equilibrated(sampler, seed):
     return sampler.load_state_dict(d)
 
 
-def measure(algorithm, L, replicas, sweeps, seed=1):
+def measure(algorithm, L, replicas, sweeps, seed=1, seconds=1.0):
     from numeric.fast import make_fast_sampler
     from numeric.fast.autocorr import integrated_time
 
@@ -52,7 +52,7 @@ def measure(algorithm, L, replicas, sweeps, seed=1):
     # speed: uninterrupted sweeps
     s.step(st, 2)
     probe = best_time(lambda: s.step(st, 4), repeats=1) / 4
-    chunk = max(4, int(1.0 / probe))
+    chunk = max(4, int(seconds / probe))
     t_sweep = best_time(lambda: s.step(st, chunk), repeats=3) / chunk
     # autocorrelation: |m| after every sweep
     series = np.empty((sweeps, replicas))
@@ -95,6 +95,7 @@ def main(argv=None) -> int:
         metavar="ALG=N",
         help="measured sweeps per algorithm, e.g. metropolis=150000",
     )
+    p.add_argument("--seconds", type=float, default=1.0, help="time per speed measurement")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
 
@@ -107,7 +108,7 @@ def main(argv=None) -> int:
         cluster = alg in ("wolff", "swendsen-wang")
         R = args.cluster_replicas if cluster else args.replicas
         sweeps = run_sweeps[alg] // (10 if args.quick else 1)
-        rows.append(measure(alg, args.L, R, sweeps))
+        rows.append(measure(alg, args.L, R, sweeps, seconds=args.seconds))
     best_local = max(
         (r for r in rows if r["algorithm"] in ("metropolis", "heat-bath")),
         key=lambda r: r["independent_samples_per_second"],
