@@ -35,6 +35,8 @@ SHARED_MAX = 16384
 BLOCK = 256
 #: Blocks per multiprocessor for grid-stride launches.
 BLOCKS_PER_SM = 8
+#: Longest run of sweeps in one ``sweeps_shared`` launch.
+MAX_SWEEPS_PER_LAUNCH = 4096
 
 DEVICE_CODE = r"""
 typedef unsigned long long u64;
@@ -209,8 +211,11 @@ class CupyCheckerboard2D(FastSampler):
         grid, block = self.launch["grid"], self.launch["block"]
         keys = state.extra["keys_device"]
         if self.launch["kernel"] == "sweeps_shared":
-            args = (state.spins, keys, np.uint64(state.sweeps), np.int32(sweeps), self.table)
-            self.kernel(grid, block, args)
+            # bounded launches (same numbers: sweeps are numbered globally)
+            for start in range(0, sweeps, MAX_SWEEPS_PER_LAUNCH):
+                count = min(MAX_SWEEPS_PER_LAUNCH, sweeps - start)
+                sweep0 = np.uint64(state.sweeps + start)
+                self.kernel(grid, block, (state.spins, keys, sweep0, np.int32(count), self.table))
             return
         for k in range(sweeps):
             for c in (0, 1):
