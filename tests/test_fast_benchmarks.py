@@ -1,0 +1,54 @@
+"""Smoke tests: the benchmark scripts run and write the JSON they promise (tiny sizes;
+nothing here is timed or compared with a speed)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _run(script, *args):
+    out = subprocess.run(
+        [sys.executable, str(BENCH / script), *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_throughput_script_reports_rates_and_ratio():
+    d = _run("throughput.py", "--sizes", "16", "--cubic", "--seconds", "0.01")
+    assert d["benchmark"] == "throughput" and d["machine"]["cores"] >= 1
+    (row,) = [r for r in d["rows"] if r["algorithm"] == "metropolis"]
+    assert row["flips_per_ns"] > 0 and row["plain_numpy_flips_per_ns"] > 0
+    assert row["speedup"] == pytest.approx(row["flips_per_ns"] / row["plain_numpy_flips_per_ns"])
+
+
+def test_autocorrelation_script_reports_tau_and_samples_per_second():
+    sweeps = [f"{a}=300" for a in ("metropolis", "heat-bath", "wolff", "swendsen-wang")]
+    d = _run(
+        "autocorrelation.py",
+        "--L",
+        "8",
+        "--replicas",
+        "2",
+        "--seconds",
+        "0.01",
+        "--sweeps",
+        *sweeps,
+    )
+    assert [r["algorithm"] for r in d["rows"]] == [
+        "metropolis",
+        "heat-bath",
+        "wolff",
+        "swendsen-wang",
+    ]
+    for r in d["rows"]:
+        assert r["tau_int_sweeps"] >= 0.5 and r["independent_samples_per_second"] > 0
+        assert 0 < r["mean_abs_m"] <= 1
