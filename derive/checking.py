@@ -137,5 +137,5 @@ def asymptotically_equal(a, b, large, seed: int = 0) -> CheckResult:
     ok = rels[-1] < sp.Float("1e-6") and rels[-1] <= rels[0]
     name = large if isinstance(large, sp.Basic) else ",".join(str(s) for s in large)
     pairs = zip((4, 8, 16), rels, strict=True)
-    detail = ", ".join(f"{name}~1e{e}: {float(r):.2e}" for e, r in pairs)
+    detail = ", ".join(f"{name} at 1e{e}: {float(r):.2e}" for e, r in pairs)
     return CheckResult(bool(ok), "asymptotic", "relative difference " + detail)
