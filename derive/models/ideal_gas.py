@@ -39,7 +39,10 @@ def _closed_forms(model):
 IDEAL_GAS = Model(
     name="ideal-gas",
     title="Classical ideal gas",
-    summary="N identical free particles of mass m in a volume V (3D momenta, Z = Z_1^N / N!).",
+    summary=(
+        "N identical free particles of mass m in a volume V (3D momenta; Gibbs' 1/N! for "
+        "identical particles)."
+    ),
     parameters=(
         TEMPERATURE,
         Parameter(mass, "particle mass", 1.0),
