@@ -93,7 +93,7 @@ def partition_function(model: Model) -> Derivation:
     --------
     >>> from derive import get_model, partition_function
     >>> partition_function(get_model("paramagnet")).result_dict["Z"]
-    2**N*cosh(h/T)**N
+    (2*cosh(h*mu/T))**N
     """
     hook = model.hook("partition_function")
     if hook is not None:

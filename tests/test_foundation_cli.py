@@ -86,3 +86,30 @@ def test_latex_compiles(capsys, tmp_path, name):
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "model, arg, message",
+    [
+        ("paramagnet", "T=0", "temperature must be positive, got T=0.0"),
+        ("paramagnet", "mu=-1", "mu must be positive, got mu=-1.0"),
+        ("ideal-gas", "V=0", "V must be positive"),
+        ("einstein-solid", "q=3", "has no parameter 'q'"),
+        ("harmonic-oscillator", "N=1.5", "N must be an integer"),
+    ],
+)
+def test_bad_parameters_are_one_sentence(model, arg, message):
+    import derive
+    from statmech.errors import UserError
+    from statmech.params import parse_assignments
+
+    with pytest.raises(UserError, match=message):
+        parse_assignments(derive.get_model(model), [arg])
+
+
+def test_negative_field_is_allowed():
+    import derive
+    from statmech.params import parse_assignments
+
+    fixed, _ = parse_assignments(derive.get_model("paramagnet"), ["h=-0.5"])
+    assert fixed["h"] == -0.5
