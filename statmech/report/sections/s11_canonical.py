@@ -88,8 +88,9 @@ def _paramagnet(ctx):
     axes[0].set_ylabel("$M/N\\mu = \\tanh(\\mu h/T)$")
     axes[0].legend()
     T = np.linspace(0.2, 4, 300)
-    axes[1].plot(T, chi(h=0.0, T=T, mu=1.0, N=1), label="$\\chi/N$ at $h = 0$")
-    axes[1].plot(T, 1 / T, "--", label="Curie $\\mu^2/T$")
+    for hv in (0.0, 0.5, 1.0):
+        axes[1].plot(T, chi(h=hv, T=T, mu=1.0, N=1), label=f"$\\chi/N$ at $\\mu h = {hv}$")
+    axes[1].plot(T, 1 / T, "k--", lw=1, label="Curie $\\mu^2/T$")
     axes[1].set_xlabel("$T$")
     axes[1].legend()
     save(fig, ctx.figure_path("paramagnet.png"))
@@ -117,7 +118,7 @@ def build(ctx) -> Section:
         (
             "paramagnet.png",
             "Paramagnet: magnetization tanh(mu h/T) (markers: enumeration of 6 spins) and the "
-            "Curie susceptibility.",
+            "susceptibility, which follows Curie's law at zero field.",
         ),
     ]
     for name, cap in figs:
