@@ -34,7 +34,7 @@ class Step:
     why: str
     rule: str = "equal"
     via: sp.Expr | None = None
-    large: sp.Symbol | None = None
+    large: sp.Symbol | tuple | None = None  # tuple: symbols that grow together
     reference: str | None = None
 
     def __post_init__(self):

@@ -93,7 +93,7 @@ def to_latex_body(derivations, check: bool = False) -> str:
         if d.intro:
             lines.append(_inline_math(d.intro, tex=True) + "\n")
         for step, result in _checks(d, check):
-            tag = _step_tag(step, result)
+            tag = _escape_tex(_step_tag(step, result))
             lines.append(r"\noindent " + _inline_math(step.why, tex=True) + tag)
             lines.append(r"\begin{equation*}\begin{aligned}")
             lines.append(latex_equation(step).replace("=", "&=", 1))

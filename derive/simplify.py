@@ -11,8 +11,13 @@ from __future__ import annotations
 import sympy as sp
 
 
+def _log_of_power(expr: sp.Expr) -> int:
+    """How many ``log(x**y)`` with a symbolic ``y`` (a textbook writes ``y log x``)."""
+    return sum(1 for lg in expr.atoms(sp.log) if lg.args[0].is_Pow and not lg.args[0].exp.is_number)
+
+
 def _cost(expr: sp.Expr) -> int:
-    return sp.count_ops(expr) + (50 if expr.has(sp.I) else 0)
+    return sp.count_ops(expr) + (50 if expr.has(sp.I) else 0) + 10 * _log_of_power(expr)
 
 
 def _candidates(expr: sp.Expr):
@@ -22,6 +27,7 @@ def _candidates(expr: sp.Expr):
         lambda e: sp.simplify(e.rewrite(sp.cosh)),
         lambda e: sp.simplify(e.rewrite(sp.tanh)),
         lambda e: sp.simplify(sp.expand_log(e, force=True)),
+        lambda e: sp.expand_log(sp.simplify(e), force=True),
         lambda e: sp.factor(sp.simplify(e.rewrite(sp.exp))),
         lambda e: sp.simplify(sp.simplify(e.rewrite(sp.exp)).rewrite(sp.cosh)),
         lambda e: sp.simplify(sp.simplify(e.rewrite(sp.exp)).rewrite(sp.sinh)),

@@ -15,8 +15,10 @@ def add_arguments(p):
 
 def run(args) -> int:
     from derive import all_models
+    from derive.topics import TOPICS
 
     models = all_models()
+    topics = [{"name": t.name, "title": t.title, "summary": t.summary} for t in TOPICS.values()]
     if args.json:
         data = [
             {
@@ -33,7 +35,7 @@ def run(args) -> int:
             }
             for m in models
         ]
-        write_output(dump_json({"models": data}), None)
+        write_output(dump_json({"models": data, "topics": topics}), None)
         return 0
     width = max(len(m.name) for m in models)
     lines = []
@@ -42,5 +44,7 @@ def run(args) -> int:
         lines.append(f"{m.name:<{width}}  {m.title}")
         lines.append(f"{'':<{width}}  parameters: {params}")
         lines.append(f"{'':<{width}}  supports:   {', '.join(m.supports())}")
+    lines.append("\ntopics (statmech derive TOPIC):")
+    lines += [f"{t['name']:<{width}}  {t['title']}" for t in topics]
     write_output("\n".join(lines), None)
     return 0

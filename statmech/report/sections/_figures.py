@@ -1,0 +1,38 @@
+"""Helpers the foundation sections share: matplotlib on Agg, equations of results."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+LABELS = {"F": "F", "E": "E", "S": "S", "C": "C", "M": "M", "chi": "\\chi", "Z": "Z"}
+
+
+def results_markdown(results: dict, keys) -> str:
+    lines = []
+    for k in keys:
+        if k in results:
+            lines.append(f"$$\n{LABELS.get(k, k)} = {sp.latex(results[k])}\n$$\n")
+    return "\n".join(lines)
+
+
+def results_latex(results: dict, keys) -> str:
+    rows = [f"{LABELS.get(k, k)} &= {sp.latex(results[k])}" for k in keys if k in results]
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
