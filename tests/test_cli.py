@@ -43,3 +43,15 @@ def test_unknown_verb(capsys):
 def test_derive_check_two_level(capsys, fmt):
     code, out, err = run(capsys, "derive", "two-level", "--check", "--format", fmt)
     assert code == 0 and "every step checks" in err and out
+
+
+def test_report_sections_found_after_a_section_module_was_imported():
+    # Regression: importing statmech.report.sections.* rebound the package attribute
+    # 'sections' over the function that listed them.
+    import statmech.report.sections.s20_models  # noqa: F401
+    from statmech.report import section_modules
+
+    mods = section_modules()
+    assert "statmech.report.sections.s20_models" in [m.__name__ for m in mods]
+    orders = [m.ORDER for m in mods]
+    assert orders == sorted(orders)

@@ -53,7 +53,7 @@ class Context:
         )
 
 
-def sections():
+def section_modules():
     pkg = importlib.import_module(f"{__name__}.sections")
 
     mods = [
@@ -74,7 +74,7 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
     out.mkdir(parents=True, exist_ok=True)
     ctx = Context(out=out, quick=quick, progress=progress)
     built, timings = [], {}
-    for mod in sections():
+    for mod in section_modules():
         if only and mod.__name__.rsplit(".", 1)[-1] not in only:
             continue
         t0 = time.perf_counter()
