@@ -4,7 +4,7 @@ For each algorithm the square-lattice Ising model at ``T_c`` is first brought to
 equilibrium with Wolff clusters (exact for every algorithm, since all of them
 leave the Boltzmann distribution invariant), then ``|m|`` is recorded after
 every sweep of every replica, and the integrated autocorrelation time
-``tau_int`` (in sweeps) comes from :func:`numeric.fast.autocorr.integrated_time`
+``tau_int`` (in sweeps) comes from :func:`numeric.stats.integrated_time`
 (Sokal's self-consistent window, averaged over replicas).  The speed comes from
 a separate timed run of uninterrupted sweeps, so
 
@@ -45,7 +45,7 @@ def equilibrated(sampler, seed):
 
 def measure(algorithm, L, replicas, sweeps, seed=1, seconds=1.0):
     from numeric.fast import make_fast_sampler
-    from numeric.fast.autocorr import integrated_time
+    from numeric.stats import integrated_time
 
     s = make_fast_sampler("ising2d", (L, L), T_C, algorithm=algorithm, replicas=replicas)
     st = equilibrated(s, seed)
@@ -62,7 +62,7 @@ def measure(algorithm, L, replicas, sweeps, seed=1, seconds=1.0):
         series[k] = np.abs(np.asarray(st.spins).reshape(replicas, -1).sum(1, dtype=np.int64))
     elapsed = time.perf_counter() - t0
     series /= L * L
-    tau = integrated_time(series.T)
+    tau, _ = integrated_time(series.T)
     rate = replicas / t_sweep
     return {
         "algorithm": algorithm,

@@ -109,6 +109,6 @@ def grid(fixed: dict, ranges) -> list[dict]:
     points = []
     for combo in itertools.product(*(r.values for r in ranges)):
         p = dict(fixed)
-        p.update({r.name: v for r, v in zip(ranges, combo)})
+        p.update({r.name: v for r, v in zip(ranges, combo, strict=True)})
         points.append(p)
     return points

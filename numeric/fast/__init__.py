@@ -8,8 +8,7 @@ kernels with the two sublattices stored apart), :mod:`~numeric.fast.lattice`
 (neighbour tables and the generic checkerboard kernel, used for rings),
 :mod:`~numeric.fast.cluster` (Wolff, Swendsen-Wang), :mod:`~numeric.fast.cuda`
 (the fused CUDA kernels), :mod:`~numeric.fast.samplers` (the sampler protocol),
-:mod:`~numeric.fast.reference` (plain NumPy references) and
-:mod:`~numeric.fast.autocorr` (a minimal ``tau_int`` estimator).
+:mod:`~numeric.fast.reference` (plain NumPy references).
 
 The plain samplers remain the reference: ``numeric.fast.reference`` here, and the
 reference samplers of the Monte Carlo module.  The fast paths are checked bit for
