@@ -161,7 +161,7 @@ def plot(model, fixed, ranges, rows, path) -> None:
             exact, _ = _reference(model, {**fixed, name: float(x)})
             for q in quantities:
                 curves[q].append(exact.get(q, np.nan))
-        ncol = 3
+        ncol = min(3, len(quantities))
         nrow = -(-len(quantities) // ncol)
         fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3 * nrow), squeeze=False)
         for ax, q in zip(axes.flat, quantities, strict=False):
