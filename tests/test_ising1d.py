@@ -17,6 +17,7 @@ from numeric.compile import compile_expression
 from numeric.enumeration import configurations, model_thermodynamics
 from numeric.ising_chain import chain_thermodynamics
 from numeric.ising_exact import ising1d_reference
+from numeric.observables import enumerated_reference
 
 RTOL = 1e-12
 RING = derive.get_model("ising1d")
@@ -128,23 +129,9 @@ def test_correlations_against_enumeration(n):
 
 @pytest.mark.parametrize("n, field", [(6, 0.0), (10, 0.3), (14, -0.2)])
 def test_reference_provider_matches_enumeration(n, field):
-    t, j = 1.7, 1.0
-    ex = model_thermodynamics(RING, n, {"T": t, "J": j, "h": field})
-    ref = ising1d_reference({"T": t, "J": j, "h": field, "N": n})
-    cfg = np.concatenate(list(configurations(n)))
-    energy = -j * (cfg * np.roll(cfg, -1, axis=1)).sum(axis=1) - field * cfg.sum(axis=1)
-    w = np.exp(-(energy - energy.min()) / t)
-    w /= w.sum()
-    m = cfg.mean(axis=1)
-    abs_m, m2, m4 = w @ np.abs(m), w @ m**2, w @ m**4
-    expected = {
-        "energy_per_spin": ex["E"] / n,
-        "heat_capacity_per_spin": ex["C"] / n,
-        "abs_magnetization": abs_m,
-        "magnetization_squared": m2,
-        "susceptibility": n * (m2 - abs_m**2) / t,
-        "binder": 1 - m4 / (3 * m2**2),
-    }
+    params = {"T": 1.7, "J": 1.0, "h": field, "N": n}
+    ref = ising1d_reference(params)
+    expected = enumerated_reference(RING, params)
     assert set(ref) == set(expected)
     for key, value in expected.items():
         assert close(ref[key], value), key
