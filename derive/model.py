@@ -225,10 +225,12 @@ class Model:
         return {p.name: p.symbol for p in self.parameters}
 
     def supports(self) -> list[str]:
-        """Which generic quantities this model supports (for ``statmech models``)."""
-        out = ["Z", "F", "E", "S", "C"]
-        if self.field is not None:
-            out += ["M", "chi"]
+        """What the model's derivations give (for ``statmech models``): the generic
+        thermodynamics for independent units, plus the ``supports:NAME`` markers
+        (the only entries for interacting models, whose derivations are their own)."""
+        out = []
+        if isinstance(self.coupling, Independent):
+            out = ["Z", "F", "E", "S", "C"] + (["M", "chi"] if self.field is not None else [])
         for key, _ in self.hooks:
             if key.startswith("supports:"):
                 out.append(key.split(":", 1)[1])

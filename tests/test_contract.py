@@ -49,3 +49,12 @@ def test_parameters_have_assumptions(model_and_derivations):
     assert model.parameter("T").positive
     for p in model.parameters:
         assert p.symbol.is_real, f"{model.name}.{p.name} should be declared real"
+
+
+def test_supports_names_only_what_is_derived(model_and_derivations):
+    # `statmech models` once claimed Z, S and chi for ising3d, which derives only T_c.
+    model, ds = model_and_derivations
+    results = set(results_of(ds))
+    markers = {"mean-field", "heat-flow", "Omega"}  # capabilities, not result names
+    missing = set(model.supports()) - markers - results
+    assert not missing, f"{model.name} claims {sorted(missing)} but derives {sorted(results)}"

@@ -192,7 +192,7 @@ BETHE = Model(
     hooks=(
         ("derivations", bethe_derivations),
         ("mean_field_equations", bethe_equations),
-        ("supports:mean-field", None),
+        *(("supports:" + q, None) for q in ("f", "T_c", "mean-field")),
     ),
     references=(BETHE_1935, BAXTER),
 )

@@ -154,7 +154,10 @@ CURIE_WEISS = Model(
     energy=sp.Integer(0),
     coupling=AllToAll(),
     field=sym.h,
-    hooks=(("derivations", curie_weiss_derivations), ("supports:mean-field", None)),
+    hooks=(
+        ("derivations", curie_weiss_derivations),
+        *(("supports:" + q, None) for q in ("f", "F_1", "T_c", "chi", "mean-field")),
+    ),
     references=(KAC,),
 )
 

@@ -27,7 +27,10 @@ ISING1D = Model(
     energy=sp.Integer(0),
     coupling=Chain(periodic=True),
     field=sym.h,
-    hooks=(("derivations", chain_derivations),),
+    hooks=(
+        ("derivations", chain_derivations),
+        *(("supports:" + q, None) for q in ("Z", "F", "E", "C", "M", "chi", "G_r", "xi")),
+    ),
     references=(
         "Ising, Z. Phys. 31, 253 (1925)",
         "Baxter, Exactly Solved Models in Statistical Mechanics (1982), ch. 2",
@@ -44,7 +47,10 @@ ISING2D = Model(
     coupling=HypercubicLattice(2),
     size=L**2,
     field=sym.h,
-    hooks=(("derivations", square_lattice_derivations),),
+    hooks=(
+        ("derivations", square_lattice_derivations),
+        *(("supports:" + q, None) for q in ("F", "E", "C", "M", "T_c")),
+    ),
     references=(
         "Kramers and Wannier, Phys. Rev. 60, 252 (1941)",
         "Onsager, Phys. Rev. 65, 117 (1944)",
@@ -63,7 +69,7 @@ ISING3D = Model(
     coupling=HypercubicLattice(3),
     size=L**3,
     field=sym.h,
-    hooks=(("derivations", cubic_lattice_derivations),),
+    hooks=(("derivations", cubic_lattice_derivations), ("supports:T_c", None)),
     references=("Ferrenberg, Xu, Landau, Phys. Rev. E 97, 043301 (2018)",),
 )
 

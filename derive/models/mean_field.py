@@ -27,7 +27,10 @@ MEAN_FIELD = Model(
     energy=sp.Integer(0),
     coupling=HypercubicLattice(2),
     field=sym.h,
-    hooks=(("derivations", mean_field_derivations), ("supports:mean-field", None)),
+    hooks=(
+        ("derivations", mean_field_derivations),
+        *(("supports:" + q, None) for q in ("f", "T_c", "chi", "mean-field")),
+    ),
     references=(
         "P. Weiss, J. Phys. Theor. Appl. 6, 661 (1907)",
         "N. Goldenfeld, Lectures on Phase Transitions and the Renormalization Group (1992), ch. 4",
