@@ -178,6 +178,67 @@ def test_wolff_square_arithmetic_equals_neighbour_table(L):
     assert out[0][2].sum() > 25
 
 
+def _splitmix64(key, counter):
+    """The full SplitMix64 output for ``(key, counter)``, in Python integers."""
+    mask = (1 << 64) - 1
+    z = (int(key) + int(GAMMA) * int(counter)) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def _wolff_by_hand(sp, nbr, key, ctr, nclusters, thr):
+    """Wolff clusters grown as documented in numeric.fast.cluster, one bond at a time.
+
+    Per cluster: the seed from the draw at the running counter; then each site,
+    in the order it joined the cluster, takes d counters whose hashes give the
+    bond draws to its 2 d neighbours (top 31 bits, then low 31 bits).
+    """
+    n, z = nbr.shape
+    flipped = 0
+    for _ in range(nclusters):
+        seed = ((_splitmix64(key, ctr) >> 33) * n) >> 31
+        ctr += 1
+        old = sp[seed]
+        sp[seed] = -old
+        members = [seed]
+        for i in members:  # grows while iterating: first in, first out
+            for b in range(z):
+                word = _splitmix64(key, ctr + b // 2)
+                u = word >> 33 if b % 2 == 0 else word & ((1 << 31) - 1)
+                j = nbr[i, b]
+                if sp[j] == old and u < thr:
+                    sp[j] = -old
+                    members.append(j)
+            ctr += z // 2
+        flipped += len(members)
+    return ctr, flipped
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (6, 6), (2, 2), (4, 2, 2), (10,)])
+def test_wolff_kernel_equals_growth_by_hand(shape):
+    """Both Wolff paths (arithmetic L x L and neighbour table) follow the documented draws."""
+    keys = stream_keys(21, 2)
+    start = random_configuration(keys, shape).reshape(2, -1)
+    nbr = lattice.neighbours(shape)
+    thr = int(thresholds(1 - np.exp(-2 / 2.1)))
+    expected = []
+    for r in range(2):
+        sp = start[r].astype(np.int64)
+        ctr, flipped = _wolff_by_hand(sp, nbr, keys[r], 7, 12, thr)
+        expected.append((sp, ctr, flipped))
+    square = len(shape) == 2 and shape[0] == shape[1]
+    for square_L in (0, shape[0]) if square else (0,):
+        sp = start.copy()
+        ctr = np.full(2, 7, dtype=np.uint64)
+        flipped = np.zeros(2, dtype=np.int64)
+        cluster.wolff_clusters(sp, nbr, keys, ctr, flipped, 12, np.uint32(thr), square_L)
+        for r in range(2):
+            np.testing.assert_array_equal(sp[r], expected[r][0])
+            assert (int(ctr[r]), int(flipped[r])) == expected[r][1:]
+    assert sum(e[2] for e in expected) > 2 * 12  # clusters grew beyond their seeds
+
+
 @pytest.mark.parametrize(
     "algorithm,L,h", [("metropolis", 4, 0.2), ("heat-bath", 6, 0.0), ("metropolis", 2, 0.0)]
 )

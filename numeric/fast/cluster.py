@@ -14,7 +14,11 @@ Swendsen-Wang sweep ``t`` draws the bonds ``2b`` and ``2b + 1`` of site ``k``
 from the two halves of the hash at counter ``t (n h + n) + k h + b``, and the
 flip of the cluster whose root (smallest site) is ``k`` from counter
 ``t (n h + n) + n h + k``.
-Wolff keeps one running counter per replica (``counters[r]``).
+Wolff keeps one running counter per replica (``counters[r]``): each cluster
+takes the counter of its seed draw, then every site of the cluster, in the
+order the sites joined it (first in, first out), takes ``d`` consecutive
+counters, whose hashes give the ``2 d`` bond draws to its neighbours in the
+order of :func:`numeric.fast.lattice.neighbours`.
 
 A Wolff *sweep* is a fixed number of clusters, chosen before sampling from the
 parameters alone (:func:`mean_cluster_size`), so that a sweep flips about ``n``
@@ -107,108 +111,124 @@ def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr):
         _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr)
 
 
+ONE = np.uint64(1)
+ZERO = np.uint64(0)
+
+
 @nb.njit(inline="always")
-def _wolff_replica(sp, stack, nbr, key, ctr, nclusters, thr):
-    n = sp.shape[0]
+def _visit(sp, queue, tail, j, old, accept):
+    """Queue and flip ``j`` iff it is aligned with the cluster and the bond is active.
+
+    Branch-free: ``j`` is always written at ``queue[tail]`` (kept only if added)
+    and the spin is stored back either way (``s ^ -2`` negates +-1 in int8).
+    """
+    s = sp[j]
+    add = (s == old) & accept
+    queue[tail] = np.uint32(j)
+    sp[j] = s ^ (np.int8(-2) * np.int8(add))
+    return tail + np.uint64(add)
+
+
+@nb.njit(inline="always")
+def _seed(sp, queue, key, ctr):
+    n = np.uint64(sp.shape[0])
+    u = np.uint64(draw31(key, ctr))
+    seed = (u * n) >> np.uint64(31)
+    old = sp[seed]
+    sp[seed] = -old
+    queue[0] = np.uint32(seed)
+    return old
+
+
+@nb.njit(inline="always")
+def _wolff_replica(sp, queue, nbr, key, ctr, nclusters, thr):
     z = nbr.shape[1]
     done = 0
     for _ in range(nclusters):
-        u = np.uint64(draw31(key, ctr))
-        ctr += np.uint64(1)
-        seed = np.int64((u * np.uint64(n)) >> np.uint64(31))
-        old = sp[seed]
-        sp[seed] = -old
-        stack[0] = seed
-        top = 1
-        size = 1
-        while top > 0:
-            top -= 1
-            i = stack[top]
-            # branch-free: a draw per neighbour (two per hash), push j iff aligned and active
+        old = _seed(sp, queue, key, ctr)
+        ctr += ONE
+        head = ZERO
+        tail = ONE
+        while head < tail:
+            i = np.uint64(queue[head])
+            head += ONE
+            # branch-free: a draw per neighbour (two per hash), queue j iff aligned and active
             for b in range(0, z, 2):
                 u0, u1 = draw31x2(key, ctr + np.uint64(b >> 1))
-                j = nbr[i, b]
-                s = sp[j]
-                add = (s == old) & (u0 < thr)
-                stack[top] = j
-                top += add
-                size += add
-                sp[j] = -s if add else s
-                j = nbr[i, b + 1]
-                s = sp[j]
-                add = (s == old) & (u1 < thr)
-                stack[top] = j
-                top += add
-                size += add
-                sp[j] = -s if add else s
+                tail = _visit(sp, queue, tail, np.uint64(nbr[i, b]), old, u0 < thr)
+                tail = _visit(sp, queue, tail, np.uint64(nbr[i, b + 1]), old, u1 < thr)
             ctr += np.uint64(z >> 1)
-        done += size
+        done += np.int64(tail)
     return ctr, done
 
 
 @nb.njit(inline="always")
-def _push(sp, stack, top, j, old, u, thr):
-    s = sp[j]
-    add = (s == old) & (u < thr)
-    stack[top] = j
-    sp[j] = -s if add else s
-    return top + add
+def _wolff_replica_square(sp, queue, L, key, ctr, nclusters, thr):
+    """As :func:`_wolff_replica` on an L x L torus, neighbours by arithmetic (no table).
 
-
-@nb.njit(inline="always")
-def _wolff_replica_square(sp, stack, L, key, ctr, nclusters, thr):
-    """As :func:`_wolff_replica` on an L x L torus, neighbours by arithmetic (no table)."""
-    n = sp.shape[0]
+    For L a power of two the wrap-around is a bit mask; otherwise a comparison
+    (and one division for the column).  Indices are unsigned, so numba emits no
+    negative-index wrap-around code.
+    """
+    n = np.uint64(sp.shape[0])
+    LL = np.uint64(L)
+    pow2 = (LL & (LL - ONE)) == ZERO
+    nmask = n - ONE
+    xmask = LL - ONE
+    ymask = ~xmask
     done = 0
     for _ in range(nclusters):
-        u = np.uint64(draw31(key, ctr))
-        ctr += np.uint64(1)
-        seed = np.int64((u * np.uint64(n)) >> np.uint64(31))
-        old = sp[seed]
-        sp[seed] = -old
-        stack[0] = seed
-        top = 1
-        size = 1
-        while top > 0:
-            top -= 1
-            i = stack[top]
-            y = np.int32(i) // np.int32(L)
-            x = i - y * L
+        old = _seed(sp, queue, key, ctr)
+        ctr += ONE
+        head = ZERO
+        tail = ONE
+        while head < tail:
+            i = np.uint64(queue[head])
+            head += ONE
             u0, u1 = draw31x2(key, ctr)
-            u2, u3 = draw31x2(key, ctr + np.uint64(1))
+            u2, u3 = draw31x2(key, ctr + ONE)
             ctr += np.uint64(2)
             # same neighbour order as lattice.neighbours: +y, +x, -y, -x
-            before = top
-            top = _push(sp, stack, top, i + L if y < L - 1 else i + L - n, old, u0, thr)
-            top = _push(sp, stack, top, i + 1 if x < L - 1 else i + 1 - L, old, u1, thr)
-            top = _push(sp, stack, top, i - L if y > 0 else i - L + n, old, u2, thr)
-            top = _push(sp, stack, top, i - 1 if x > 0 else i - 1 + L, old, u3, thr)
-            size += top - before
-        done += size
+            if pow2:
+                up = (i + LL) & nmask
+                right = (i & ymask) | ((i + ONE) & xmask)
+                down = (i - LL) & nmask
+                left = (i & ymask) | ((i - ONE) & xmask)
+            else:
+                x = i % LL
+                up = i + LL - n if i + LL >= n else i + LL
+                right = i + ONE - LL if x == xmask else i + ONE
+                down = i + n - LL if i < LL else i - LL
+                left = i + xmask if x == ZERO else i - ONE
+            tail = _visit(sp, queue, tail, up, old, u0 < thr)
+            tail = _visit(sp, queue, tail, right, old, u1 < thr)
+            tail = _visit(sp, queue, tail, down, old, u2 < thr)
+            tail = _visit(sp, queue, tail, left, old, u3 < thr)
+        done += np.int64(tail)
     return ctr, done
 
 
 @nb.njit(inline="always")
-def _wolff_any(sp, stack, nbr, L, key, ctr, nclusters, thr):
+def _wolff_any(sp, queue, nbr, L, key, ctr, nclusters, thr):
     if L > 0:
-        return _wolff_replica_square(sp, stack, L, key, ctr, nclusters, thr)
-    return _wolff_replica(sp, stack, nbr, key, ctr, nclusters, thr)
+        return _wolff_replica_square(sp, queue, L, key, ctr, nclusters, thr)
+    return _wolff_replica(sp, queue, nbr, key, ctr, nclusters, thr)
 
 
 @nb.njit(parallel=True, cache=True)
 def _wolff_parallel(spins, nbr, L, keys, counters, flipped, nclusters, thr):
     for r in nb.prange(spins.shape[0]):
-        stack = np.empty(spins.shape[1], dtype=np.int32)
-        ctr, done = _wolff_any(spins[r], stack, nbr, L, keys[r], counters[r], nclusters, thr)
+        queue = np.empty(spins.shape[1] + 1, dtype=np.uint32)
+        ctr, done = _wolff_any(spins[r], queue, nbr, L, keys[r], counters[r], nclusters, thr)
         counters[r] = ctr
         flipped[r] += done
 
 
 @nb.njit(cache=True)
 def _wolff_serial(spins, nbr, L, keys, counters, flipped, nclusters, thr):
-    stack = np.empty(spins.shape[1], dtype=np.int32)
+    queue = np.empty(spins.shape[1] + 1, dtype=np.uint32)
     for r in range(spins.shape[0]):
-        ctr, done = _wolff_any(spins[r], stack, nbr, L, keys[r], counters[r], nclusters, thr)
+        ctr, done = _wolff_any(spins[r], queue, nbr, L, keys[r], counters[r], nclusters, thr)
         counters[r] = ctr
         flipped[r] += done
 
@@ -217,11 +237,14 @@ def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr, square_L
     """``nclusters`` Wolff cluster flips per replica of ``spins`` ``(R, n)`` int8, in place.
 
     The seed site is ``(u n) >> 31`` for a 31-bit draw ``u`` (uniform when ``n``
-    is a power of two, otherwise off by at most ``n / 2**31``).  Each popped
-    site draws one number per neighbour (two per hash) whether or not it is
-    used, so the growth has no data-dependent branches.  ``square_L > 0``
-    computes the neighbours of an ``L x L`` torus instead of reading ``nbr``
-    (a third faster at L = 128; same numbers).
+    is a power of two, otherwise off by at most ``n / 2**31``).  The cluster
+    grows breadth-first from a queue: the next site to visit is read at a
+    position that does not depend on the bonds just drawn, so the processor
+    can work ahead, where a stack would chain every visit to the last push.
+    Each visited site draws one number per neighbour (two per hash) whether or
+    not it is used, so the growth has no data-dependent branches.
+    ``square_L > 0`` computes the neighbours of an ``L x L`` torus instead of
+    reading ``nbr`` (same numbers).
     """
     args = (spins, nbr, square_L, keys, counters, flipped, nclusters, thr)
     if spins.shape[0] > 1 and spins.size * nclusters >= PARALLEL_MIN_WORK:
@@ -232,16 +255,16 @@ def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr, square_L
 
 @nb.njit(cache=True)
 def _pilot(sp, nbr, L, key, thr, burn_flips, measure_flips, min_clusters):
-    stack = np.empty(sp.shape[0], dtype=np.int32)
+    queue = np.empty(sp.shape[0] + 1, dtype=np.uint32)
     ctr = np.uint64(0)
     flipped = 0
     while flipped < burn_flips:
-        ctr, size = _wolff_any(sp, stack, nbr, L, key, ctr, 1, thr)
+        ctr, size = _wolff_any(sp, queue, nbr, L, key, ctr, 1, thr)
         flipped += size
     flipped = 0
     clusters = 0
     while flipped < measure_flips or clusters < min_clusters:
-        ctr, size = _wolff_any(sp, stack, nbr, L, key, ctr, 1, thr)
+        ctr, size = _wolff_any(sp, queue, nbr, L, key, ctr, 1, thr)
         flipped += size
         clusters += 1
     return flipped / clusters
