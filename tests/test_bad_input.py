@@ -1,0 +1,167 @@
+"""Bad input ends in one line ``statmech: error: ...`` and exit status 2, never a
+traceback; and the output that looked wrong is laid out as documented."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from statmech.cli import main
+
+
+def one_line_error(capsys, argv) -> str:
+    """Run ``argv``; assert exit 2 and a single ``statmech: error:`` line; return it."""
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.startswith("statmech: error:")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_simulate_a_one_site_lattice_is_a_user_error(capsys):
+    msg = one_line_error(capsys, ["simulate", "ising2d", "L=1", "T=2", "--sweeps", "10"])
+    assert "at least 2" in msg
+
+
+def test_validate_a_model_without_a_sampler_is_a_user_error(capsys):
+    msg = one_line_error(capsys, ["validate", "two-level", "T=2", "--sweeps", "10"])
+    assert "no sampler" in msg
+
+
+@pytest.mark.parametrize(
+    ("assignment", "name"),
+    [("h=nan", "h"), ("h=inf", "h"), ("J=-inf", "J"), ("T=inf", "T"), ("T=nan", "T")],
+)
+def test_non_finite_parameters_are_rejected(capsys, assignment, name):
+    base = ["simulate", "ising2d", "L=4"] + ([] if name == "T" else ["T=2"])
+    msg = one_line_error(capsys, [*base, assignment])
+    assert f"{name} must be a finite number, got {assignment}" in msg
+
+
+def test_non_finite_range_ends_are_rejected(capsys):
+    msg = one_line_error(capsys, ["exact", "ising2d", "T=1:inf:3"])
+    assert "T must be a finite number" in msg
+
+
+def test_checkpoint_in_a_missing_folder_fails_before_sampling(capsys, tmp_path):
+    path = tmp_path / "nodir" / "x.npz"
+    argv = ["simulate", "ising2d", "L=4", "T=2", "--sweeps", "10", "--checkpoint", str(path)]
+    msg = one_line_error(capsys, argv)
+    assert "does not exist" in msg
+    assert not path.parent.exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_checkpoint_in_a_read_only_folder_fails_before_sampling(capsys, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    argv = ["simulate", "ising2d", "L=4", "T=2", "--checkpoint", str(folder / "x.npz")]
+    assert "not writable" in one_line_error(capsys, argv)
+
+
+@pytest.mark.parametrize("every", ["0", "-5", "nan"])
+def test_checkpoint_every_must_be_positive(capsys, tmp_path, every):
+    argv = ["simulate", "ising2d", "L=4", "T=2", "--checkpoint", str(tmp_path / "x.npz")]
+    msg = one_line_error(capsys, [*argv, "--checkpoint-every", every])
+    assert "--checkpoint-every must be a positive number" in msg
+
+
+def test_checkpoint_every_needs_a_checkpoint(capsys):
+    argv = ["simulate", "ising2d", "L=4", "T=2", "--checkpoint-every", "5"]
+    assert "--checkpoint-every needs --checkpoint" in one_line_error(capsys, argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["exact", "ising2d", "T=2:3:5"],
+        ["validate", "ising2d", "L=4", "T=2", "--sweeps", "10"],
+        ["solve", "bethe", "z=4", "T=1:2:3"],
+    ],
+)
+def test_plot_with_an_unknown_extension_fails_up_front(capsys, tmp_path, argv):
+    msg = one_line_error(capsys, [*argv, "--plot", str(tmp_path / "x.xyz")])
+    assert "unknown format 'xyz'" in msg and "png" in msg
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["exact", "ising2d", "T=2:3:5"],
+        ["validate", "ising2d", "L=4", "T=2", "--sweeps", "10"],
+        ["solve", "bethe", "z=4", "T=1:2:3"],
+    ],
+)
+def test_plot_into_a_missing_folder_fails_up_front(capsys, tmp_path, argv):
+    msg = one_line_error(capsys, [*argv, "--plot", str(tmp_path / "nodir" / "x.png")])
+    assert "does not exist" in msg
+
+
+def test_plot_formats_are_matplotlibs():
+    from matplotlib.figure import Figure
+
+    from statmech.common import plot_formats
+
+    assert plot_formats() == Figure().canvas.get_supported_filetypes()
+    assert {"png", "pdf", "svg"} <= set(plot_formats())
+
+
+def test_report_only_an_unknown_section_is_rejected(capsys, tmp_path):
+    msg = one_line_error(capsys, ["report", "--out", str(tmp_path), "--only", "bogus"])
+    assert "'bogus'" in msg and "s20_models" in msg
+    assert not (tmp_path / "report.md").exists()
+
+
+def test_report_only_without_names_is_rejected(capsys, tmp_path):
+    one_line_error(capsys, ["report", "--out", str(tmp_path), "--only"])
+    assert not (tmp_path / "report.md").exists()
+
+
+def test_report_only_help_lists_the_sections(capsys):
+    from statmech.report import section_modules, section_names
+
+    assert section_names() == sorted(m.__name__.rsplit(".", 1)[-1] for m in section_modules())
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for name in section_names():
+        assert name in help_text
+
+
+def test_build_report_refuses_unknown_sections(tmp_path):
+    from statmech.report import build_report
+
+    with pytest.raises(ValueError, match="bogus"):
+        build_report(tmp_path, only=["bogus"])
+
+
+VALIDATE = ["validate", "ising2d", "L=4", "T=2.0:2.6:2", "--sweeps", "50", "--replicas", "2"]
+
+
+def test_validate_table_separates_the_parameter_column_from_the_quantity(capsys):
+    main(VALIDATE)
+    out = capsys.readouterr().out.splitlines()
+    head = next(line for line in out if "quantity" in line)
+    assert head.split()[:2] == ["T", "quantity"]
+    rows = [line for line in out if "energy_per_spin" in line]
+    assert [r.split()[:2] for r in rows[:1]] == [["2", "energy_per_spin"]]
+    assert all(r.index("energy_per_spin") == head.index("quantity") for r in rows[:1])
+    for r in out:
+        if r.lstrip()[:1].isdigit():
+            t, quantity = r.split()[:2]
+            float(t)
+            assert quantity.isidentifier()
+
+
+def test_validate_json_does_not_echo_the_default_of_a_ranged_parameter(capsys):
+    main([*VALIDATE, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert "T" not in data["parameters"]
+    assert data["parameters"]["L"] == 4
+    assert data["ranges"] == {"T": [2.0, 2.6]}
+    assert {"rows", "passed"} <= set(data)
+    assert sorted({r["T"] for r in data["rows"]}) == [2.0, 2.6]
