@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from statmech.cli import main
@@ -165,3 +166,35 @@ def test_validate_json_does_not_echo_the_default_of_a_ranged_parameter(capsys):
     assert data["ranges"] == {"T": [2.0, 2.6]}
     assert {"rows", "passed"} <= set(data)
     assert sorted({r["T"] for r in data["rows"]}) == [2.0, 2.6]
+
+
+def test_json_writes_null_for_non_finite_numbers():
+    from statmech.common import dump_json
+
+    text = dump_json({"a": float("-inf"), "b": [np.float64("nan"), 1.5], "c": np.inf})
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": None}
+
+
+@pytest.mark.parametrize("T", ["0.001", "0.05"])
+def test_bethe_at_low_temperature_has_two_ordered_equilibria(capsys, T):
+    # float64 rounds tanh(J/T) to 1: the curvature at m = +-1 was NaN (every solution
+    # "unstable") and log cosh(J/T) overflowed (free_energy -Infinity, invalid JSON)
+    assert main(["solve", "bethe", f"T={T}", "z=4", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "Infinity" not in out and "NaN" not in out
+    (point,) = json.loads(out)["points"]
+    by_m = {round(s["m"]): s for s in point["solutions"]}
+    assert set(by_m) == {-1, 0, 1}
+    for m in (-1, 1):
+        assert by_m[m]["stability"] == "stable" and by_m[m]["equilibrium"]
+        assert by_m[m]["free_energy"] == pytest.approx(-2.0, abs=1e-12)  # -zJ/2
+    assert by_m[0]["stability"] == "unstable"
+    # m = 0: f = -T (z/2) log cosh(J/T) - T log 2 -> -zJ/2 + T ((z/2 - 1) log 2)
+    assert by_m[0]["free_energy"] == pytest.approx(-2.0 + float(T) * np.log(2), rel=1e-12)
+
+
+def test_bethe_at_low_temperature_in_a_field_keeps_the_metastable_branch(capsys):
+    assert main(["solve", "bethe", "T=0.02", "z=4", "h=0.1", "--json"]) == 0
+    (point,) = json.loads(capsys.readouterr().out)["points"]
+    stability = {round(s["m"]): s["stability"] for s in point["solutions"]}
+    assert stability == {-1: "metastable", 1: "stable"}
