@@ -198,3 +198,61 @@ def test_bethe_at_low_temperature_in_a_field_keeps_the_metastable_branch(capsys)
     (point,) = json.loads(capsys.readouterr().out)["points"]
     stability = {round(s["m"]): s["stability"] for s in point["solutions"]}
     assert stability == {-1: "metastable", 1: "stable"}
+
+
+@pytest.mark.parametrize("T", [1e-3, 0.01, 0.05, 0.1, 0.2, 0.3])
+def test_onsager_low_temperature_limits(T):
+    # one flipped spin costs 8J: e = -2J + 8J exp(-8K), c = 64 K^2 exp(-8K), and
+    # m = (1 - sinh^-4 2K)^(1/8) = 1 - 2 exp(-8K), to leading order; sinh 2K overflowed
+    import warnings
+
+    from numeric.onsager import thermodynamics
+
+    K = 1 / T
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = {k: float(v) for k, v in thermodynamics(T).items()}
+    w = np.exp(-8 * K)
+    assert r["energy_per_spin"] == pytest.approx(-2 + 8 * w, abs=1e-12 * max(1, 1e3 * w))
+    assert r["heat_capacity_per_spin"] == pytest.approx(64 * K**2 * w, rel=1e-2, abs=1e-13)
+    assert r["magnetization"] == pytest.approx(1 - 2 * w, abs=1e-14)
+    assert r["free_energy_per_spin"] == pytest.approx(-2 - T * w, abs=1e-13)
+
+
+@pytest.mark.parametrize("L", [4, 16, 64])
+@pytest.mark.parametrize("T", [1e-3, 0.01, 0.05])
+def test_kaufman_low_temperature_limits(L, T):
+    # the torus freezes into its two ground states: e = -2J, c = 0, f = -2J - T log 2 / L^2
+    import warnings
+
+    from numeric.kaufman import torus_thermodynamics
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = {k: float(v) for k, v in torus_thermodynamics(L, T).items()}
+    assert r["energy_per_spin"] == pytest.approx(-2.0, abs=1e-14)
+    assert r["heat_capacity_per_spin"] == pytest.approx(0.0, abs=1e-13)
+    assert r["free_energy_per_spin"] == pytest.approx(-2 - T * np.log(2) / L**2, abs=1e-14)
+
+
+def test_kaufman_scaled_modes_agree_with_the_direct_ones(monkeypatch):
+    # the overflow-free form of the modes, forced at every K, against the direct one
+    import numeric.kaufman as kaufman
+
+    T = np.array([0.05, 0.5, 1.0, 2.0, 2.269, 2.5, 4.0])
+    direct = kaufman.torus_thermodynamics(8, T)
+    monkeypatch.setattr(kaufman, "SCALED_K", 0.0)
+    scaled = kaufman.torus_thermodynamics(8, T)
+    for key in ("free_energy_per_spin", "energy_per_spin"):
+        np.testing.assert_allclose(scaled[key], direct[key], rtol=1e-13)
+    np.testing.assert_allclose(
+        scaled["heat_capacity_per_spin"], direct["heat_capacity_per_spin"], rtol=1e-11, atol=1e-15
+    )
+
+
+def test_exact_ising2d_at_low_temperature_on_the_command_line(capsys):
+    for extra in ([], ["L=16"]):
+        assert main(["exact", "ising2d", "T=1e-3", *extra, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["energy_per_spin"] == -2.0
+        assert data["heat_capacity_per_spin"] == 0.0
