@@ -40,19 +40,46 @@ def _c_derivatives(K, xp=np):
 def _gamma0(K, xp=np):
     u = 2 * K
     g = u + xp.log(xp.tanh(K))
-    g1 = 2 + 2 / xp.sinh(u)
-    g2 = -4 * xp.cosh(u) / xp.sinh(u) ** 2
+    e = xp.exp(-u)
+    one_minus_e2 = -xp.expm1(-2 * u)
+    # 1/sinh u = 2e/(1 - e^2), cosh u/sinh^2 u = 2e(1 + e^2)/(1 - e^2)^2 with e = exp(-u):
+    # no overflow at low T
+    g1 = 2 + 4 * e / one_minus_e2
+    g2 = -8 * e * (1 + e * e) / one_minus_e2**2
     return g, g1, g2
+
+
+#: Above this K the modes are computed scaled by c (which overflows for K > 355).
+SCALED_K = 20.0
 
 
 def _gammas(K, q, L):
     """gamma_q and its K-derivatives for modes ``q >= 1``, shape (len(K), len(q))."""
-    c, c1, c2 = (a[:, None] for a in _c_derivatives(K))
-    ch = c - np.cos(np.pi * q[None, :] / L)
-    g = np.arccosh(ch)
-    sg = np.sqrt((ch - 1) * (ch + 1))
-    g1 = c1 / sg
-    g2 = (c2 - ch * g1 * g1) / sg
+    cos = np.cos(np.pi * q[None, :] / L)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        c, c1, c2 = (a[:, None] for a in _c_derivatives(K))
+        ch = c - cos
+        g = np.arccosh(ch)
+        sg = np.sqrt((ch - 1) * (ch + 1))
+        g1 = c1 / sg
+        g2 = (c2 - ch * g1 * g1) / sg
+    big = K > SCALED_K
+    if np.any(big):
+        # divide c, c', c'' and cosh(gamma) by c: c ~ e^{2K}/2 overflows at low T
+        kb = K[big][:, None]
+        u = 2 * kb
+        q2 = np.exp(-2 * u)
+        inv_c = 2 * np.exp(-u) * -np.expm1(-2 * u) / (1 + q2) ** 2  # sinh / cosh^2
+        sh_m2 = (2 * np.exp(-u) / -np.expm1(-2 * u)) ** 2  # 1 / sinh^2
+        r1 = 2 * np.tanh(u) * (1 - sh_m2)  # c' / c
+        ch_m2 = 4 * q2 / (1 + q2) ** 2  # 1 / cosh^2
+        r2 = 4 * (np.tanh(u) ** 2 - ch_m2 + 2 * sh_m2)  # c'' / c
+        chs = 1 - cos * inv_c  # cosh(gamma) / c
+        sgs = np.sqrt((chs - inv_c) * (chs + inv_c))  # sinh(gamma) / c
+        log_c = u - np.log(2) + 2 * np.log1p(q2) - np.log(-np.expm1(-2 * u))
+        g[big] = log_c + np.log(chs + sgs)
+        g1[big] = r1 / sgs
+        g2[big] = (r2 - chs * g1[big] ** 2) / sgs
     return g, g1, g2
 
 
@@ -115,9 +142,10 @@ def log_partition_derivatives(L: int, M: int, K):
 
     n = L * M
     u = 2 * K
-    log_z = np.log(0.5) + 0.5 * n * np.log(2 * np.sinh(u)) + top + np.log(value)
+    log_2sinh = u + np.log(-np.expm1(-2 * u))  # log(2 sinh u), no overflow at low T
+    log_z = np.log(0.5) + 0.5 * n * log_2sinh + top + np.log(value)
     d_log = d_log + n / np.tanh(u)
-    dd_log = dd_log - 2 * n / np.sinh(u) ** 2
+    dd_log = dd_log - 2 * n * (2 * np.exp(-u) / -np.expm1(-2 * u)) ** 2  # 2n / sinh^2 u
     return log_z, d_log, dd_log
 
 

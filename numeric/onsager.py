@@ -37,36 +37,44 @@ CRITICAL_TEMPERATURE = 2 / np.log1p(np.sqrt(2))
 
 
 def _parts(T, J):
+    r"""``T, K, coth 2K, tanh^2 2K, 1 - k^2`` and :math:`\sinh^{-4} 2K`, written with
+    :math:`q = e^{-2K}` so that nothing overflows at low T (``sinh 2K`` does for
+    :math:`T < J/355`, and ``sinh^4 2K`` already for :math:`T < J/89`)."""
     T = np.asarray(T, dtype=np.float64)
     K = J / T
-    sh, ch = np.sinh(2 * K), np.cosh(2 * K)
-    m1 = ((1 - sh) * (1 + sh)) ** 2 / ch**4  # 1 - k^2
-    return T, K, sh, ch, m1
+    q = np.exp(-2 * K)
+    q2 = q * q
+    one_minus_q2 = -np.expm1(-4 * K)
+    with np.errstate(divide="ignore"):
+        coth = (1 + q2) / one_minus_q2
+    t2 = np.tanh(2 * K) ** 2
+    # 1 - sinh^2 2K = (q^2 + 2q - 1)(1 + 2q - q^2) / (4 q^2), cosh 2K = (1 + q^2) / (2q)
+    m1 = ((q2 + 2 * q - 1) * (1 + 2 * q - q2)) ** 2 / (1 + q2) ** 4  # 1 - k^2
+    with np.errstate(divide="ignore"):
+        sinh_m4 = (2 * q / one_minus_q2) ** 4
+    return T, K, coth, t2, m1, sinh_m4
 
 
 def energy_per_spin(T, J=1.0):
-    T, K, sh, ch, m1 = _parts(T, J)
-    t2 = np.tanh(2 * K) ** 2
+    T, K, coth, t2, m1, _ = _parts(T, J)
     with np.errstate(divide="ignore", invalid="ignore"):
         big_k = special.ellipkm1(m1)
         term = np.where(m1 > 0, (2 * t2 - 1) * big_k, 0.0)
-    return -J * (ch / sh) * (1 + 2 / np.pi * term)
+    return -J * coth * (1 + 2 / np.pi * term)
 
 
 def heat_capacity_per_spin(T, J=1.0):
-    T, K, sh, ch, m1 = _parts(T, J)
-    t2 = np.tanh(2 * K) ** 2
+    T, K, coth, t2, m1, _ = _parts(T, J)
     with np.errstate(divide="ignore", invalid="ignore"):
         big_k = special.ellipkm1(m1)
         big_e = special.ellipe(1 - m1)
-        pref = 4 / np.pi * (K * ch / sh) ** 2
+        pref = 4 / np.pi * (K * coth) ** 2
         return pref * (big_k - big_e - (1 - t2) * (np.pi / 2 + (2 * t2 - 1) * big_k))
 
 
 def spontaneous_magnetization(T, J=1.0):
-    T, K, sh, ch, m1 = _parts(T, J)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = 1 - sh**-4.0
+    T, K, coth, t2, m1, sinh_m4 = _parts(T, J)
+    inside = 1 - sinh_m4
     return np.where(inside > 0, np.abs(inside) ** 0.125, 0.0)
 
 

@@ -410,6 +410,41 @@ def _solve_chunk(eqc, params, samples, xp):
     return _classify(eqc, params, point, x, n, xp)
 
 
+#: Digits for the free energies that overflow float64 (cosh(J/T) at T << J).
+FREE_ENERGY_DPS = 30
+
+
+def _free_energy(eqc, x, params, xp):
+    """The free energy per spin at ``x``; where float64 overflows (``log cosh(J/T)``
+    at low T gives -inf), the same expression in mpmath, whose exponents do not."""
+    fe = _eval(eqc, "free_energy", x, params, xp)
+    bad = ~xp.isfinite(fe)
+    if not bool(xp.any(bad)):
+        return fe
+    import mpmath
+
+    fn = _mpmath_free_energy(eqc.equations)
+    idx = to_numpy(xp.nonzero(bad)[0])
+    xs = to_numpy(xp.broadcast_to(x, fe.shape))
+    ps = [to_numpy(xp.broadcast_to(q, fe.shape)) for q in params]
+    fixed = to_numpy(fe).copy()
+    with mpmath.workdps(FREE_ENERGY_DPS):
+        for i in idx:
+            try:
+                value = fn(mpmath.mpf(float(xs[i])), *(mpmath.mpf(float(q[i])) for q in ps))
+                fixed[i] = float(mpmath.re(value)) if mpmath.isfinite(value) else np.nan
+            except (ZeroDivisionError, ValueError, OverflowError):
+                fixed[i] = np.nan
+    return xp.asarray(fixed)
+
+
+@lru_cache(maxsize=64)
+def _mpmath_free_energy(equations):
+    return compile_expression(
+        equations.free_energy, (*equations.unknowns, *equations.parameters), "mpmath"
+    )
+
+
 def _classify(eqc, params, point, x, n, xp):
     """Free energy, curvature, stability of each root; scatter into (n, width)."""
     lo, hi = eqc.domain
@@ -423,19 +458,22 @@ def _classify(eqc, params, point, x, n, xp):
     p = [q[point] for q in params]
     inside = xp.clip(x, np.nextafter(lo, hi), np.nextafter(hi, lo))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        fe = _eval(eqc, "free_energy", inside, p, xp)
+        fe = _free_energy(eqc, inside, p, xp)
         curv = _eval(eqc, "slope", x, p, xp)
         mag = _eval(eqc, "m", x, p, xp)
     scale = xp.maximum(xp.abs(curv), 1.0)
-    flat = xp.abs(curv) <= 1e-9 * scale
+    # marginal curvature (at a critical point), or none in float64 (a root at the end of
+    # the interval at low T, where tanh(J/T) rounds to 1 and the slope is 0/0):
+    # compare the free energy at the neighbours
+    flat = (xp.abs(curv) <= 1e-9 * scale) | ~xp.isfinite(curv)
     minimum = curv > 0
-    if bool(xp.any(flat)):  # marginal curvature (at a critical point): compare neighbours
+    if bool(xp.any(flat)):
         d = 1e-4
         fi = xp.nonzero(flat)[0]
         pf = [q[fi] for q in p]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            left = _eval(eqc, "free_energy", xp.clip(x[fi] - d, lo + d, hi - d), pf, xp)
-            right = _eval(eqc, "free_energy", xp.clip(x[fi] + d, lo + d, hi - d), pf, xp)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            left = _free_energy(eqc, xp.clip(x[fi] - d, lo + d, hi - d), pf, xp)
+            right = _free_energy(eqc, xp.clip(x[fi] + d, lo + d, hi - d), pf, xp)
         minimum[fi] = (left >= fe[fi]) & (right >= fe[fi])
     # rank within point, width
     counts = xp.bincount(point, minlength=n)

@@ -7,6 +7,7 @@ A range expands into a grid; several ranges give their Cartesian product
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from .errors import UserError
@@ -26,6 +27,8 @@ def _number(text: str, name: str, integer: bool):
         value = float(text)
     except ValueError:
         raise UserError(f"{name} must be a number, got {name}={text}") from None
+    if not math.isfinite(value):
+        raise UserError(f"{name} must be a finite number, got {name}={text.strip()}")
     if integer:
         if not value.is_integer():
             raise UserError(f"{name} must be an integer, got {name}={text}")
@@ -63,6 +66,8 @@ def validate_value(model, name: str, value) -> None:
         parameter = model.parameter(name)
     except KeyError as exc:
         raise UserError(str(exc.args[0])) from None
+    if not math.isfinite(value):
+        raise UserError(f"{name} must be a finite number, got {name}={value}")
     if parameter.positive and not value > 0:
         what = DESCRIPTIONS.get(name, name)
         raise UserError(f"{what} must be positive, got {name}={value}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 
-from ..common import lookup_model, write_output
+from ..common import check_plot_path, lookup_model, write_output
 from ..errors import UserError
 
 NAME = "exact"
@@ -44,7 +44,11 @@ def add_arguments(p):
         metavar="NAME=VALUE",
         help="parameters, e.g. T=2.5 L=16; a range is NAME=START:STOP:COUNT",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable output (valid JSON: a non-finite number is written as null)",
+    )
     p.add_argument(
         "--precision", type=int, metavar="DIGITS", help="compute with mpmath at DIGITS digits"
     )
@@ -152,7 +156,7 @@ def _json(points, ranges, digits) -> str:
 
     objs = [{k: encode(k, v) for k, v in pt.items()} for pt in points]
     data = {"points": objs} if ranges else objs[0]
-    text = json.dumps(data, indent=2)
+    text = json.dumps(data, indent=2, allow_nan=False)
     for key, value in raw.items():
         text = text.replace(f'"{key}"', value)
     return text
@@ -192,6 +196,8 @@ def _plot(path, points, ranges, model_name):
         fig.savefig(path, dpi=120)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UserError(f"cannot write {path}: {exc}") from None
     finally:
         plt.close(fig)
 
@@ -210,6 +216,8 @@ def run(args) -> int:
     params, ranges = _parse(model, args.assignments)
     if args.plot and not ranges:
         raise UserError("--plot needs a range, such as T=2.0:2.6:61")
+    if args.plot:
+        check_plot_path(args.plot)
     digits = args.precision
     points = []
     for p in params:

@@ -13,11 +13,28 @@ ORDER = 90
 def add_arguments(p):
     p.add_argument("--out", default="report", help="output folder (default: ./report)")
     p.add_argument("--quick", action="store_true", help="smaller simulations, for a fast look")
-    p.add_argument("--only", nargs="*", help="build only these sections (module names)")
+    from ..report import section_names
+
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="build only these sections: " + ", ".join(section_names()),
+    )
 
 
 def run(args) -> int:
-    from ..report import build_report
+    from ..errors import UserError
+    from ..report import build_report, section_names
+
+    if args.only is not None:
+        known = section_names()
+        unknown = [name for name in args.only if name not in known]
+        if unknown:
+            raise UserError(
+                f"unknown report section {', '.join(map(repr, unknown))}; "
+                f"the sections are: {', '.join(known)}"
+            )
 
     t0 = time.perf_counter()
     res = build_report(args.out, quick=args.quick, progress=sys.stderr.isatty(), only=args.only)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..common import dump_json, lookup_model, write_output
+from ..common import check_output_folder, dump_json, lookup_model, write_output
 from ..errors import UserError
 
 NAME = "simulate"
@@ -40,7 +40,11 @@ def add_simulation_arguments(p) -> None:
         action="store_true",
         help="use the plain reference sampler even where a fast one exists",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable output (valid JSON: a non-finite number is written as null)",
+    )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
 
 
@@ -50,10 +54,23 @@ def add_arguments(p):
     p.add_argument(
         "--checkpoint-every",
         type=float,
-        default=60.0,
+        default=None,
         metavar="SECONDS",
-        help="seconds between checkpoints (default 60; also on Ctrl-C and at the end)",
+        help="seconds between checkpoints, positive (default 60; also on Ctrl-C and at "
+        "the end); needs --checkpoint",
     )
+
+
+def check_checkpoint(args) -> None:
+    """The checkpoint options, checked before any sampling."""
+    every = args.checkpoint_every
+    if every is not None:
+        if args.checkpoint is None:
+            raise UserError("--checkpoint-every needs --checkpoint FILE")
+        if not every > 0 or every == float("inf"):
+            raise UserError(f"--checkpoint-every must be a positive number of seconds, got {every}")
+    if args.checkpoint is not None:
+        check_output_folder(args.checkpoint, "checkpoint")
 
 
 def check_counts(args) -> None:
@@ -94,6 +111,8 @@ def run_point(model, params, args, progress=None, checkpoint=None, checkpoint_ev
         )
     except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
         raise UserError(str(exc)) from None
+    except ValueError as exc:  # a sampler refusing its parameters (a 1 x 1 lattice, ...)
+        raise UserError(str(exc)) from None
 
 
 def describe(params: dict) -> str:
@@ -105,6 +124,7 @@ def run(args) -> int:
     from ..progress import progress_bar, wanted
 
     check_counts(args)
+    check_checkpoint(args)
     model = lookup_model(args.model)
     fixed, ranges = parse_assignments(model, args.assignments)
     if ranges:
@@ -114,7 +134,8 @@ def run(args) -> int:
         )
     try:
         with progress_bar(wanted(args.json), desc=f"{model.name} {describe(fixed)}") as bar:
-            res = run_point(model, fixed, args, bar, args.checkpoint, args.checkpoint_every)
+            every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
+            res = run_point(model, fixed, args, bar, args.checkpoint, every)
     except KeyboardInterrupt:
         if args.checkpoint:
             print(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from ..common import dump_json, lookup_model, write_output
+from ..common import check_plot_path, dump_json, lookup_model, write_output
 from ..errors import UserError
 
 NAME = "solve"
@@ -31,7 +31,11 @@ def add_arguments(p):
         metavar="NAME=VALUE",
         help="parameter values or ranges NAME=START:STOP:COUNT",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable output (valid JSON: a non-finite number is written as null)",
+    )
     p.add_argument("--plot", metavar="FILE", help="draw the solutions into FILE (png, pdf, svg)")
     p.add_argument(
         "--precision",
@@ -71,6 +75,8 @@ def run(args) -> int:
     if args.samples is not None and args.samples < 3:
         raise UserError(f"--samples must be at least 3, got {args.samples}")
     kwargs = {} if args.samples is None else {"samples": args.samples}
+    if args.plot:
+        check_plot_path(args.plot)  # before solving, not after
 
     # the grid: ranges vary in the order given, the first slowest
     axes = [np.asarray(r.values, dtype=float) for r in ranges]
@@ -251,7 +257,9 @@ def _plot(eq, data, ranges, path, fixed):
     fig.tight_layout()
     try:
         fig.savefig(path)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    except ValueError as exc:
         raise UserError(f"cannot write {path}: {exc}") from None
     finally:
         plt.close(fig)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sys
 
-from ..common import dump_json, lookup_model, write_output
+from ..common import check_plot_path, dump_json, lookup_model, write_output
 from ..errors import UserError
 from .simulate import add_simulation_arguments, check_counts, describe, run_point
 
@@ -40,10 +40,11 @@ def add_arguments(p):
 def _reference(model, params):
     from numeric.observables import reference_values
     from numeric.references import NoReference
+    from numeric.samplers import SamplerUnavailable
 
     try:
         return reference_values(model, params)
-    except NoReference as exc:
+    except (NoReference, SamplerUnavailable) as exc:
         raise UserError(str(exc)) from None
 
 
@@ -81,6 +82,8 @@ def run(args) -> int:
     check_counts(args)
     if not args.max_z > 0:
         raise UserError(f"--max-z must be positive, got {args.max_z}")
+    if args.plot:
+        check_plot_path(args.plot)  # before the simulations, not after them
     model = lookup_model(args.model)
     fixed, ranges = parse_assignments(model, args.assignments)
     points = grid(fixed, ranges)
@@ -103,7 +106,8 @@ def run(args) -> int:
     if args.json:
         out = {
             "model": model.name,
-            "parameters": fixed,
+            # a ranged parameter is under "ranges" only (not its unused default)
+            "parameters": {k: v for k, v in fixed.items() if k not in varying},
             "ranges": {r.name: list(r.values) for r in ranges},
             "reference": sorted(sources),
             "algorithm": args.algorithm,
@@ -127,10 +131,11 @@ def format_rows(model, fixed, varying, rows, sources, passed, args) -> str:
         f"{args.sweeps} sweeps, seed {args.seed}; exact values from {', '.join(sorted(sources))}",
         "",
     ]
-    head = "".join(f"{k:>8}" for k in varying)
+    # each varying parameter a right-aligned column, then two spaces before the quantity
+    head = "".join(f"{k:>10}" for k in varying) + ("  " if varying else "")
     lines.append(f"{head}{'quantity':<24}{'exact':>14}{'simulated':>14}{'error':>11}{'z':>8}")
     for r in rows:
-        pre = "".join(f"{r[k]:>8.4g}" for k in varying)
+        pre = "".join(f"{r[k]:>10.6g}" for k in varying) + ("  " if varying else "")
         flag = "  <-" if abs(r["z"]) > args.max_z else ""
         lines.append(
             f"{pre}{r['quantity']:<24}{r['exact']:>14.6g}{r['simulated']:>14.6g}"
@@ -197,5 +202,7 @@ def plot(model, fixed, ranges, rows, path) -> None:
         fig.savefig(path, dpi=120)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UserError(f"cannot write {path}: {exc}") from None
     finally:
         plt.close(fig)

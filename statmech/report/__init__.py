@@ -9,6 +9,7 @@ a new file.  The document is written as Markdown and LaTeX, and as PDF where
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 import shutil
 import subprocess
@@ -63,6 +64,14 @@ def section_modules():
     return sorted((m for m in mods if hasattr(m, "build")), key=lambda m: (m.ORDER, m.__name__))
 
 
+def section_names() -> list[str]:
+    """The sections' module names, sorted (what ``--only`` accepts); found without
+    importing them, so that ``statmech --help`` stays fast."""
+    spec = importlib.util.find_spec(f"{__name__}.sections")
+    names = pkgutil.iter_modules(spec.submodule_search_locations)
+    return sorted(i.name for i in names if not i.name.startswith("_"))
+
+
 TITLE = "Statistical mechanics, derived and checked"
 
 
@@ -72,6 +81,14 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    if only is not None:
+        unknown = sorted(set(only) - set(section_names()))
+        if unknown or not only:
+            raise ValueError(
+                f"unknown report sections {unknown}; the sections are {section_names()}"
+                if unknown
+                else "only=[] builds nothing; give section names or None for all"
+            )
     ctx = Context(out=out, quick=quick, progress=progress)
     built, timings = [], {}
     for mod in section_modules():
