@@ -8,6 +8,17 @@ import pytest
 RTOL = {"float64": 1e-12, "float32": 1e-5, "mpmath30": 1e-25}
 
 
+@pytest.fixture(autouse=True)
+def _restore_mpmath_precision():
+    """Tests that set ``mpmath.mp.dps`` must not leak it into the next test
+    (a test once passed only when an earlier one had left 50+ digits)."""
+    import mpmath
+
+    dps = mpmath.mp.dps
+    yield
+    mpmath.mp.dps = dps
+
+
 def pytest_collection_modifyitems(config, items):
     from numeric.backend import cupy_available
 

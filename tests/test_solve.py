@@ -128,10 +128,10 @@ def test_fifty_digits():
 
 def test_fifty_digits_just_below_T_c():
     """1 - T = 1e-30: the ordered roots sit at ~1.7e-15, invisible in float64."""
-    eps = mpmath.mpf("1e-30")
     sols = solve_point_mp(CW, {"T": "0.999999999999999999999999999999", "J": "1", "h": "0"}, 50)
     assert [s["stability"] for s in sols] == ["stable", "unstable", "stable"]
     mpmath.mp.dps = 80
+    eps = mpmath.mpf("1e-30")  # after setting the precision: at 15 digits it is off by 1e-16
     T = 1 - eps
     m0 = mpmath.findroot(lambda y: y - mpmath.tanh(y / T), mpmath.sqrt(3 * eps))
     assert abs(sols[2]["x"] / m0 - 1) < mpmath.mpf("1e-48")
