@@ -133,7 +133,7 @@ def table_latex(rows=None, digits: int = 6) -> str:
 
     rows = critical_temperature_table() if rows is None else rows
     lines = [
-        "\\begin{tabular}{lrrrl}",
+        "\\begin{tabular}{lrrrp{0.3\\linewidth}}",
         "lattice & Weiss $zJ$ & Bethe & exact or best & source\\\\",
         "\\hline",
     ]
@@ -141,7 +141,7 @@ def table_latex(rows=None, digits: int = 6) -> str:
         w, b, ref = r.values()
         lines.append(
             f"{_escape_tex(r.label)} & {w:.{digits}f} & {b:.{digits}f} & {ref:.{digits}f} & "
-            f"\\footnotesize {_escape_tex(r.source)}\\\\"
+            f"\\raggedright\\footnotesize {_escape_tex(r.source)}\\tabularnewline"
         )
     lines.append("\\end{tabular}")
     return "\n".join(lines)
