@@ -337,14 +337,18 @@ def _plain_command(m: re.Match) -> str:
     if word == "d":  # d/dT: glued to what it differentiates, unless that is a command
         return word + (" " if rest[:1] == "\\" else "")
     spaced = m.group(0).endswith(" ") or rest[:1].isalpha()
-    return word + (" " if spaced or (word.isalpha() and rest[:1] == "\\") else "")
+    before = " " if word.isalpha() and m.string[m.start() - 1 : m.start()].isalnum() else ""
+    return before + word + (" " if spaced or (word.isalpha() and rest[:1] == "\\") else "")
 
 
 def to_text(model, derivations, check: bool = False) -> str:
     lines = [model.title, "=" * len(model.title), plain_text(model.summary)]
     lines += [plain_text(UNITS_NOTE), ""]
     for d in derivations:
-        lines += [d.title, "-" * len(d.title)]
+        title = plain_text(d.title)
+        lines += [title, "-" * len(title)]
+        if d.intro:
+            lines.append(plain_text(d.intro))
         for i, (step, result) in enumerate(_checks(d, check), 1):
             lines.append(f"{i}. {plain_text(step.why)}{_step_tag(step, result)}")
             lines.append(f"   {sp.sstr(step.lhs)} = {sp.sstr(step.rhs)}")
@@ -363,7 +367,7 @@ def to_json_data(model, derivations, check: bool = False) -> dict:
     return {
         "model": model.name,
         "title": model.title,
-        "units": UNITS_NOTE,
+        "units": plain_text(UNITS_NOTE),
         "parameters": list(model.parameter_names),
         "derivations": [
             {
