@@ -198,7 +198,7 @@ def to_latex_body(derivations, check: bool = False, headings: bool = True) -> st
         if d.intro:
             lines.append(tex_prose(d.intro) + "\n")
         for step, result in _checks(d, check):
-            tag = _escape_tex(_step_tag(step, result))
+            tag = _prose_tex(_step_tag(step, result))
             lines.append(r"\noindent " + tex_prose(step.why) + tag)
             lines.append(display_equation(step.lhs, step.rhs))
     return "\n".join(lines)
