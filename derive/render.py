@@ -9,6 +9,7 @@ else, such as ``N``, ``E``, ``S`` or ``beta``, are written ``Symbol('N')``).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 import sympy as sp
@@ -16,7 +17,7 @@ from sympy.printing.str import StrPrinter
 
 from .derivation import Derivation, check_steps
 
-UNITS_NOTE = "Temperatures are in units with k_B = 1 (T is an energy)."
+UNITS_NOTE = "Temperatures are in units with $k_B = 1$ ($T$ is an energy)."
 
 
 @cache
@@ -54,24 +55,122 @@ def latex_equation(step) -> str:
     return f"{sp.latex(step.lhs)} = {sp.latex(step.rhs)}"
 
 
+def display_latex(equation: str) -> str:
+    r"""A display equation that never runs off the page.
+
+    ``\fitdisplay`` (defined in :data:`LATEX_PREAMBLE`) sets the equation in a box and
+    shrinks it to the line width only when it is wider, so any output of SymPy's printer
+    fits; short equations are untouched.
+    """
+    return "\\begin{equation*}\n\\fitdisplay{" + equation + "}\n\\end{equation*}"
+
+
+# Display equations longer than this much LaTeX source are broken over lines (at the
+# top-level terms of a sum) before they are shrunk; each line holds about _LINE_CHARS.
+_LONG_CHARS = 400
+_LINE_CHARS = 220
+
+
+def _split_terms(rhs):
+    """``(prefix, terms, suffix)`` with ``rhs == prefix * Add(*terms) * suffix``, or None."""
+    if isinstance(rhs, sp.Add):
+        return "", list(rhs.as_ordered_terms()), ""
+    num, den = sp.fraction(rhs)
+    if den != 1 and isinstance(num, sp.Add):
+        return rf"\frac{{1}}{{{sp.latex(den)}}} \Bigl(", list(num.as_ordered_terms()), r"\Bigr)"
+    if isinstance(rhs, sp.Mul):
+        adds = [f for f in rhs.args if isinstance(f, sp.Add)]
+        if adds:
+            big = max(adds, key=lambda f: len(sp.latex(f)))
+            rest = sp.latex(rhs / big)
+            return rf"{rest} \Bigl(", list(big.as_ordered_terms()), r"\Bigr)"
+    return None
+
+
+def display_equation(lhs, rhs) -> str:
+    r"""``lhs = rhs`` as a display that never runs off the page.
+
+    Short equations are one display.  A long sum (or a fraction or product around one) is
+    broken after its top-level terms into a ``multline*``; every line, and every equation
+    that cannot be broken so, is shrunk to the line width only if it is still wider.
+    """
+    lhs_tex = sp.latex(lhs)
+    full = f"{lhs_tex} = {sp.latex(rhs)}"
+    split = _split_terms(rhs) if len(full) > _LONG_CHARS else None
+    if split is None or len(split[1]) < 2:
+        return display_latex(full)
+    prefix, terms, suffix = split
+    lines, current = [], f"{lhs_tex} = {prefix}"
+    for k, term in enumerate(terms):
+        if k == 0:
+            piece = sp.latex(term)
+        elif term.could_extract_minus_sign():
+            piece = "- " + sp.latex(-term)
+        else:
+            piece = "+ " + sp.latex(term)
+        if k and len(current) + len(piece) > _LINE_CHARS:
+            lines.append(current)
+            current = r"\qquad " + piece
+        else:
+            current = f"{current} {piece}"
+    lines.append(current + " " + suffix)
+    body = " \\\\\n".join(r"\fitdisplay{" + line.strip() + "}" for line in lines)
+    return "\\begin{multline*}\n" + body + "\n\\end{multline*}"
+
+
+def fit_width(material: str) -> str:
+    r"""Text-mode material (a ``tabular``) shrunk to the line width only when wider."""
+    return "\\fitbox{" + material + "}"
+
+
 def _checks(derivation: Derivation, check: bool):
     if not check:
         return [(s, None) for s in derivation.steps]
     return list(check_steps(derivation.steps))
 
 
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+# A one-letter symbol with a subscript written in prose (k_B, T_c, N_+) is a physics
+# symbol: it is set as math rather than as an escaped underscore.
+_SUBSCRIPTED = re.compile(r"(?<![\w\\])([A-Za-z])_(\{[^{}$]*\}|[A-Za-z0-9+\-]+)(?![\w])")
+
+
 def _escape_tex(text: str) -> str:
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-        ("{", r"\{"),
-        ("}", r"\}"),
-    ):
-        text = text.replace(a, b)
-    return text
+    """Plain prose as LaTeX text: every special character made literal."""
+    return "".join(_TEX_SPECIAL.get(c, c) for c in text)
+
+
+# ASCII spellings in prose set as the symbols they stand for.
+_ASCII_SYMBOLS = {"+-": r"$\pm$", "->": r"$\to$", "<=": r"$\le$", ">=": r"$\ge$"}
+_PROSE_TOKEN = re.compile(_SUBSCRIPTED.pattern + "|" + "|".join(map(re.escape, _ASCII_SYMBOLS)))
+
+
+def _prose_tex(text: str) -> str:
+    out, last = [], 0
+    for m in _PROSE_TOKEN.finditer(text):
+        out.append(_escape_tex(text[last : m.start()]))
+        if m.group(1):
+            out.append(f"${m.group(1)}_{{{m.group(2).strip('{}')}}}$")
+        else:
+            out.append(_ASCII_SYMBOLS[m.group(0)])
+        last = m.end()
+    out.append(_escape_tex(text[last:]))
+    return "".join(out)
 
 
 def _inline_math(text: str, tex: bool) -> str:
@@ -82,22 +181,26 @@ def _inline_math(text: str, tex: bool) -> str:
         if i % 2 == 1:
             out.append(f"${part}$")
         else:
-            out.append(_escape_tex(part) if tex else part)
+            out.append(_prose_tex(part) if tex else part)
     return "".join(out)
 
 
-def to_latex_body(derivations, check: bool = False) -> str:
+def tex_prose(text: str) -> str:
+    """Prose with ``$...$`` math as LaTeX: math kept, everything else escaped."""
+    return _inline_math(text, tex=True)
+
+
+def to_latex_body(derivations, check: bool = False, headings: bool = True) -> str:
     lines = []
     for d in derivations:
-        lines.append(rf"\subsection*{{{_escape_tex(d.title)}}}")
+        if headings:
+            lines.append(rf"\subsection*{{{tex_prose(d.title)}}}")
         if d.intro:
-            lines.append(_inline_math(d.intro, tex=True) + "\n")
+            lines.append(tex_prose(d.intro) + "\n")
         for step, result in _checks(d, check):
-            tag = _escape_tex(_step_tag(step, result))
-            lines.append(r"\noindent " + _inline_math(step.why, tex=True) + tag)
-            lines.append(r"\begin{equation*}\begin{aligned}")
-            lines.append(latex_equation(step).replace("=", "&=", 1))
-            lines.append(r"\end{aligned}\end{equation*}")
+            tag = _prose_tex(_step_tag(step, result))
+            lines.append(r"\noindent " + tex_prose(step.why) + tag)
+            lines.append(display_equation(step.lhs, step.rhs))
     return "\n".join(lines)
 
 
@@ -114,15 +217,22 @@ LATEX_PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb}
 \usepackage{graphicx}
 \allowdisplaybreaks
+\setlength{\emergencystretch}{3em}
+\setlength{\multlinegap}{0pt}
+\newsavebox{\fitsave}
+\newcommand{\fitbox}[1]{\sbox{\fitsave}{#1}%
+  \ifdim\wd\fitsave>\linewidth\resizebox{\linewidth}{!}{\usebox{\fitsave}}%
+  \else\usebox{\fitsave}\fi}
+\newcommand{\fitdisplay}[1]{\fitbox{$\displaystyle #1$}}
 """
 
 
 def latex_document(title: str, body: str) -> str:
     return (
         LATEX_PREAMBLE
-        + rf"\title{{{_escape_tex(title)}}}"
+        + rf"\title{{{tex_prose(title)}}}"
         + "\n\\date{}\n\\begin{document}\n\\maketitle\n"
-        + _escape_tex(UNITS_NOTE)
+        + tex_prose(UNITS_NOTE)
         + "\n\n"
         + body
         + "\n\\end{document}\n"
@@ -133,11 +243,14 @@ def to_latex(model, derivations, check: bool = False) -> str:
     return latex_document(model.title, to_latex_body(derivations, check))
 
 
-def to_markdown_body(derivations, check: bool = False, level: int = 2) -> str:
+def to_markdown_body(
+    derivations, check: bool = False, level: int = 2, headings: bool = True
+) -> str:
     hashes = "#" * level
     lines = []
     for d in derivations:
-        lines.append(f"{hashes} {d.title}\n")
+        if headings:
+            lines.append(f"{hashes} {d.title}\n")
         if d.intro:
             lines.append(d.intro + "\n")
         for step, result in _checks(d, check):
@@ -152,12 +265,92 @@ def to_markdown(model, derivations, check: bool = False) -> str:
     )
 
 
+_PLAIN_WORDS = {
+    "partial": "d",
+    "cdot": "*",
+    "times": "x",
+    "langle": "\x00",
+    "rangle": "\x01",
+    "to": "->",
+    "rightarrow": "->",
+    "infty": "oo",
+    "pm": "+-",
+    "mp": "-+",
+    "approx": "~",
+    "propto": "~",
+    "ne": "!=",
+    "neq": "!=",
+    "le": "<=",
+    "leq": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "in": "in",
+    "ldots": "...",
+    "cdots": "...",
+    "quad": " ",
+    "qquad": " ",
+    "left": "",
+    "right": "",
+    "big": "",
+    "Big": "",
+    "displaystyle": "",
+    "varphi": "phi",
+    "varepsilon": "epsilon",
+}
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+_WRAPPER = re.compile(r"\\(?:mathrm|mathsf|mathbf|mathit|operatorname|text)\s*\{([^{}]*)\}")
+_COMMAND = re.compile(r"\\([A-Za-z]+)\s?")
+
+
+def _plain_group(text: str) -> str:
+    return text if re.fullmatch(r"[\w.]*", text) else f"({text})"
+
+
+def plain_text(text: str) -> str:
+    r"""Prose with ``$...$`` LaTeX made readable as plain text.
+
+    ``$q$ quanta of energy $\epsilon$`` becomes ``q quanta of energy epsilon``;
+    ``\frac{a}{b}`` becomes ``a/b``, ``\partial`` ``d``, ``\langle x\rangle`` ``<x>``;
+    other commands lose their backslash (``\log`` -> ``log``, ``\beta`` -> ``beta``).
+    """
+    text = text.replace("$", "")
+    for _ in range(4):  # innermost groups first, so nested fractions unwind
+        text = _WRAPPER.sub(r"\1", text)
+        text = _SQRT.sub(lambda m: f"sqrt({m.group(1)})", text)
+        text = _FRAC.sub(lambda m: f"{_plain_group(m.group(1))}/{_plain_group(m.group(2))}", text)
+    text = re.sub(r"\\[,;:! ]", " ", text)
+    text = _COMMAND.sub(_plain_command, text)
+    text = text.replace("\\{", "{").replace("\\}", "}")
+    for _ in range(2):
+        text = re.sub(r"\^\{([^{}]{2,})\}", r"^(\1)", text)
+        text = re.sub(r"\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\x00\s*", "<", text)
+    text = re.sub(r"\s*\x01", ">", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _plain_command(m: re.Match) -> str:
+    name = m.group(1)
+    word = _PLAIN_WORDS.get(name, name)
+    rest = m.string[m.end() :]
+    if word == "d":  # d/dT: glued to what it differentiates, unless that is a command
+        return word + (" " if rest[:1] == "\\" else "")
+    spaced = m.group(0).endswith(" ") or rest[:1].isalpha()
+    before = " " if word.isalpha() and m.string[m.start() - 1 : m.start()].isalnum() else ""
+    return before + word + (" " if spaced or (word.isalpha() and rest[:1] == "\\") else "")
+
+
 def to_text(model, derivations, check: bool = False) -> str:
-    lines = [model.title, "=" * len(model.title), model.summary, UNITS_NOTE, ""]
+    lines = [model.title, "=" * len(model.title), plain_text(model.summary)]
+    lines += [plain_text(UNITS_NOTE), ""]
     for d in derivations:
-        lines += [d.title, "-" * len(d.title)]
+        title = plain_text(d.title)
+        lines += [title, "-" * len(title)]
+        if d.intro:
+            lines.append(plain_text(d.intro))
         for i, (step, result) in enumerate(_checks(d, check), 1):
-            lines.append(f"{i}. {step.why}{_step_tag(step, result)}")
+            lines.append(f"{i}. {plain_text(step.why)}{_step_tag(step, result)}")
             lines.append(f"   {sp.sstr(step.lhs)} = {sp.sstr(step.rhs)}")
         lines.append("")
     return "\n".join(lines)
@@ -174,7 +367,7 @@ def to_json_data(model, derivations, check: bool = False) -> dict:
     return {
         "model": model.name,
         "title": model.title,
-        "units": UNITS_NOTE,
+        "units": plain_text(UNITS_NOTE),
         "parameters": list(model.parameter_names),
         "derivations": [
             {

@@ -23,4 +23,4 @@ def test_critical_temperature_table(tmp_path):
     assert table_markdown() in s.markdown and table_latex() in s.latex
     assert "| square (z = 4) | 4.000000 | 2.885390 | 2.269185 |" in s.markdown
     assert "4.511523" in s.markdown
-    assert "mean field overestimates T_c by 76%, Bethe by 27%" in s.markdown
+    assert "mean field overestimates $T_c$ by 76%, Bethe by 27%" in s.markdown

@@ -14,7 +14,7 @@ def test_z_table_layout():
     ]
     md, tex = section._z_table(rows)
     lines = md.splitlines()
-    assert lines[0] == "| T | energy per spin | binder |"
+    assert lines[0] == "| $T$ | $E/N$ | $U_4$ |"
     assert lines[2] == "| 1 | +0.50 | -1.25 |"
     assert lines[3] == "| 2 | +3.00 |  |"
     assert "\\begin{tabular}{rrr}" in tex and "2 & +3.00 &  \\\\" in tex
@@ -29,6 +29,6 @@ def test_quick_section_builds_and_passes(tmp_path):
     ctx = Context(out=tmp_path, quick=True)
     s = section.build(ctx)
     assert "all pass" in s.markdown
-    assert "cross at T = 2." in s.markdown
+    assert "cross at $T = 2." in s.markdown
     for name in s.figures:
         assert (tmp_path / "figures" / name).stat().st_size > 10000

@@ -45,12 +45,12 @@ class Context:
         return f"![{caption}](figures/{name})\n\n*{caption}*\n"
 
     def figure_latex(self, name: str, caption: str) -> str:
-        from derive.render import _escape_tex
+        from derive.render import tex_prose
 
         return (
             "\\begin{figure}[h]\\centering\n"
             f"\\includegraphics[width=0.7\\textwidth]{{figures/{name}}}\n"
-            f"\\caption{{{_escape_tex(caption)}}}\n\\end{{figure}}\n"
+            f"\\caption{{{tex_prose(caption)}}}\n\\end{{figure}}\n"
         )
 
 
@@ -101,9 +101,9 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
-        from derive.render import _escape_tex
+        from derive.render import tex_prose
 
-        tex.append(f"\\section{{{_escape_tex(s.title)}}}\n{s.latex}\n")
+        tex.append(f"\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
     (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex)))
     pdf = compile_pdf(out / "report.tex")

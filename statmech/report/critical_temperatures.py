@@ -129,19 +129,19 @@ def table_markdown(rows=None, digits: int = 6) -> str:
 
 def table_latex(rows=None, digits: int = 6) -> str:
     """The table as a LaTeX ``tabular`` (``T_c / J``)."""
-    from derive.render import _escape_tex
+    from derive.render import tex_prose
 
     rows = critical_temperature_table() if rows is None else rows
     lines = [
-        "\\begin{tabular}{lrrrl}",
+        "\\begin{tabular}{lrrrp{0.3\\linewidth}}",
         "lattice & Weiss $zJ$ & Bethe & exact or best & source\\\\",
         "\\hline",
     ]
     for r in rows:
         w, b, ref = r.values()
         lines.append(
-            f"{_escape_tex(r.label)} & {w:.{digits}f} & {b:.{digits}f} & {ref:.{digits}f} & "
-            f"\\footnotesize {_escape_tex(r.source)}\\\\"
+            f"{tex_prose(r.label)} & {w:.{digits}f} & {b:.{digits}f} & {ref:.{digits}f} & "
+            f"\\raggedright\\footnotesize {tex_prose(r.source)}\\tabularnewline"
         )
     lines.append("\\end{tabular}")
     return "\n".join(lines)

@@ -34,5 +34,8 @@ def results_markdown(results: dict, keys) -> str:
 
 
 def results_latex(results: dict, keys) -> str:
-    rows = [f"{LABELS.get(k, k)} &= {sp.latex(results[k])}" for k in keys if k in results]
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+    """One display per result, each shrunk to the line width if SymPy's form is wider."""
+    from derive.render import display_equation
+
+    rows = [display_equation(sp.Symbol(LABELS.get(k, k)), results[k]) for k in keys if k in results]
+    return "\n".join(rows) + "\n"

@@ -2,7 +2,7 @@
 
 from derive import check
 from derive.maxent import maximum_entropy
-from derive.render import to_latex_body, to_markdown_body
+from derive.render import tex_prose, to_latex_body, to_markdown_body
 
 from .. import Section
 
@@ -23,6 +23,8 @@ INTRO = (
 def build(ctx) -> Section:
     d = maximum_entropy()
     check(d)
-    md = INTRO + "\n\n" + to_markdown_body([d], check=True, level=3)
-    tex = INTRO + "\n\n" + to_latex_body([d], check=True)
+    # The derivation's title is the section's: no second heading repeating it.
+    headings = d.title != TITLE
+    md = INTRO + "\n\n" + to_markdown_body([d], check=True, level=3, headings=headings)
+    tex = tex_prose(INTRO) + "\n\n" + to_latex_body([d], check=True, headings=headings)
     return Section(TITLE, md, tex)

@@ -7,7 +7,7 @@ enumeration of small systems (two-level, paramagnet), an independent check.
 import numpy as np
 
 from derive import derivations, get_model
-from derive.render import _escape_tex, results_of
+from derive.render import results_of, tex_prose
 from numeric.compile import compile_expression
 from numeric.enumeration import model_thermodynamics
 
@@ -97,13 +97,13 @@ def _paramagnet(ctx):
 
 
 def build(ctx) -> Section:
-    md, tex = [INTRO, ""], [INTRO, ""]
+    md, tex = [INTRO, ""], [tex_prose(INTRO), ""]
     for name in MODELS:
         model = get_model(name)
         res = results_of(derivations(model))
         md.append(f"### {model.title}\n\n{model.summary}\n")
         md.append(results_markdown(res, KEYS))
-        tex.append(f"\\subsection{{{model.title}}}\n{_escape_tex(model.summary)}\n")
+        tex.append(f"\\subsection{{{tex_prose(model.title)}}}\n{tex_prose(model.summary)}\n")
         tex.append(results_latex(res, KEYS))
     _schottky(ctx)
     _oscillators(ctx)
@@ -113,11 +113,12 @@ def build(ctx) -> Section:
         (
             "oscillator.png",
             "Quantum oscillator: energy between zero point and equipartition; heat capacity "
-            "freezing out at low T.",
+            "freezing out at low $T$.",
         ),
         (
             "paramagnet.png",
-            "Paramagnet: magnetization tanh(mu h/T) (markers: enumeration of 6 spins) and the "
+            "Paramagnet: magnetization $\\tanh(\\mu h/T)$ (markers: enumeration of 6 spins) "
+            "and the "
             "susceptibility, which follows Curie's law at zero field.",
         ),
     ]

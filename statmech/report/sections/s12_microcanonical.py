@@ -4,7 +4,7 @@ import numpy as np
 
 from derive import check
 from derive.microcanonical import einstein_microcanonical, paramagnet_microcanonical
-from derive.render import to_latex_body, to_markdown_body
+from derive.render import tex_prose, to_latex_body, to_markdown_body
 from numeric.multiplicity import einstein_temperature, paramagnet_temperature
 
 from .. import Section
@@ -64,9 +64,9 @@ def build(ctx) -> Section:
     )
     tex = "\n\n".join(
         [
-            INTRO,
+            tex_prose(INTRO),
             to_latex_body(ds, check=True),
-            table,
+            tex_prose(table),
             ctx.figure_latex("micro_vs_canonical.png", cap),
         ]
     )

@@ -4,7 +4,7 @@ import numpy as np
 
 from derive import check
 from derive.heatflow import heat_flow
-from derive.render import to_latex_body, to_markdown_body
+from derive.render import tex_prose, to_latex_body, to_markdown_body
 from numeric.multiplicity import relax, two_solids
 
 from .. import Section
@@ -73,12 +73,12 @@ def build(ctx) -> Section:
     tex_table.append("\\end{tabular}")
     caps = {
         "multiplicity_peak.png": "Total multiplicity of two solids against the share of "
-        "quanta in A: the peak sits at equal temperatures and sharpens as N grows.",
+        "quanta in A: the peak sits at equal temperatures and sharpens as $N$ grows.",
         "heat_flow.png": "Energy flows toward the peak: the mean split under random "
         "single-quantum moves (exact master equation, 500 oscillators).",
     }
     md = [INTRO, to_markdown_body([d], check=True, level=3), "\n".join(md_table)]
-    tex = [INTRO, to_latex_body([d], check=True), "\n".join(tex_table)]
+    tex = [tex_prose(INTRO), to_latex_body([d], check=True), "\n".join(tex_table)]
     for name, cap in caps.items():
         md.append(ctx.figure_markdown(name, cap))
         tex.append(ctx.figure_latex(name, cap))

@@ -1,7 +1,7 @@
 """Every registered model's derivations, checked, as one section."""
 
 from derive import all_models, check, derivations
-from derive.render import to_latex_body, to_markdown_body
+from derive.render import tex_prose, to_latex_body, to_markdown_body
 
 from .. import Section
 
@@ -17,6 +17,6 @@ def build(ctx) -> Section:
             check(d)
         md.append(f"### {model.title} (`{model.name}`)\n\n{model.summary}\n")
         md.append(to_markdown_body(ds, check=True, level=4))
-        tex.append(f"\\subsection{{{model.title}}}\n{model.summary}\n")
+        tex.append(f"\\subsection{{{tex_prose(model.title)}}}\n{tex_prose(model.summary)}\n")
         tex.append(to_latex_body(ds, check=True))
     return Section(TITLE, "\n".join(md), "\n".join(tex))

@@ -47,6 +47,7 @@ def _figure(ctx, name):
 
 def build(ctx) -> Section:
     from derive import transfer_matrix as tm
+    from derive.render import display_latex, tex_prose
 
     name = "ising_chain_magnetization.png"
     _figure(ctx, name)
@@ -62,21 +63,21 @@ def build(ctx) -> Section:
         (r"\xi", sp.latex(xi)),
     ]
     caption = (
-        "Exact magnetization per spin of the infinite Ising chain (J = 1). Left: m against h "
-        "at several temperatures, with a ring of 12 spins (dots, transfer matrix). Right: m "
-        "against T in ever smaller fields; as the field vanishes the curve collapses onto m = 0 "
-        "at every positive T (the limit is a checked step of the derivation)."
+        "Exact magnetization per spin of the infinite Ising chain ($J = 1$). Left: $m$ against "
+        "$h$ at several temperatures, with a ring of 12 spins (dots, transfer matrix). Right: "
+        "$m$ against $T$ in ever smaller fields; as the field vanishes the curve collapses onto "
+        "$m = 0$ at every positive $T$ (the limit is a checked step of the derivation)."
     )
     text = (
         "The transfer matrix solves the chain exactly (derivation in the model section below): "
-        "the free energy is analytic in T and h for every T > 0, so there is no phase "
+        "the free energy is analytic in $T$ and $h$ for every $T > 0$, so there is no phase "
         "transition; the zero-field susceptibility and correlation length stay finite and only "
-        "diverge as T -> 0."
+        "diverge as $T \\to 0$."
     )
     md = [text + "\n"]
     md += [f"$$\n{a} = {b}\n$$\n" for a, b in rows]
     md.append(ctx.figure_markdown(name, caption))
-    tex = [text.replace("T -> 0", "$T \\to 0$").replace("T > 0", "$T > 0$") + "\n"]
-    tex += [f"\\[ {a} = {b} \\]" for a, b in rows]
+    tex = [tex_prose(text) + "\n"]
+    tex += [display_latex(f"{a} = {b}") for a, b in rows]
     tex.append(ctx.figure_latex(name, caption))
     return Section(TITLE, "\n".join(md), "\n".join(tex), [name])

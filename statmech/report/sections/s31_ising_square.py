@@ -101,7 +101,7 @@ def critical_temperature_rows():
 
 
 def build(ctx) -> Section:
-    from derive.render import _escape_tex
+    from derive.render import tex_prose
 
     from ..critical_temperatures import table_latex, table_markdown
 
@@ -110,29 +110,31 @@ def build(ctx) -> Section:
     _magnetization_figure(ctx, m_name)
     growth = (c_tc[-1] - c_tc[-2]) / np.log(ls[-1] / ls[-2])
     c_caption = (
-        "Heat capacity per spin of L x L tori from Kaufman's exact partition function (checked "
-        "against enumeration up to 5 x 5) and Onsager's infinite-lattice result. Right: the "
-        f"peak height at T_c grows like log L with slope {growth:.4f} between L = {ls[-2]} and "
-        f"{ls[-1]}, approaching Onsager's 8 K_c K_c / pi = 0.4945."
+        "Heat capacity per spin of $L \\times L$ tori from Kaufman's exact partition function "
+        "(checked against enumeration up to $5 \\times 5$) and Onsager's infinite-lattice "
+        f"result. Right: the peak height at $T_c$ grows like $\\log L$ with slope {growth:.4f} "
+        f"between $L = {ls[-2]}$ and {ls[-1]}, approaching Onsager's $8 K_c^2 / \\pi = 0.4945$."
     )
     m_caption = (
-        "Yang's spontaneous magnetization; close to T_c it vanishes as a power of 1 - T/T_c "
-        "with exponent 1/8, an asymptotic step checked in the derivation."
+        "Yang's spontaneous magnetization; close to $T_c$ it vanishes as a power of "
+        "$1 - T/T_c$ with exponent $1/8$, an asymptotic step checked in the derivation."
     )
     rows = critical_temperature_rows()
     intro = (
         "Kramers-Wannier duality maps high onto low temperature; the transition sits at the "
-        "self-dual point sinh(2J/T_c) = 1, T_c = 2J / log(1 + sqrt 2). Onsager's free energy "
+        "self-dual point $\\sinh(2J/T_c) = 1$, $T_c = 2J / \\log(1 + \\sqrt{2})$. Onsager's "
+        "free energy "
         "and energy and Yang's magnetization are quoted; the heat capacity is derived from the "
         "energy. Finite lattices are exact too: Kaufman's product formula gives the partition "
-        "function of any L x M torus."
+        "function of any $L \\times M$ torus."
     )
     weiss, bethe, exact = next(r for r in rows if r.z == 4).values()
     note = (
-        "T_c / J. Weiss mean field and the Bethe-Peierls approximation are derived in the "
-        "mean-field section; each entry is the T_c result of a derivation (statmech derive "
-        "mean-field, bethe, ising2d, ising3d) at the lattice's z. On the square lattice mean "
-        f"field overestimates T_c by {weiss / exact - 1:.0%}, Bethe by {bethe / exact - 1:.0%}; "
+        "$T_c/J$. Weiss mean field and the Bethe-Peierls approximation are derived in the "
+        "mean-field section; each entry is the $T_c$ result of a derivation (statmech derive "
+        "mean-field, bethe, ising2d, ising3d) at the lattice's coordination number $z$. On the "
+        f"square lattice mean field overestimates $T_c$ by {weiss / exact - 1:.0%}, "
+        f"Bethe by {bethe / exact - 1:.0%}; "
         "Bethe is exact on the chain, a tree."
     )
     md = "\n".join(
@@ -150,14 +152,14 @@ def build(ctx) -> Section:
     )
     tex = "\n".join(
         [
-            _escape_tex(intro),
+            tex_prose(intro),
             ctx.figure_latex(c_name, c_caption),
             ctx.figure_latex(m_name, m_caption),
             "\\subsection*{Critical temperatures}",
             "\\begin{center}",
             table_latex(rows),
             "\\end{center}",
-            _escape_tex(note),
+            tex_prose(note),
         ]
     )
     return Section(TITLE, md, tex, [c_name, m_name])

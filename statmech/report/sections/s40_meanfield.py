@@ -332,12 +332,12 @@ def _simulation_caption(data) -> str:
     z = np.abs(data["z"])
     return (
         f"Curie-Weiss Monte Carlo (reference sampler, lazy Metropolis, {data['replicas']} "
-        f"replicas x {data['sweeps']} sweeps after {data['thermalize']} thermalisation sweeps "
-        f"per point) at N = {', '.join(map(str, data['sizes']))}: <|m|> with error bars "
-        "(binned jackknife), on the exact finite-N sums, which close in on the mean-field "
-        f"curve as N grows. Right: z-scores against the exact sums; {np.mean(z <= 1):.0%} of "
-        f"the {z.size} points within one error bar, {np.mean(z <= 2):.0%} within two, largest "
-        f"|z| = {z.max():.2f}."
+        f"replicas $\\times$ {data['sweeps']} sweeps after {data['thermalize']} thermalisation "
+        f"sweeps per point) at $N = {', '.join(map(str, data['sizes']))}$: "
+        "$\\langle |m| \\rangle$ with error bars (binned jackknife), on the exact finite-$N$ "
+        "sums, which close in on the mean-field curve as $N$ grows. Right: z-scores against the "
+        f"exact sums; {np.mean(z <= 1):.0%} of the {z.size} points within one error bar, "
+        f"{np.mean(z <= 2):.0%} within two, largest $|z| = {z.max():.2f}$."
     )
 
 
@@ -347,16 +347,16 @@ def _simulation_table(data) -> tuple[str, str]:
     split on it."""
     import numpy as np
 
-    from derive.render import _escape_tex
+    from derive.render import fit_width, tex_prose
 
     j = int(np.argmin(np.abs(data["T"] - 0.7)))
     t = data["T"][j]
     head = (
-        "N",
-        "largest abs(z)",
-        "largest tau_int (sweeps)",
-        f"Monte Carlo <abs(m)> at T = {t:g}",
-        "exact finite N",
+        "$N$",
+        "largest $\\lvert z \\rvert$",
+        "largest $\\tau_{int}$ (sweeps)",
+        f"Monte Carlo $\\langle \\lvert m \\rvert \\rangle$ at $T = {t:g}$",
+        "exact finite $N$",
         "mean field",
     )
     body = []
@@ -366,7 +366,7 @@ def _simulation_table(data) -> tuple[str, str]:
                 str(N),
                 f"{np.abs(data['z'][i]).max():.2f}",
                 f"{data['tau_int'][i].max():.3g}",
-                f"{data['mean'][i, j]:.4f} +- {data['error'][i, j]:.4f}",
+                f"{data['mean'][i, j]:.4f} $\\pm$ {data['error'][i, j]:.4f}",
                 f"{data['exact'][i, j]:.4f}",
                 f"{data['mean_field'][j]:.4f}",
             )
@@ -378,11 +378,12 @@ def _simulation_table(data) -> tuple[str, str]:
         note += " No run warned about thermalisation or autocorrelation."
     md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     md += ["| " + " | ".join(row) + " |" for row in body]
-    tex = ["\\begin{center}\\begin{tabular}{" + "r" * len(head) + "}"]
-    tex.append(" & ".join(_escape_tex(h) for h in head) + "\\\\ \\hline")
-    tex += [" & ".join(_escape_tex(c) for c in row) + "\\\\" for row in body]
-    tex.append("\\end{tabular}\\end{center}")
-    return "\n".join([*md, "", note]), "\n".join([*tex, _escape_tex(note)])
+    tex = ["\\begin{tabular}{" + "r" * len(head) + "}"]
+    tex.append(" & ".join(tex_prose(h) for h in head) + "\\\\ \\hline")
+    tex += [" & ".join(tex_prose(c) for c in row) + "\\\\" for row in body]
+    tex.append("\\end{tabular}")
+    table = "\\begin{center}" + fit_width("\n".join(tex)) + "\\end{center}"
+    return "\n".join([*md, "", note]), "\n".join([table, tex_prose(note)])
 
 
 def critical_temperature_table():
@@ -401,7 +402,7 @@ def build(ctx) -> Section:
 
     import derive
     from derive.meanfield import mean_field_equations
-    from derive.render import _escape_tex
+    from derive.render import display_latex, tex_prose
 
     from ..critical_temperatures import table_latex, table_markdown
 
@@ -438,42 +439,42 @@ def build(ctx) -> Section:
         f"Bethe-Peierls, cavity magnetization $u$:\n\n$$\n{eq_bethe}\n$$\n"
     )
     eqs_tex = (
-        f"\\begin{{equation*}}{eq_weiss}\\end{{equation*}}\n"
-        f"\\begin{{equation*}}f(m) = {f_weiss}\\end{{equation*}}\n"
-        f"Bethe-Peierls, cavity magnetization $u$:\n"
-        f"\\begin{{equation*}}{eq_bethe}\\end{{equation*}}\n"
+        f"{display_latex(eq_weiss)}\n{display_latex(f'f(m) = {f_weiss}')}\n"
+        f"Bethe-Peierls, cavity magnetization $u$:\n{display_latex(eq_bethe)}\n"
     )
     caption_table = (
-        "Critical temperatures T_c / J, each the T_c result of a derivation at the lattice's z "
+        "Critical temperatures $T_c/J$, each the $T_c$ result of a derivation at the "
+        "lattice's coordination number $z$ "
         "(the same table as in the square-lattice section)."
     )
     figures = [
         (
             "meanfield_branches.png",
-            "Left: every solution of m = tanh((Jm + h)/T), coloured by "
+            "Left: every solution of $m = \\tanh((Jm + h)/T)$, coloured by "
             "stability. Right: equilibrium magnetization on the square lattice, Weiss and "
             "Bethe-Peierls against Yang's exact (quoted) result.",
         ),
         (
             "meanfield_landscape.png",
-            "The free energy f(m) at h = 0: a single minimum above "
-            "T_c = J, a double well below; dots are the solver's solutions.",
+            "The free energy $f(m)$ at $h = 0$: a single minimum above "
+            "$T_c = J$, a double well below; dots are the solver's solutions.",
         ),
         (
             "meanfield_hysteresis.png",
-            f"Branches in the field at T = 0.8 J and the hysteresis "
-            f"loop of a sweep that stays metastable until the spinodal |h| = {hs:.6f} J.",
+            f"Branches in the field at $T = 0.8 J$ and the hysteresis "
+            f"loop of a sweep that stays metastable until the spinodal $|h| = {hs:.6f} J$.",
         ),
         (
             "meanfield_finite_n.png",
-            "Exact finite-N Curie-Weiss sums (no sampling) approach "
-            "mean field: the free-energy gap falls as 1/N away from T_c and as log N / (4N) "
-            "at T_c.",
+            "Exact finite-$N$ Curie-Weiss sums (no sampling) approach "
+            "mean field: the free-energy gap falls as $1/N$ away from $T_c$ and as "
+            "$\\log N / (4N)$ at $T_c$.",
         ),
         ("meanfield_simulation.png", _simulation_caption(sim)),
     ]
     md = [intro, "", eqs_md, caption_table, "", table_markdown(rows), ""]
-    tex = [_escape_tex(intro), eqs_tex, "\\begin{center}", table_latex(rows), "\\end{center}"]
+    tex = [tex_prose(intro), eqs_tex, tex_prose(caption_table)]
+    tex += ["\\begin{center}", table_latex(rows), "\\end{center}"]
     for name, caption in figures:
         md.append(ctx.figure_markdown(name, caption))
         tex.append(ctx.figure_latex(name, caption))

@@ -77,22 +77,40 @@ def _validate(ctx, model, fixed, temps, sweeps, replicas):
     return rows, sorted(sources), name
 
 
+# Column heads of the z-score tables: the quantities as symbols (no "|" so that the
+# Markdown table stays a table), per spin.
+HEADS = {
+    "energy_per_spin": "$E/N$",
+    "heat_capacity_per_spin": "$C/N$",
+    "abs_magnetization": "$\\langle \\lvert m \\rvert \\rangle$",
+    "magnetization_squared": "$\\langle m^2 \\rangle$",
+    "susceptibility": "$\\chi/N$",
+    "binder": "$U_4$",
+}
+
+
+def _head(quantity: str) -> str:
+    return HEADS.get(quantity, quantity.replace("_", " "))
+
+
 def _z_table(rows):
+    from derive.render import fit_width, tex_prose
+
     quantities = list(dict.fromkeys(r["quantity"] for r in rows))
     temps = list(dict.fromkeys(r["T"] for r in rows))
     z = {(r["T"], r["quantity"]): r["z"] for r in rows}
-    md = ["| T | " + " | ".join(q.replace("_", " ") for q in quantities) + " |"]
+    md = ["| $T$ | " + " | ".join(_head(q) for q in quantities) + " |"]
     md.append("|---" * (len(quantities) + 1) + "|")
     tex = [
         "\\begin{tabular}{r" + "r" * len(quantities) + "}",
-        "$T$ & " + " & ".join(q.replace("_", " ") for q in quantities) + " \\\\ \\hline",
+        "$T$ & " + " & ".join(tex_prose(_head(q)) for q in quantities) + " \\\\ \\hline",
     ]
     for T in temps:
         cells = [f"{z[(T, q)]:+.2f}" if (T, q) in z else "" for q in quantities]
         md.append(f"| {T:.3g} | " + " | ".join(cells) + " |")
         tex.append(f"{T:.3g} & " + " & ".join(cells) + " \\\\")
     tex.append("\\end{tabular}")
-    return "\n".join(md), "\n".join(tex)
+    return "\n".join(md), fit_width("\n".join(tex))
 
 
 def binder_crossing(sizes, temps, sweeps, replicas):
@@ -154,32 +172,35 @@ def _binder_figure(ctx, curves, crossings, name):
 
 
 def build(ctx) -> Section:
+    from derive.render import tex_prose
+
     quick = ctx.quick
     sweeps, replicas = (1500, 8) if quick else (4000, 16)
     md = [
         "Each model is simulated with the reference (or fast, where available) Metropolis "
         f"sampler: {replicas} replicas, {sweeps} measurement sweeps after the stated "
-        "thermalisation (max(100, sweeps/5) sweeps), seed "
+        "thermalisation ($\\max(100, \\text{sweeps}/5)$ sweeps), seed "
         f"{SEED}. Error bars account for autocorrelation (Sokal's automatic window for means, "
         "block jackknife for the heat capacity, susceptibility and Binder cumulant). "
-        "The tables give z = (simulated - exact) / error; a check fails when "
-        f"|z| > {MAX_Z:g}.\n"
+        "The tables give $z = (\\text{simulated} - \\text{exact}) / \\text{error}$ (per spin "
+        "quantities; $U_4$ is the Binder cumulant); a check fails when "
+        f"$|z| > {MAX_Z:g}$.\n"
     ]
-    tex = [md[0].replace("|z|", "$|z|$") + "\n"]
+    tex = [tex_prose(md[0]) + "\n"]
     worst = 0.0
     for model, fixed, temps in _plans(quick):
         rows, sources, fig = _validate(ctx, model, fixed, temps, sweeps, replicas)
         worst = max([worst] + [abs(r["z"]) for r in rows])
         size = ", ".join(f"{k} = {v}" for k, v in fixed.items() if k in ("N", "L"))
-        caption = f"{model.title} ({size}): exact values ({', '.join(sources)}) and Monte Carlo"
+        caption = f"{model.title} (${size}$): exact values ({', '.join(sources)}) and Monte Carlo"
         zmd, ztex = _z_table(rows)
         md.append(f"### {model.title}, {size}\n\n{ctx.figure_markdown(fig, caption)}\n")
         md.append(f"z-scores (exact values from {', '.join(sources)}):\n\n{zmd}\n")
-        tex.append(f"\\subsection{{{model.title}, ${size.replace(' ', '')}$}}\n")
+        tex.append(f"\\subsection{{{tex_prose(model.title)}, ${size.replace(' ', '')}$}}\n")
         tex.append(ctx.figure_latex(fig, caption))
         tex.append(f"\\begin{{center}}\n{ztex}\n\\end{{center}}\n")
     verdict = "all pass" if worst <= MAX_Z else "SOME FAIL"
-    md.append(f"Largest |z| over all comparisons: {worst:.2f} ({verdict}).\n")
+    md.append(f"Largest $|z|$ over all comparisons: {worst:.2f} ({verdict}).\n")
     tex.append(f"Largest $|z|$ over all comparisons: {worst:.2f} ({verdict}).\n")
 
     sizes = (4, 8, 16) if quick else (8, 16, 32)
@@ -188,20 +209,19 @@ def build(ctx) -> Section:
     curves, crossings = binder_crossing(sizes, temps, b_sweeps, replicas)
     name = "binder_ising2d.png"
     _binder_figure(ctx, curves, crossings, name)
-    cross = "; ".join(f"L = {a} and {b} cross at T = {t:.3f}" for a, b, t in crossings)
+    cross = "; ".join(f"$L = {a}$ and ${b}$ cross at $T = {t:.3f}$" for a, b, t in crossings)
     text = (
-        f"Binder cumulants of the square-lattice Ising model for L = "
-        f"{', '.join(map(str, sizes))} ({replicas} replicas x {b_sweeps} sweeps per point). "
+        f"Binder cumulants of the square-lattice Ising model for $L = "
+        f"{', '.join(map(str, sizes))}$ ({replicas} replicas $\\times$ {b_sweeps} sweeps "
+        "per point). "
         "Curves of different sizes cross near the critical temperature: "
         f"{cross or 'no crossing in range'}; "
-        f"the exact value is T_c = 2/ln(1+sqrt 2) = {T_C:.4f}."
+        f"the exact value is $T_c = 2/\\log(1+\\sqrt{{2}}) = {T_C:.4f}$."
     )
-    caption = "Binder cumulants for several L cross near the exact T_c (dashed)"
+    caption = "Binder cumulants for several $L$ cross near the exact $T_c$ (dashed)"
     figure = ctx.figure_markdown(name, caption)
     md.append(f"### The 2D phase transition in simulation\n\n{text}\n\n{figure}")
-    from derive.render import _escape_tex
-
-    tex.append("\\subsection{The 2D phase transition in simulation}\n" + _escape_tex(text) + "\n")
+    tex.append("\\subsection{The 2D phase transition in simulation}\n" + tex_prose(text) + "\n")
     tex.append(ctx.figure_latex(name, caption))
     return Section(
         TITLE,
