@@ -110,3 +110,18 @@ def default_rng(seed: int | np.random.SeedSequence | None, xp: ModuleType = np):
         return np.random.Generator(np.random.PCG64(ss))
     state = int(ss.generate_state(1, dtype=np.uint64)[0])
     return xp.random.default_rng(state)
+
+
+def special_module(xp: ModuleType) -> ModuleType:
+    """``scipy.special`` for NumPy, ``cupyx.scipy.special`` for CuPy."""
+    if xp is np or xp.__name__ == "numpy":
+        return importlib.import_module("scipy.special")
+    return importlib.import_module("cupyx.scipy.special")  # pragma: no cover - needs a GPU
+
+
+def scatter_min(xp: ModuleType, out, index, values) -> None:
+    """``out[index] = min(out[index], values)`` with repeated indices, in place."""
+    if xp is np:
+        np.minimum.at(out, index, values)
+    else:  # pragma: no cover - CuPy, on a machine with a GPU
+        importlib.import_module("cupyx").scatter_min(out, index, values)

@@ -49,7 +49,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .backend import get_backend, to_numpy
+from .backend import get_backend, scatter_min, to_numpy
 from .compile import compile_expression
 
 STABLE, METASTABLE, UNSTABLE = 1, 2, 3
@@ -483,12 +483,7 @@ def _classify(eqc, params, point, x, n, xp):
     # lowest free energy among minima at each point
     big = xp.where(minimum, fe, xp.inf)
     best = xp.full(n, xp.inf)
-    if xp is np:
-        np.minimum.at(best, point, big)
-    else:  # pragma: no cover - CuPy, on a machine with a GPU
-        import cupyx
-
-        cupyx.scatter_min(best, point, big)
+    scatter_min(xp, best, point, big)
     tol = COEXISTENCE_RTOL * xp.maximum(xp.abs(best[point]), 1.0)
     equilibrium = minimum & (fe <= best[point] + tol)
     code = xp.where(minimum, xp.where(equilibrium, STABLE, METASTABLE), UNSTABLE)
