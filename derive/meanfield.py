@@ -45,7 +45,7 @@ import sympy as sp
 
 from . import symbols as sym
 from .derivation import Derivation, Step
-from .model import AllToAll, Chain, HypercubicLattice, Model
+from .model import TEMPERATURE, AllToAll, Chain, HypercubicLattice, Model, Parameter
 
 # --------------------------------------------------------------------------
 # Symbols
@@ -63,6 +63,15 @@ class OrderParameter(sp.Symbol):
 
 m = OrderParameter("m", real=True)
 z = sp.Symbol("z", positive=True, integer=True)
+
+
+#: Parameters of the lattice approximations (Weiss, Bethe-Peierls): T, J, h and z.
+COORDINATION_PARAMETERS = (
+    TEMPERATURE,
+    Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0),
+    Parameter(sym.h, "external field", 0.0),
+    Parameter(z, "coordination number (4 square, 6 simple cubic)", 4),
+)
 T_c = sp.Symbol("T_c", positive=True)
 f = sp.Function("f")(m)
 f_L = sp.Function("f_L")(m)

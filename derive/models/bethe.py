@@ -25,8 +25,8 @@ import sympy as sp
 
 from .. import symbols as sym
 from ..derivation import Derivation, Step
-from ..meanfield import OrderParameter, SelfConsistency, T_c, z
-from ..model import TEMPERATURE, HypercubicLattice, Model, Parameter, ising_spin
+from ..meanfield import COORDINATION_PARAMETERS, OrderParameter, SelfConsistency, T_c, z
+from ..model import HypercubicLattice, Model, ising_spin
 
 BETHE_1935 = "H. A. Bethe, Proc. R. Soc. A 150, 552 (1935)"
 BAXTER = "R. J. Baxter, Exactly Solved Models in Statistical Mechanics (1982), sec. 4.3"
@@ -179,12 +179,7 @@ BETHE = Model(
     title="Ising model in the Bethe-Peierls approximation",
     summary="Spins +-1 with z neighbours each, coupling J, field h, each spin and its "
     "neighbours treated exactly in a cavity field (exact on a tree).",
-    parameters=(
-        TEMPERATURE,
-        Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0),
-        Parameter(sym.h, "external field", 0.0),
-        Parameter(z, "coordination number (4 square, 6 simple cubic)", 4),
-    ),
+    parameters=COORDINATION_PARAMETERS,
     states=ising_spin(),
     energy=sp.Integer(0),
     coupling=HypercubicLattice(2),

@@ -9,20 +9,15 @@ square lattice (:math:`z = 4`, the default), which finite systems use.
 import sympy as sp
 
 from .. import symbols as sym
-from ..meanfield import mean_field_derivations, z
-from ..model import TEMPERATURE, HypercubicLattice, Model, Parameter, ising_spin
+from ..meanfield import COORDINATION_PARAMETERS, mean_field_derivations
+from ..model import HypercubicLattice, Model, ising_spin
 
 MEAN_FIELD = Model(
     name="mean-field",
     title="Ising model in Weiss mean field",
     summary="Spins +-1 with z neighbours each, coupling J, field h, each spin in the mean "
     "field of its neighbours.",
-    parameters=(
-        TEMPERATURE,
-        Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0),
-        Parameter(sym.h, "external field", 0.0),
-        Parameter(z, "coordination number (4 square, 6 simple cubic)", 4),
-    ),
+    parameters=COORDINATION_PARAMETERS,
     states=ising_spin(),
     energy=sp.Integer(0),
     coupling=HypercubicLattice(2),
