@@ -349,6 +349,23 @@ def _sign_change(fa, fb):
     return ((fa > 0) & (fb < 0)) | ((fa < 0) & (fb > 0))
 
 
+#: Residuals at the interval's ends within this many ulps of the row's scale count as zero.
+END_ZERO_ULPS = 64
+
+
+def _zero_at_ends(r, xp):
+    """Mask of end samples whose residual is zero to rounding and that bracket no root
+    with their neighbour (which would find it already)."""
+    finite = xp.where(xp.isfinite(r), xp.abs(r), 0.0)
+    tol = END_ZERO_ULPS * np.finfo(np.float64).eps * xp.maximum(finite.max(axis=1), 1.0)
+    mask = xp.zeros(r.shape, dtype=bool)
+    for end, inner in ((0, 1), (-1, -2)):
+        mask[:, end] = (
+            (r[:, end] != 0) & (xp.abs(r[:, end]) <= tol) & ~_sign_change(r[:, end], r[:, inner])
+        )
+    return mask
+
+
 def _solve_chunk(eqc, params, samples, xp):
     lo, hi = eqc.domain
     n = params[0].shape[0] if params else 1
@@ -402,8 +419,10 @@ def _solve_chunk(eqc, params, samples, xp):
         names,
         fb=fb,
     )
-    # exact zeros: at sample points, and extrema that touch zero (double roots)
-    zi, zk = xp.nonzero(r == 0)
+    # exact zeros: at sample points, and extrema that touch zero (double roots);
+    # at the ends of the interval also zeros to rounding, where float64 cannot
+    # separate the root from the end (m = +-1 to 1e-16 at low T) and so brackets none
+    zi, zk = xp.nonzero((r == 0) | _zero_at_ends(r, xp))
     touch = rc == 0
     point = xp.concatenate([point, zi, ti[touch]])
     x = xp.concatenate([roots, xs[zk], c[touch]])

@@ -266,3 +266,17 @@ def test_bethe_root_count_agrees_with_the_mpmath_search():
         for j, s in enumerate(precise):
             assert grid.x[0, j] == pytest.approx(float(s["x"]), rel=1e-12, abs=1e-14)
             assert STABILITY[grid.stability[0, j]] == s["stability"]
+
+
+@pytest.mark.parametrize("T", [0.05, 0.1, 0.2])
+@pytest.mark.parametrize("h", [0.1, -0.1])
+def test_bethe_low_temperature_root_at_the_end_of_the_interval(T, h):
+    # Regression: at T = 0.1, h = 0.1 the float64 search missed the root at m = +1
+    # (zero to rounding at the interval's end, so no bracket) and called m = -1 the
+    # equilibrium.  The mpmath search is the reference.
+    grid = solve_grid(BETHE, {"T": T, "J": 1.0, "h": h, "z": 4})
+    precise = solve_point_mp(BETHE, {"T": repr(T), "J": "1", "h": repr(h), "z": 4}, 25)
+    assert grid.count[0] == len(precise) == 3
+    for j, s in enumerate(precise):
+        assert grid.m[0, j] == pytest.approx(float(s["m"]), abs=1e-12)
+        assert STABILITY[grid.stability[0, j]] == s["stability"]
