@@ -99,3 +99,18 @@ def check_plot_path(path: str) -> None:
             f"(use one of {', '.join(sorted(formats))})"
         )
     check_output_folder(path, "plot")
+
+
+def save_plot(fig, path: str, dpi: float | None = None) -> None:
+    """Lay out, save and close ``fig``; a failure to write is a one-line error."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    try:
+        fig.savefig(path, dpi=dpi)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UserError(f"cannot write {path}: {exc}") from None
+    finally:
+        plt.close(fig)

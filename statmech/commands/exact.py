@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 
-from ..common import check_plot_path, lookup_model, write_output
+from ..common import check_plot_path, lookup_model, save_plot, write_output
 from ..errors import UserError
 
 NAME = "exact"
@@ -191,15 +191,7 @@ def _plot(path, points, ranges, model_name):
         ax.grid(alpha=0.3)
     axes[-1].set_xlabel(x_name)
     axes[0].set_title(f"{model_name}: {points[0]['system']} (exact)")
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise UserError(f"cannot write {path}: {exc}") from None
-    finally:
-        plt.close(fig)
+    save_plot(fig, path, dpi=120)
 
 
 def run(args) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from ..common import check_plot_path, dump_json, lookup_model, write_output
+from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
 
 NAME = "solve"
@@ -254,13 +254,5 @@ def _plot(eq, data, ranges, path, fixed):
     varying = {r.name for r in ranges}
     shown = [f"{k}={v}" for k, v in fixed.items() if k in eq.parameter_names and k not in varying]
     ax.set_title(f"{eq.name}: " + ", ".join(shown))
-    fig.tight_layout()
-    try:
-        fig.savefig(path)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise UserError(f"cannot write {path}: {exc}") from None
-    finally:
-        plt.close(fig)
+    save_plot(fig, path)
     print(f"wrote {path}", file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sys
 
-from ..common import check_plot_path, dump_json, lookup_model, write_output
+from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
 from .simulate import add_simulation_arguments, check_counts, describe, run_point
 
@@ -197,12 +197,4 @@ def plot(model, fixed, ranges, rows, path) -> None:
         ax.axvline(0, color="k", lw=0.5)
         ax.set_xlabel("z = (simulated - exact) / error")
         ax.set_title(f"{model.name}: z-scores")
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise UserError(f"cannot write {path}: {exc}") from None
-    finally:
-        plt.close(fig)
+    save_plot(fig, path, dpi=120)
