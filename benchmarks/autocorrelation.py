@@ -32,7 +32,7 @@ RUN_SWEEPS = {"metropolis": 60_000, "heat-bath": 60_000, "wolff": 20_000, "swend
 
 def equilibrated(sampler, seed):
     """A state of ``sampler`` whose spins were equilibrated by Wolff clusters."""
-    from numeric.fast import make_fast_sampler
+    from statmech.numeric.fast import make_fast_sampler
 
     w = make_fast_sampler(
         "ising2d", sampler.shape, sampler.T, algorithm="wolff", replicas=sampler.replicas
@@ -44,8 +44,8 @@ def equilibrated(sampler, seed):
 
 
 def measure(algorithm, L, replicas, sweeps, seed=1, seconds=1.0):
-    from numeric.fast import make_fast_sampler
-    from numeric.stats import integrated_time
+    from statmech.numeric.fast import make_fast_sampler
+    from statmech.numeric.stats import integrated_time
 
     s = make_fast_sampler("ising2d", (L, L), T_C, algorithm=algorithm, replicas=replicas)
     st = equilibrated(s, seed)

@@ -22,11 +22,11 @@ run() {  # run CMD..., append output to the log, return its status
 log "gpu_check $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv >> "$LOG" 2>&1 \
     || echo "nvidia-smi: not available" >> "$LOG"
-HAVE_GPU=$("$PY" -c "from numeric.backend import cupy_available; print(int(cupy_available()))" 2>>"$LOG")
+HAVE_GPU=$("$PY" -c "from statmech.numeric.backend import cupy_available; print(int(cupy_available()))" 2>>"$LOG")
 HAVE_GPU=${HAVE_GPU:-0}
 "$PY" - > "$OUT/device.json" 2>>"$LOG" <<'PYEOF'
 import json
-from numeric.backend import cupy_available
+from statmech.numeric.backend import cupy_available
 info = {"gpu": False}
 if cupy_available():
     import cupy as cp  # the device description only; the project imports it via numeric.backend

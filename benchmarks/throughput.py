@@ -19,8 +19,8 @@ from common import T_C, best_time, emit, machine
 
 
 def fast_rate(model, shape, algorithm, replicas, backend, seconds):
-    from numeric.backend import get_backend, synchronize
-    from numeric.fast import make_fast_sampler
+    from statmech.numeric.backend import get_backend, synchronize
+    from statmech.numeric.fast import make_fast_sampler
 
     s = make_fast_sampler(
         model, shape, T_C, algorithm=algorithm, replicas=replicas, backend=backend
@@ -42,7 +42,7 @@ def fast_rate(model, shape, algorithm, replicas, backend, seconds):
 def plain_rate(shape, algorithm, replicas, seconds):
     import numpy as np
 
-    from numeric.fast.reference import plain_checkerboard_sweep
+    from statmech.numeric.fast.reference import plain_checkerboard_sweep
 
     rng = np.random.default_rng(1)
     spins = np.where(rng.random((replicas, *shape)) < 0.5, 1, -1).astype(np.int8)

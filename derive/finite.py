@@ -59,7 +59,7 @@ def finite_energy(model: Model, shape) -> tuple[sp.Expr, list[sp.Symbol]]:
 
     Examples
     --------
-    >>> from derive import get_model
+    >>> from statmech.derive import get_model
     >>> H, s = finite_energy(get_model("paramagnet"), (2,))
     >>> H
     -h*mu*s_0 - h*mu*s_1

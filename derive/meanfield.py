@@ -198,7 +198,7 @@ def mean_field_equations(model: Model) -> SelfConsistency:
 
     Examples
     --------
-    >>> from derive import get_model
+    >>> from statmech.derive import get_model
     >>> eq = mean_field_equations(get_model("curie-weiss"))
     >>> eq.fixed_point
     (tanh((m*J + h)/T),)

@@ -91,7 +91,7 @@ def partition_function(model: Model) -> Derivation:
 
     Examples
     --------
-    >>> from derive import get_model, partition_function
+    >>> from statmech.derive import get_model, partition_function
     >>> partition_function(get_model("paramagnet")).result_dict["Z"]
     (2*cosh(h*mu/T))**N
     """

@@ -106,8 +106,8 @@ def continuation(equations, parameter: str, values, fixed: dict, samples=None) -
 
     Examples
     --------
-    >>> from derive import get_model
-    >>> from derive.meanfield import mean_field_equations
+    >>> from statmech.derive import get_model
+    >>> from statmech.derive.meanfield import mean_field_equations
     >>> eq = mean_field_equations(get_model("curie-weiss"))
     >>> c = continuation(eq, "h", np.linspace(-0.3, 0.3, 61), {"T": 0.8, "J": 1.0})
     >>> [round(s.value, 6) for s in c.spinodals]

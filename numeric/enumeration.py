@@ -43,7 +43,7 @@ def energy_function(model, shape, params: dict) -> Callable[[np.ndarray], np.nda
     compiled from :func:`derive.finite.finite_energy`."""
     import sympy as sp
 
-    from derive.finite import finite_energy
+    from statmech.derive.finite import finite_energy
 
     from .compile import compile_expression
 

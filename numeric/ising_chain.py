@@ -21,8 +21,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derive import symbols as sym
-from derive import transfer_matrix as tm
+from statmech.derive import symbols as sym
+from statmech.derive import transfer_matrix as tm
 
 from .compile import compile_expression
 

@@ -47,7 +47,7 @@ def energy_and_magnetization(model, spins, J: float, h: float) -> tuple[np.ndarr
     -------
     (e, m) : host float64 arrays of shape ``(replicas,)``
     """
-    from derive.model import AllToAll, Chain, HypercubicLattice
+    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
 
     xp = get_namespace(spins)
     r = spins.shape[0]

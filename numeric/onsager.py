@@ -27,8 +27,8 @@ import mpmath
 import numpy as np
 from scipy import special
 
-from derive import ising2d
-from derive import symbols as sym
+from statmech.derive import ising2d
+from statmech.derive import symbols as sym
 
 from .compile import compile_expression
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 
 PROVIDERS = {
-    "ising1d": "numeric.ising_exact:ising1d_reference",
-    "ising2d": "numeric.ising_exact:ising2d_reference",
-    "curie-weiss": "numeric.curie_weiss:curie_weiss_reference",
+    "ising1d": "statmech.numeric.ising_exact:ising1d_reference",
+    "ising2d": "statmech.numeric.ising_exact:ising2d_reference",
+    "curie-weiss": "statmech.numeric.curie_weiss:curie_weiss_reference",
 }
 
 

@@ -153,7 +153,7 @@ def simulate(
     SimulationResult
     """
     if isinstance(model, str):
-        from derive.registry import get_model
+        from statmech.derive.registry import get_model
 
         model = get_model(model)
     sweeps, every, replicas = int(sweeps), int(every), int(replicas)

@@ -289,8 +289,8 @@ def solve_grid(
 
     Examples
     --------
-    >>> from derive import get_model
-    >>> from derive.meanfield import mean_field_equations
+    >>> from statmech.derive import get_model
+    >>> from statmech.derive.meanfield import mean_field_equations
     >>> eq = mean_field_equations(get_model("curie-weiss"))
     >>> sol = solve_grid(eq, {"T": 0.5, "J": 1.0, "h": 0.0})
     >>> [s["stability"] for s in sol.point(0)]

@@ -15,8 +15,8 @@ def lookup_model(name: str):
     """A model, or a topic (a derivation of no single model), by name."""
     import difflib
 
-    from derive.registry import UnknownModel, get_model, model_names
-    from derive.topics import get_topic, topic_names
+    from statmech.derive.registry import UnknownModel, get_model, model_names
+    from statmech.derive.topics import get_topic, topic_names
 
     try:
         return get_model(name)

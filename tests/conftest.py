@@ -20,7 +20,7 @@ def _restore_mpmath_precision():
 
 
 def pytest_collection_modifyitems(config, items):
-    from numeric.backend import cupy_available
+    from statmech.numeric.backend import cupy_available
 
     have_gpu = None
     for item in items:

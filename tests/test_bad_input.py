@@ -206,7 +206,7 @@ def test_onsager_low_temperature_limits(T):
     # m = (1 - sinh^-4 2K)^(1/8) = 1 - 2 exp(-8K), to leading order; sinh 2K overflowed
     import warnings
 
-    from numeric.onsager import thermodynamics
+    from statmech.numeric.onsager import thermodynamics
 
     K = 1 / T
     with warnings.catch_warnings():
@@ -225,7 +225,7 @@ def test_kaufman_low_temperature_limits(L, T):
     # the torus freezes into its two ground states: e = -2J, c = 0, f = -2J - T log 2 / L^2
     import warnings
 
-    from numeric.kaufman import torus_thermodynamics
+    from statmech.numeric.kaufman import torus_thermodynamics
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -237,7 +237,7 @@ def test_kaufman_low_temperature_limits(L, T):
 
 def test_kaufman_scaled_modes_agree_with_the_direct_ones(monkeypatch):
     # the overflow-free form of the modes, forced at every K, against the direct one
-    import numeric.kaufman as kaufman
+    import statmech.numeric.kaufman as kaufman
 
     T = np.array([0.05, 0.5, 1.0, 2.0, 2.269, 2.5, 4.0])
     direct = kaufman.torus_thermodynamics(8, T)

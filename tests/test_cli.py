@@ -14,7 +14,7 @@ def run(capsys, *argv):
 
 
 def test_models_json_lists_every_model(capsys):
-    import derive
+    from statmech import derive
 
     code, out, _ = run(capsys, "models", "--json")
     assert code == 0

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numeric.compile import compile_cupy_with, compile_expression, cupy_source
+from statmech.numeric.compile import compile_cupy_with, compile_expression, cupy_source
 
 x, y = sp.symbols("x y", positive=True)
 EXPR = sp.tanh(x / y) + sp.erf(x) + sp.log(2 * sp.cosh(y))
@@ -42,7 +42,7 @@ def test_missing_argument_is_an_error():
 
 @pytest.mark.gpu
 def test_cupy_matches_numpy_on_gpu():
-    from numeric.backend import get_backend, to_numpy
+    from statmech.numeric.backend import get_backend, to_numpy
 
     cp = get_backend("cupy")
     f = compile_expression(EXPR, ["x", "y"], "cupy")

@@ -5,8 +5,8 @@ import json
 import pytest
 import sympy as sp
 
-import derive
-from derive.render import FORMATS, from_string, render, results_of
+from statmech import derive
+from statmech.derive.render import FORMATS, from_string, render, results_of
 
 MODELS = derive.model_names()
 

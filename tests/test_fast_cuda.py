@@ -9,12 +9,12 @@ import subprocess
 import numpy as np
 import pytest
 
-from numeric.fast import kernels2d, make_fast_sampler
-from numeric.fast.cuda import SHARED_MAX, cuda_source, launch_configuration
-from numeric.fast.reference import counter_checkerboard_sweep
-from numeric.fast.rng import stream_keys
-from numeric.fast.samplers import random_configuration
-from numeric.fast.tables import flip_thresholds
+from statmech.numeric.fast import kernels2d, make_fast_sampler
+from statmech.numeric.fast.cuda import SHARED_MAX, cuda_source, launch_configuration
+from statmech.numeric.fast.reference import counter_checkerboard_sweep
+from statmech.numeric.fast.rng import stream_keys
+from statmech.numeric.fast.samplers import random_configuration
+from statmech.numeric.fast.tables import flip_thresholds
 
 HOST_HARNESS = r"""
 #include <cstdio>
@@ -142,7 +142,7 @@ def test_nvcc_compiles_the_kernels(tmp_path, L, R):
 @pytest.mark.parametrize("algorithm", ["metropolis", "heat-bath"])
 @pytest.mark.parametrize("L,R", [(16, 64), (8, 1), (256, 2)])
 def test_gpu_equals_cpu_bit_for_bit(algorithm, L, R):
-    from numeric.backend import to_numpy
+    from statmech.numeric.backend import to_numpy
 
     cpu = make_fast_sampler("ising2d", (L, L), 2.3, h=0.1, algorithm=algorithm, replicas=R)
     gpu = make_fast_sampler(
@@ -161,9 +161,9 @@ def test_gpu_equals_cpu_bit_for_bit(algorithm, L, R):
 @pytest.mark.gpu
 @pytest.mark.parametrize("algorithm", ["metropolis", "heat-bath"])
 def test_gpu_4x4_against_enumeration(algorithm):
-    from derive.registry import get_model
-    from numeric.backend import to_numpy
-    from numeric.enumeration import model_thermodynamics
+    from statmech.derive.registry import get_model
+    from statmech.numeric.backend import to_numpy
+    from statmech.numeric.enumeration import model_thermodynamics
 
     T, R = 2.5, 4096
     exact = model_thermodynamics(get_model("ising2d"), (4, 4), {"T": T, "J": 1.0, "h": 0.0})
@@ -211,8 +211,8 @@ def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
     with the device replaced by the CPU twins of its kernels."""
     from types import SimpleNamespace
 
-    import numeric.backend
-    from numeric.fast import cuda
+    import statmech.numeric.backend as numeric_backend
+    from statmech.numeric.fast import cuda
 
     runtime = SimpleNamespace(getDeviceProperties=lambda i: {"multiProcessorCount": 4})
     fake = SimpleNamespace(
@@ -222,9 +222,9 @@ def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
         RawModule=_EmulatedModule,
         cuda=SimpleNamespace(runtime=runtime, Device=lambda: SimpleNamespace(id=0)),
     )
-    real = numeric.backend.get_backend
+    real = numeric_backend.get_backend
     monkeypatch.setattr(
-        numeric.backend, "get_backend", lambda name="numpy": fake if name == "cupy" else real(name)
+        numeric_backend, "get_backend", lambda name="numpy": fake if name == "cupy" else real(name)
     )
     cuda._module.cache_clear()
     try:

@@ -5,11 +5,11 @@ import numba
 import numpy as np
 import pytest
 
-from numeric.fast import cluster, kernels2d, lattice, make_fast_sampler
-from numeric.fast.reference import counter_checkerboard_sweep, counter_table_sweep
-from numeric.fast.rng import GAMMA, draw31, draw31_numpy, stream_keys, thresholds
-from numeric.fast.samplers import random_configuration
-from numeric.fast.tables import flip_probabilities, flip_thresholds
+from statmech.numeric.fast import cluster, kernels2d, lattice, make_fast_sampler
+from statmech.numeric.fast.reference import counter_checkerboard_sweep, counter_table_sweep
+from statmech.numeric.fast.rng import GAMMA, draw31, draw31_numpy, stream_keys, thresholds
+from statmech.numeric.fast.samplers import random_configuration
+from statmech.numeric.fast.tables import flip_probabilities, flip_thresholds
 
 ALGS = ("metropolis", "heat-bath", "wolff", "swendsen-wang")
 
@@ -243,7 +243,7 @@ def test_wolff_kernel_equals_growth_by_hand(shape):
     "algorithm,L,h", [("metropolis", 4, 0.2), ("heat-bath", 6, 0.0), ("metropolis", 2, 0.0)]
 )
 def test_cubic_kernel_equals_neighbour_table_kernel(algorithm, L, h):
-    from numeric.fast import kernels3d
+    from statmech.numeric.fast import kernels3d
 
     keys = stream_keys(13, 2)
     cfg = random_configuration(keys, (L, L, L))
@@ -260,8 +260,8 @@ def test_cubic_kernel_equals_neighbour_table_kernel(algorithm, L, h):
 
 
 def test_random_configuration_is_the_documented_counter_draw():
-    from numeric.fast.rng import draw31_numpy
-    from numeric.fast.samplers import INIT_COUNTER
+    from statmech.numeric.fast.rng import draw31_numpy
+    from statmech.numeric.fast.samplers import INIT_COUNTER
 
     keys = stream_keys(17, 3)
     cfg = random_configuration(keys, (4, 6))

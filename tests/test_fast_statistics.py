@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from derive.registry import get_model
-from numeric.enumeration import configurations, energy_function, model_thermodynamics
-from numeric.fast import make_fast_sampler
-from numeric.fast.reference import plain_checkerboard_sweep
-from numeric.stats import integrated_time
+from statmech.derive.registry import get_model
+from statmech.numeric.enumeration import configurations, energy_function, model_thermodynamics
+from statmech.numeric.fast import make_fast_sampler
+from statmech.numeric.fast.reference import plain_checkerboard_sweep
+from statmech.numeric.stats import integrated_time
 
 Z_MAX = 4.0
 P_MIN = 1e-4
@@ -157,7 +157,7 @@ def test_wolff_with_size_dependent_sweeps_would_be_biased():
         snapshot = np.zeros(64)
         while not done.all():
             # one cluster per replica; record replicas that just crossed n flipped spins
-            from numeric.fast.cluster import wolff_clusters
+            from statmech.numeric.fast.cluster import wolff_clusters
 
             wolff_clusters(
                 st.spins, s.nbr, st.keys, st.extra["counters"], st.extra["flipped"], 1, s.threshold

@@ -99,7 +99,7 @@ def test_latex_compiles(capsys, tmp_path, name):
     ],
 )
 def test_bad_parameters_are_one_sentence(model, arg, message):
-    import derive
+    from statmech import derive
     from statmech.errors import UserError
     from statmech.params import parse_assignments
 
@@ -108,7 +108,7 @@ def test_bad_parameters_are_one_sentence(model, arg, message):
 
 
 def test_negative_field_is_allowed():
-    import derive
+    from statmech import derive
     from statmech.params import parse_assignments
 
     fixed, _ = parse_assignments(derive.get_model("paramagnet"), ["h=-0.5"])

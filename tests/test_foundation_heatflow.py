@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from numeric.multiplicity import (
+from statmech.numeric.multiplicity import (
     einstein_multiplicity,
     einstein_temperature,
     exact_two_solids,

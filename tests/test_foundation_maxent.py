@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-import derive
-from derive.maxent import maximum_entropy
+from statmech import derive
+from statmech.derive.maxent import maximum_entropy
 
 
 def test_maximum_entropy_checks():

@@ -9,10 +9,10 @@ import pytest
 from conftest import RTOL
 from scipy import integrate
 
-import derive
-from derive.render import results_of
-from numeric.compile import compile_expression
-from numeric.enumeration import model_thermodynamics
+from statmech import derive
+from statmech.derive.render import results_of
+from statmech.numeric.compile import compile_expression
+from statmech.numeric.enumeration import model_thermodynamics
 
 TOL = RTOL["float64"]
 
@@ -127,7 +127,7 @@ def test_derive_imports_stay_pure_with_new_models():
 
     code = (
         "import sys, derive; [derive.derivations(m) for m in derive.all_models()];"
-        "from derive.topics import TOPICS; [t.build() for t in TOPICS.values()];"
+        "from statmech.derive.topics import TOPICS; [t.build() for t in TOPICS.values()];"
         "print(','.join(m for m in ('numpy','scipy','matplotlib','cupy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -3,15 +3,15 @@
 import pytest
 import sympy as sp
 
-import derive
-from derive import symbols as sym
-from derive.checking import equal
+from statmech import derive
+from statmech.derive import symbols as sym
+from statmech.derive.checking import equal
 
 T, N, eps, mu, h = sym.T, sym.N, sym.epsilon, sym.mu, sym.h
 
 
 def result(model_name, name):
-    from derive.render import results_of
+    from statmech.derive.render import results_of
 
     return results_of(derive.derivations(derive.get_model(model_name)))[name]
 
@@ -92,7 +92,7 @@ def test_textbook_forms_have_no_bare_log_of_powers(name):
 
 
 def test_microcanonical_results():
-    from derive.microcanonical import einstein_microcanonical, paramagnet_microcanonical
+    from statmech.derive.microcanonical import einstein_microcanonical, paramagnet_microcanonical
 
     for d in (paramagnet_microcanonical(), einstein_microcanonical()):
         checked = derive.check(d)

@@ -6,7 +6,7 @@ import sys
 
 def test_derive_imports_no_numeric_library():
     code = (
-        "import sys, derive; derive.model_names();"
+        "import sys; from statmech import derive; derive.model_names();"
         "derive.derivations(derive.get_model('two-level'));"
         "bad = [m for m in ('numpy', 'cupy', 'matplotlib', 'scipy') if m in sys.modules];"
         "print(','.join(bad))"

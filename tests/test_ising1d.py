@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derive
-from derive import symbols as sym
-from derive import transfer_matrix as tm
-from derive.model import Chain
-from derive.render import results_of
-from numeric.compile import compile_expression
-from numeric.enumeration import configurations, model_thermodynamics
-from numeric.ising_chain import chain_thermodynamics
-from numeric.ising_exact import ising1d_reference
-from numeric.observables import enumerated_reference
+from statmech import derive
+from statmech.derive import symbols as sym
+from statmech.derive import transfer_matrix as tm
+from statmech.derive.model import Chain
+from statmech.derive.render import results_of
+from statmech.numeric.compile import compile_expression
+from statmech.numeric.enumeration import configurations, model_thermodynamics
+from statmech.numeric.ising_chain import chain_thermodynamics
+from statmech.numeric.ising_exact import ising1d_reference
+from statmech.numeric.observables import enumerated_reference
 
 RTOL = 1e-12
 RING = derive.get_model("ising1d")

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derive
-from derive import ising2d
-from derive import symbols as sym
-from derive.render import results_of
-from numeric import kaufman, onsager
-from numeric.enumeration import model_thermodynamics
-from numeric.ising_dos import dos_observables, torus_dos
-from numeric.ising_exact import ising2d_reference
-from numeric.observables import enumerated_reference
+from statmech import derive
+from statmech.derive import ising2d
+from statmech.derive import symbols as sym
+from statmech.derive.render import results_of
+from statmech.numeric import kaufman, onsager
+from statmech.numeric.enumeration import model_thermodynamics
+from statmech.numeric.ising_dos import dos_observables, torus_dos
+from statmech.numeric.ising_exact import ising2d_reference
+from statmech.numeric.observables import enumerated_reference
 
 RTOL = 1e-12
 MODEL = derive.get_model("ising2d")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numeric.enumeration import model_thermodynamics
-from numeric.onsager import thermodynamics as onsager
+from statmech.numeric.enumeration import model_thermodynamics
+from statmech.numeric.onsager import thermodynamics as onsager
 from statmech.cli import main
 
 
@@ -25,7 +25,7 @@ def exact_json(capsys, *argv):
 
 
 def test_finite_torus_matches_enumeration(capsys):
-    import derive
+    from statmech import derive
 
     data = exact_json(capsys, "ising2d", "L=4", "T=2.5")
     ex = model_thermodynamics(derive.get_model("ising2d"), (4, 4), {"T": 2.5, "J": 1, "h": 0})

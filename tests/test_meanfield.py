@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derive
-from derive import symbols as sym
-from derive.checking import equal, numeric_points
-from derive.meanfield import (
+from statmech import derive
+from statmech.derive import symbols as sym
+from statmech.derive.checking import equal, numeric_points
+from statmech.derive.meanfield import (
     OrderParameter,
     landau_expansion,
     log_binomial,
@@ -20,7 +20,7 @@ from derive.meanfield import (
     spin_entropy,
     z,
 )
-from numeric.solve import solve_grid
+from statmech.numeric.solve import solve_grid
 from statmech.cli import main
 
 T, J, h = sym.T, sym.J, sym.h

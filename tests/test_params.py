@@ -1,6 +1,6 @@
 import pytest
 
-import derive
+from statmech import derive
 from statmech.errors import UserError
 from statmech.params import grid, parse_assignments
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import sympy as sp
 
-from derive.render import (
+from statmech.derive.render import (
     _escape_tex,
     display_equation,
     fit_width,
@@ -53,8 +53,8 @@ def test_plain_text_reads_latex_as_text(latex, plain):
 
 
 def test_text_rendering_has_no_raw_latex():
-    from derive import derivations, get_model
-    from derive.render import to_text
+    from statmech.derive import derivations, get_model
+    from statmech.derive.render import to_text
 
     out = to_text(get_model("einstein-solid"), derivations(get_model("einstein-solid")))
     assert "$" not in out

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from derive.finite import bonds
-from derive.registry import get_model
-from numeric.enumeration import configurations, energy_function
-from numeric.observables import energy_and_magnetization
-from numeric.samplers import (
+from statmech.derive.finite import bonds
+from statmech.derive.registry import get_model
+from statmech.numeric.enumeration import configurations, energy_function
+from statmech.numeric.observables import energy_and_magnetization
+from statmech.numeric.samplers import (
     ReferenceCurieWeissSampler,
     ReferenceDenseSampler,
     ReferenceLatticeSampler,
@@ -289,9 +289,9 @@ def fake_fast(monkeypatch):
             raise NotImplementedError("no fast Curie-Weiss")
         return FakeFast()
 
-    mod = types.ModuleType("numeric.fast")
+    mod = types.ModuleType("statmech.numeric.fast")
     mod.make_fast_sampler = make_fast_sampler
-    monkeypatch.setitem(sys.modules, "numeric.fast", mod)
+    monkeypatch.setitem(sys.modules, "statmech.numeric.fast", mod)
     return calls
 
 
@@ -314,7 +314,7 @@ def test_factory_falls_back_when_fast_declines(fake_fast):
 
 
 def test_cluster_algorithm_without_fast_samplers_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "numeric.fast", None)  # import fails
+    monkeypatch.setitem(sys.modules, "statmech.numeric.fast", None)  # import fails
     with pytest.raises(SamplerUnavailable, match="wolff algorithm needs the fast samplers"):
         make_sampler("ising2d", {"T": 2.0, "L": 8}, "wolff")
 
@@ -331,7 +331,7 @@ def test_factory_rejects_unknown_algorithm_and_model():
     "name,shape", [("ising2d", (16, 16)), ("ising1d", (9,)), ("curie-weiss", (12,))]
 )
 def test_numpy_and_cupy_reference_samplers_agree_bit_for_bit(name, shape):
-    from numeric.backend import to_numpy
+    from statmech.numeric.backend import to_numpy
 
     cls = ReferenceCurieWeissSampler if name == "curie-weiss" else ReferenceLatticeSampler
     out = []

@@ -1,7 +1,7 @@
 """Simulation estimates against exact enumeration, error-bar coverage, and the
 `simulate` / `validate` commands.
 
-`validate` takes its exact values from numeric.references providers; here a
+`validate` takes its exact values from statmech.numeric.references providers; here a
 provider built on exact enumeration stands in for them (see `enumeration_provider`).
 """
 
@@ -12,10 +12,10 @@ import types
 
 import pytest
 
-from derive.registry import get_model
-from numeric import references
-from numeric.observables import NAMES, enumerated_reference
-from numeric.simulation import simulate, thermalization_sweeps
+from statmech.derive.registry import get_model
+from statmech.numeric import references
+from statmech.numeric.observables import NAMES, enumerated_reference
+from statmech.numeric.simulation import simulate, thermalization_sweeps
 from statmech.cli import main
 from statmech.progress import progress_bar, wanted
 
@@ -164,7 +164,7 @@ def test_simulate_text_table(capsys):
     ],
 )
 def test_simulate_bad_input_is_one_line(capsys, monkeypatch, argv, message):
-    monkeypatch.setitem(sys.modules, "numeric.fast", None)  # no fast samplers here
+    monkeypatch.setitem(sys.modules, "statmech.numeric.fast", None)  # no fast samplers here
     code, _, err = run_cli(capsys, "simulate", *argv)
     assert code == 2 and message in err and "Traceback" not in err
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from numeric.stats import (
+from statmech.numeric.stats import (
     Estimate,
     autocorrelation,
     binning_analysis,

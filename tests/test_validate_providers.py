@@ -8,15 +8,15 @@ import json
 
 import pytest
 
-from numeric.observables import ENUMERATION_LIMIT, NAMES
-from numeric.references import PROVIDERS, exact_reference
+from statmech.numeric.observables import ENUMERATION_LIMIT, NAMES
+from statmech.numeric.references import PROVIDERS, exact_reference
 from statmech.cli import main
 
 CASES = [
-    ("ising1d", {"N": 64, "T": 1.5}, "numeric.ising_exact", NAMES),
+    ("ising1d", {"N": 64, "T": 1.5}, "statmech.numeric.ising_exact", NAMES),
     # A finite torus has no exact magnetization moments: energy and heat capacity only.
-    ("ising2d", {"L": 16, "T": 2.5}, "numeric.ising_exact", NAMES[:2]),
-    ("curie-weiss", {"N": 64, "T": 1.2}, "numeric.curie_weiss", NAMES),
+    ("ising2d", {"L": 16, "T": 2.5}, "statmech.numeric.ising_exact", NAMES[:2]),
+    ("curie-weiss", {"N": 64, "T": 1.2}, "statmech.numeric.curie_weiss", NAMES),
 ]
 
 
@@ -46,5 +46,5 @@ def test_validate_passes_with_the_real_provider(capsys, model, params, provider,
 def test_validate_text_names_the_provider(capsys):
     code = main(["validate", "ising2d", "L=16", "T=2.5", "--sweeps", "500", "--replicas", "8"])
     out = capsys.readouterr().out
-    assert code == 0 and "exact values from numeric.ising_exact" in out and "PASSED" in out
+    assert code == 0 and "exact values from statmech.numeric.ising_exact" in out and "PASSED" in out
     assert "exact enumeration" not in out

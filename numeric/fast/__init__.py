@@ -17,7 +17,7 @@ exact enumeration and the plain reference, in ``tests/test_fast*.py``.
 
 Examples
 --------
->>> from numeric.fast import make_fast_sampler
+>>> from statmech.numeric.fast import make_fast_sampler
 >>> s = make_fast_sampler("ising2d", (8, 8), T=2.5, algorithm="heat-bath", replicas=2)
 >>> state = s.step(s.init(seed=1), sweeps=10)
 >>> s.configuration(state).shape

@@ -152,7 +152,7 @@ def launch_configuration(L: int, replicas: int, multiprocessors: int = 132) -> d
 
 @lru_cache(maxsize=32)
 def _module(L: int, replicas: int):
-    from numeric.backend import get_backend
+    from statmech.numeric.backend import get_backend
 
     cp = get_backend("cupy")
     return cp.RawModule(code=cuda_source(L, replicas), options=("--std=c++14",))
@@ -164,7 +164,7 @@ class CupyCheckerboard2D(FastSampler):
     algorithms = ("metropolis", "heat-bath")
 
     def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
-        from numeric.backend import get_backend
+        from statmech.numeric.backend import get_backend
 
         super().__init__(model_name, shape, T, J, h, algorithm, replicas)
         L = self.shape[0]

@@ -73,7 +73,7 @@ def draw31_numpy(key, counter) -> np.ndarray:
 
 def stream_keys(seed: int, n: int) -> np.ndarray:
     """``n`` independent 64-bit stream keys (one per replica) from ``seed``."""
-    from numeric.backend import seed_sequence
+    from statmech.numeric.backend import seed_sequence
 
     children = seed_sequence(seed).spawn(n)
     return np.array([c.generate_state(1, dtype=np.uint64)[0] for c in children], dtype=np.uint64)

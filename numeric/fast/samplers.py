@@ -136,7 +136,7 @@ class FastSampler:
         }
 
     def state_dict(self, state: FastState) -> dict:
-        from numeric.backend import to_numpy
+        from statmech.numeric.backend import to_numpy
 
         d = self._identity()
         d["spins"] = np.array(to_numpy(self.configuration(state)), dtype=np.int8)

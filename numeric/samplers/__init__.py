@@ -43,14 +43,14 @@ __all__ = [
     "sampler_shape",
 ]
 
-#: Algorithms the command line offers; the cluster ones come from numeric.fast.
+#: Algorithms the command line offers; the cluster ones come from statmech.numeric.fast.
 ALL_ALGORITHMS = ("metropolis", "heat-bath", "wolff", "swendsen-wang")
 
 
 def sampler_shape(model, params: dict) -> tuple[int, ...]:
     """The lattice shape of ``model`` at ``params`` (``N`` for chains and
     all-to-all models, ``L`` per axis for hypercubic lattices)."""
-    from derive.model import AllToAll, Chain, HypercubicLattice
+    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
 
     c = model.coupling
     try:
@@ -75,7 +75,7 @@ def plain_checkerboard_is_ergodic(shape, model) -> bool:
     therefore used only on lattices of dimension >= 2 with every length even and
     >= 4.  All-to-all models go to the reference sampler (systematic scan, lazy).
     """
-    from derive.model import HypercubicLattice
+    from statmech.derive.model import HypercubicLattice
 
     return isinstance(model.coupling, HypercubicLattice) and all(
         n % 2 == 0 and n >= 4 for n in shape
@@ -83,11 +83,11 @@ def plain_checkerboard_is_ergodic(shape, model) -> bool:
 
 
 def _fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend):
-    """A sampler from numeric.fast, or None (with the reason) when it offers none."""
+    """A sampler from statmech.numeric.fast, or None (with the reason) when it offers none."""
     try:
-        from numeric.fast import make_fast_sampler
+        from statmech.numeric.fast import make_fast_sampler
     except ImportError as exc:
-        return None, f"numeric.fast is not available ({exc})"
+        return None, f"statmech.numeric.fast is not available ({exc})"
     try:
         return make_fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend), None
     except (NotImplementedError, ImportError) as exc:
@@ -125,10 +125,10 @@ def make_sampler(
     SamplerUnavailable
         When neither a fast nor a reference implementation covers the request.
     """
-    from derive.model import AllToAll, Chain, HypercubicLattice
+    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
 
     if isinstance(model, str):
-        from derive.registry import get_model
+        from statmech.derive.registry import get_model
 
         model = get_model(model)
     if algorithm not in ALL_ALGORITHMS:

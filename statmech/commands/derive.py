@@ -13,7 +13,7 @@ ORDER = 1
 
 
 def add_arguments(p):
-    from derive.render import FORMATS
+    from statmech.derive.render import FORMATS
 
     p.add_argument("model", help="model name (see 'statmech models')")
     p.add_argument("--format", default="text", help=f"one of {', '.join(FORMATS)}")
@@ -26,8 +26,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from derive import DerivationError, check, derivations, render
-    from derive.render import FORMATS
+    from statmech.derive import DerivationError, check, derivations, render
+    from statmech.derive.render import FORMATS
 
     if args.format not in FORMATS:
         raise UserError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")

@@ -74,7 +74,7 @@ def _parse(model, texts):
 
 
 def _chain(p, digits, open_chain):
-    from numeric.ising_chain import chain_thermodynamics
+    from statmech.numeric.ising_chain import chain_thermodynamics
 
     N = p.get("N")
     # mpmath always: the compiled derivatives cancel badly in float64 at low T
@@ -85,11 +85,11 @@ def _chain(p, digits, open_chain):
 
 
 def _square(p, digits):
-    from numeric import ising_exact as ie
+    from statmech.numeric import ising_exact as ie
 
     L, T, J, h = p.get("L"), p["T"], p["J"], p["h"]
     if L is not None and L * L <= ie.MAX_TORUS_SITES and (h != 0 or not digits):
-        from numeric.ising_dos import dos_observables, torus_dos
+        from statmech.numeric.ising_dos import dos_observables, torus_dos
 
         g, nb = torus_dos(L, L)
         d = dos_observables(g, nb, T, J, h)

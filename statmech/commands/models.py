@@ -14,8 +14,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from derive import all_models
-    from derive.topics import TOPICS
+    from statmech.derive import all_models
+    from statmech.derive.topics import TOPICS
 
     models = all_models()
     topics = [{"name": t.name, "title": t.title, "summary": t.summary} for t in TOPICS.values()]

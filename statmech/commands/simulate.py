@@ -14,8 +14,8 @@ ORDER = 20
 
 def add_simulation_arguments(p) -> None:
     """Options shared by ``simulate`` and ``validate``."""
-    from numeric.backend import BACKENDS
-    from numeric.samplers import ALL_ALGORITHMS
+    from statmech.numeric.backend import BACKENDS
+    from statmech.numeric.samplers import ALL_ALGORITHMS
 
     p.add_argument("model", help="model name (see 'statmech models')")
     p.add_argument(
@@ -88,10 +88,10 @@ def check_counts(args) -> None:
 
 def run_point(model, params, args, progress=None, checkpoint=None, checkpoint_every=60.0):
     """One simulation, with library errors turned into one-line user errors."""
-    from numeric.backend import BackendUnavailable
-    from numeric.checkpoint import CheckpointError
-    from numeric.samplers import SamplerUnavailable
-    from numeric.simulation import simulate
+    from statmech.numeric.backend import BackendUnavailable
+    from statmech.numeric.checkpoint import CheckpointError
+    from statmech.numeric.samplers import SamplerUnavailable
+    from statmech.numeric.simulation import simulate
 
     try:
         return simulate(

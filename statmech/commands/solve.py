@@ -49,7 +49,7 @@ def add_arguments(p):
 
 
 def _equations(model):
-    from derive.meanfield import mean_field_equations
+    from statmech.derive.meanfield import mean_field_equations
 
     try:
         return mean_field_equations(model)
@@ -84,8 +84,8 @@ def run(args) -> int:
     values = {n: float(fixed[n]) for n in names if n not in {r.name for r in ranges}}
     values.update({r.name: g.reshape(-1) for r, g in zip(ranges, mesh, strict=True)})
 
-    from numeric.backend import BackendUnavailable
-    from numeric.solve import SolverError
+    from statmech.numeric.backend import BackendUnavailable
+    from statmech.numeric.solve import SolverError
 
     try:
         if args.precision is not None:
@@ -129,7 +129,7 @@ def _tc_value(eq, fixed, digits):
 def _solve_float(eq, values, args, kwargs):
     import numpy as np
 
-    from numeric.solve import solve_grid
+    from statmech.numeric.solve import solve_grid
 
     sol = solve_grid(eq, values, backend=args.backend, **kwargs)
     n = sol.count.shape[0]
@@ -145,7 +145,7 @@ def _solve_precise(eq, args, fixed, ranges, kwargs):
 
     import mpmath
 
-    from numeric.solve import solve_point_mp
+    from statmech.numeric.solve import solve_point_mp
 
     digits = args.precision
     # exact values: single values from their text, ranges recomputed in mpmath
@@ -239,7 +239,7 @@ def _plot(eq, data, ranges, path, fixed):
         ax.set_xlabel(a.name)
         ax.set_ylabel(b.name)
     else:
-        from numeric.compile import compile_expression
+        from statmech.numeric.compile import compile_expression
 
         (x,) = eq.unknowns
         f = compile_expression(eq.free_energy, (x, *eq.parameters))

@@ -38,9 +38,9 @@ def add_arguments(p):
 
 
 def _reference(model, params):
-    from numeric.observables import reference_values
-    from numeric.references import NoReference
-    from numeric.samplers import SamplerUnavailable
+    from statmech.numeric.observables import reference_values
+    from statmech.numeric.references import NoReference
+    from statmech.numeric.samplers import SamplerUnavailable
 
     try:
         return reference_values(model, params)
@@ -51,7 +51,7 @@ def _reference(model, params):
 def compare(model, params, result, extra=None, reference=None) -> tuple[list[dict], str]:
     """Rows ``{quantity, exact, simulated, error, z}`` for every known quantity
     (``reference``: the ``(values, source)`` of :func:`_reference`, if already known)."""
-    from numeric.observables import NAMES
+    from statmech.numeric.observables import NAMES
 
     exact, source = reference or _reference(model, params)
     rows = []

@@ -45,7 +45,7 @@ class Context:
         return f"![{caption}](figures/{name})\n\n*{caption}*\n"
 
     def figure_latex(self, name: str, caption: str) -> str:
-        from derive.render import tex_prose
+        from statmech.derive.render import tex_prose
 
         return (
             "\\begin{figure}[h]\\centering\n"
@@ -77,7 +77,7 @@ TITLE = "Statistical mechanics, derived and checked"
 
 def build_report(out: Path, quick: bool = False, progress: bool = False, only=None) -> dict:
     """Write ``report.md``, ``report.tex`` (and ``report.pdf``) into ``out``."""
-    from derive.render import UNITS_NOTE, latex_document
+    from statmech.derive.render import UNITS_NOTE, latex_document
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
-        from derive.render import tex_prose
+        from statmech.derive.render import tex_prose
 
         tex.append(f"\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))

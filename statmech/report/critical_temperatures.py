@@ -62,8 +62,8 @@ class CriticalTemperatures:
 @functools.cache
 def derived_critical_temperature(model_name: str):
     """The ``T_c`` result of the model's derivations (a SymPy expression in J, and z)."""
-    from derive import derivations, get_model
-    from derive.render import results_of
+    from statmech.derive import derivations, get_model
+    from statmech.derive.render import results_of
 
     return results_of(derivations(get_model(model_name)))["T_c"]
 
@@ -129,7 +129,7 @@ def table_markdown(rows=None, digits: int = 6) -> str:
 
 def table_latex(rows=None, digits: int = 6) -> str:
     """The table as a LaTeX ``tabular`` (``T_c / J``)."""
-    from derive.render import tex_prose
+    from statmech.derive.render import tex_prose
 
     rows = critical_temperature_table() if rows is None else rows
     lines = [

@@ -35,7 +35,7 @@ def results_markdown(results: dict, keys) -> str:
 
 def results_latex(results: dict, keys) -> str:
     """One display per result, each shrunk to the line width if SymPy's form is wider."""
-    from derive.render import display_equation
+    from statmech.derive.render import display_equation
 
     rows = [display_equation(sp.Symbol(LABELS.get(k, k)), results[k]) for k in keys if k in results]
     return "\n".join(rows) + "\n"

@@ -1,8 +1,8 @@
 """Foundations I: the Boltzmann distribution from maximum entropy."""
 
-from derive import check
-from derive.maxent import maximum_entropy
-from derive.render import tex_prose, to_latex_body, to_markdown_body
+from statmech.derive import check
+from statmech.derive.maxent import maximum_entropy
+from statmech.derive.render import tex_prose, to_latex_body, to_markdown_body
 
 from .. import Section
 

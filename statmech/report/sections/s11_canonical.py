@@ -6,10 +6,10 @@ enumeration of small systems (two-level, paramagnet), an independent check.
 
 import numpy as np
 
-from derive import derivations, get_model
-from derive.render import results_of, tex_prose
-from numeric.compile import compile_expression
-from numeric.enumeration import model_thermodynamics
+from statmech.derive import derivations, get_model
+from statmech.derive.render import results_of, tex_prose
+from statmech.numeric.compile import compile_expression
+from statmech.numeric.enumeration import model_thermodynamics
 
 from .. import Section
 from ._figures import pyplot, results_latex, results_markdown, save

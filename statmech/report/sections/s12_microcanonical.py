@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derive import check
-from derive.microcanonical import einstein_microcanonical, paramagnet_microcanonical
-from derive.render import tex_prose, to_latex_body, to_markdown_body
-from numeric.multiplicity import einstein_temperature, paramagnet_temperature
+from statmech.derive import check
+from statmech.derive.microcanonical import einstein_microcanonical, paramagnet_microcanonical
+from statmech.derive.render import tex_prose, to_latex_body, to_markdown_body
+from statmech.numeric.multiplicity import einstein_temperature, paramagnet_temperature
 
 from .. import Section
 from ._figures import pyplot, save

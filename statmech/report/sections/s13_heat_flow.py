@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derive import check
-from derive.heatflow import heat_flow
-from derive.render import tex_prose, to_latex_body, to_markdown_body
-from numeric.multiplicity import relax, two_solids
+from statmech.derive import check
+from statmech.derive.heatflow import heat_flow
+from statmech.derive.render import tex_prose, to_latex_body, to_markdown_body
+from statmech.numeric.multiplicity import relax, two_solids
 
 from .. import Section
 from ._figures import pyplot, save

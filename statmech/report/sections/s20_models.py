@@ -1,7 +1,7 @@
 """Every registered model's derivations, checked, as one section."""
 
-from derive import all_models, check, derivations
-from derive.render import tex_prose, to_latex_body, to_markdown_body
+from statmech.derive import all_models, check, derivations
+from statmech.derive.render import tex_prose, to_latex_body, to_markdown_body
 
 from .. import Section
 

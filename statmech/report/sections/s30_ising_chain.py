@@ -19,7 +19,7 @@ def _figure(ctx, name):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from numeric.ising_chain import chain_thermodynamics
+    from statmech.numeric.ising_chain import chain_thermodynamics
 
     fields = np.linspace(-2.0, 2.0, 201 if ctx.quick else 801)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -46,8 +46,8 @@ def _figure(ctx, name):
 
 
 def build(ctx) -> Section:
-    from derive import transfer_matrix as tm
-    from derive.render import display_latex, tex_prose
+    from statmech.derive import transfer_matrix as tm
+    from statmech.derive.render import display_latex, tex_prose
 
     name = "ising_chain_magnetization.png"
     _figure(ctx, name)

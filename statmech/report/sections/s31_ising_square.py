@@ -20,7 +20,7 @@ def _heat_capacity_figure(ctx, name):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from numeric import kaufman, onsager
+    from statmech.numeric import kaufman, onsager
 
     tc = onsager.CRITICAL_TEMPERATURE
     temps = np.linspace(1.5, 3.5, 300 if ctx.quick else 1200)
@@ -63,7 +63,7 @@ def _magnetization_figure(ctx, name):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from numeric import onsager
+    from statmech.numeric import onsager
 
     tc = onsager.CRITICAL_TEMPERATURE
     temps = np.linspace(0.5, 3.0, 600)
@@ -101,7 +101,7 @@ def critical_temperature_rows():
 
 
 def build(ctx) -> Section:
-    from derive.render import tex_prose
+    from statmech.derive.render import tex_prose
 
     from ..critical_temperatures import table_latex, table_markdown
 

@@ -33,10 +33,10 @@ def _branches_figure(ctx, n):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from numeric.onsager import spontaneous_magnetization
-    from numeric.solve import solve_grid
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.numeric.onsager import spontaneous_magnetization
+    from statmech.numeric.solve import solve_grid
 
     cw = mean_field_equations(derive.get_model("curie-weiss"))
     weiss = mean_field_equations(derive.get_model("mean-field"))
@@ -80,10 +80,10 @@ def _landscape_figure(ctx):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from numeric.compile import compile_expression
-    from numeric.solve import solve_grid
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.numeric.compile import compile_expression
+    from statmech.numeric.solve import solve_grid
 
     eq = mean_field_equations(derive.get_model("curie-weiss"))
     f = compile_expression(eq.free_energy, (eq.unknowns[0], *eq.parameters))
@@ -115,9 +115,9 @@ def _hysteresis_figure(ctx, n):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from numeric.continuation import continuation, hysteresis_loop
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.numeric.continuation import continuation, hysteresis_loop
 
     eq = mean_field_equations(derive.get_model("curie-weiss"))
     fixed = {"T": 0.8, "J": 1.0}
@@ -157,10 +157,10 @@ def _finite_n_figure(ctx, quick):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from numeric.curie_weiss import exact_thermodynamics, free_energy_per_spin
-    from numeric.solve import solve_grid
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.numeric.curie_weiss import exact_thermodynamics, free_energy_per_spin
+    from statmech.numeric.solve import solve_grid
 
     eq = mean_field_equations(derive.get_model("curie-weiss"))
     temps = np.linspace(0.4, 1.6, 61 if quick else 121)
@@ -226,8 +226,8 @@ def curie_weiss_simulation(
     """
     import numpy as np
 
-    from numeric.curie_weiss import exact_thermodynamics
-    from numeric.simulation import simulate
+    from statmech.numeric.curie_weiss import exact_thermodynamics
+    from statmech.numeric.simulation import simulate
 
     temps = np.asarray(temps, dtype=np.float64)
     sizes = tuple(int(n) for n in sizes)
@@ -271,7 +271,7 @@ def _simulation_figure(ctx, data):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from numeric.curie_weiss import exact_thermodynamics
+    from statmech.numeric.curie_weiss import exact_thermodynamics
 
     fine = np.linspace(0.4, 1.6, 241)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -317,9 +317,9 @@ def mean_field_magnetization(temps):
     """Equilibrium :math:`|m|` of the Curie-Weiss mean-field equation at J = 1, h = 0."""
     import numpy as np
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from numeric.solve import solve_grid
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.numeric.solve import solve_grid
 
     eq = mean_field_equations(derive.get_model("curie-weiss"))
     sol = solve_grid(eq, {"T": np.asarray(temps, dtype=np.float64), "J": 1.0, "h": 0.0})
@@ -347,7 +347,7 @@ def _simulation_table(data) -> tuple[str, str]:
     split on it."""
     import numpy as np
 
-    from derive.render import fit_width, tex_prose
+    from statmech.derive.render import fit_width, tex_prose
 
     j = int(np.argmin(np.abs(data["T"] - 0.7)))
     t = data["T"][j]
@@ -400,9 +400,9 @@ def build(ctx) -> Section:
     matplotlib.use("Agg")
     import sympy as sp
 
-    import derive
-    from derive.meanfield import mean_field_equations
-    from derive.render import display_latex, tex_prose
+    from statmech import derive
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.derive.render import display_latex, tex_prose
 
     from ..critical_temperatures import table_latex, table_markdown
 

@@ -27,7 +27,7 @@ MAX_Z = 4.0
 
 
 def _have_provider(model, params) -> bool:
-    from numeric.references import NoReference, exact_reference
+    from statmech.numeric.references import NoReference, exact_reference
 
     try:
         exact_reference(model.name, params)
@@ -38,7 +38,7 @@ def _have_provider(model, params) -> bool:
 
 def _plans(quick: bool):
     """(model name, fixed parameters, temperatures) for each comparison."""
-    from derive.registry import get_model
+    from statmech.derive.registry import get_model
 
     count = 4 if quick else 7
     out = []
@@ -55,7 +55,7 @@ def _plans(quick: bool):
 
 
 def _validate(ctx, model, fixed, temps, sweeps, replicas):
-    from numeric.simulation import simulate
+    from statmech.numeric.simulation import simulate
     from statmech.commands.validate import compare, plot
     from statmech.params import Assignment
 
@@ -94,7 +94,7 @@ def _head(quantity: str) -> str:
 
 
 def _z_table(rows):
-    from derive.render import fit_width, tex_prose
+    from statmech.derive.render import fit_width, tex_prose
 
     quantities = list(dict.fromkeys(r["quantity"] for r in rows))
     temps = list(dict.fromkeys(r["T"] for r in rows))
@@ -116,7 +116,7 @@ def _z_table(rows):
 def binder_crossing(sizes, temps, sweeps, replicas):
     """Binder cumulants of the square-lattice Ising model; returns
     ``{L: [(T, Estimate), ...]}`` and the crossing temperatures of consecutive sizes."""
-    from numeric.simulation import simulate
+    from statmech.numeric.simulation import simulate
 
     curves = {}
     for L in sizes:
@@ -172,7 +172,7 @@ def _binder_figure(ctx, curves, crossings, name):
 
 
 def build(ctx) -> Section:
-    from derive.render import tex_prose
+    from statmech.derive.render import tex_prose
 
     quick = ctx.quick
     sweeps, replicas = (1500, 8) if quick else (4000, 16)
