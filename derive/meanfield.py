@@ -45,7 +45,7 @@ import sympy as sp
 
 from . import symbols as sym
 from .derivation import Derivation, Step
-from .model import TEMPERATURE, AllToAll, Chain, HypercubicLattice, Model, Parameter
+from .model import TEMPERATURE, Model, Parameter
 
 # --------------------------------------------------------------------------
 # Symbols
@@ -166,19 +166,24 @@ class SelfConsistency:
 
 
 def effective_coupling(model: Model) -> sp.Expr:
-    r"""The coupling :math:`zJ` a spin feels from its neighbours in mean field."""
-    symbols = model.symbols
+    r"""The coupling :math:`zJ` a spin feels from its neighbours in mean field.
+
+    Read from the model's Hamiltonian: the couplings' sum of bond couplings over a
+    unit's neighbours, times the sign of the bilinear bond term
+    (:math:`b = -K s_i s_j` gives :math:`+zK`); a coordination parameter ``z`` of the
+    model replaces the lattice's own.
+    """
+    ham = model.hamiltonian
     c = model.coupling
+    scale = ham.bond_scale if ham is not None else None
+    if scale is None or not c.interacting:
+        raise NotImplementedError(
+            f"{model.name}: mean field needs bilinear bonds -c K s_i s_j between interacting units"
+        )
     J = getattr(c, "J", sym.J)
-    if "z" in symbols:
-        return symbols["z"] * J
-    if isinstance(c, AllToAll):
-        return J
-    if isinstance(c, HypercubicLattice):
-        return c.coordination * J
-    if isinstance(c, Chain):
-        return 2 * J
-    raise NotImplementedError(f"{model.name}: no mean-field coupling for {c.kind!r} coupling")
+    if "z" in model.symbols:
+        return -scale * model.symbols["z"] * J
+    return -scale * c.mean_field_coupling()
 
 
 def bragg_williams_free_energy(zJ: sp.Expr, field: sp.Expr = sym.h) -> sp.Expr:

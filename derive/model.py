@@ -15,6 +15,19 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import symbols as sym
+from .interactions import (  # noqa: F401 - the couplings kinds are part of the model's vocabulary
+    AllToAll,
+    BipartiteCouplings,
+    Chain,
+    CouplingData,
+    Couplings,
+    DenseCouplings,
+    Hamiltonian,
+    HebbianCouplings,
+    HypercubicLattice,
+    Independent,
+    TriangularLattice,
+)
 
 # --------------------------------------------------------------------------
 # Parameters
@@ -75,6 +88,12 @@ def binary_unit(name: str = "n") -> Discrete:
     return Discrete(sp.Symbol(name, integer=True), (sp.Integer(0), sp.Integer(1)), "binary")
 
 
+def spin_one(name: str = "s") -> Discrete:
+    """A spin-1 unit: values -1, 0, 1 (Blume-Capel)."""
+    values = (sp.Integer(-1), sp.Integer(0), sp.Integer(1))
+    return Discrete(sp.Symbol(name, integer=True), values, "spin-1")
+
+
 @dataclass(frozen=True)
 class Quanta:
     """A quantum number ``variable`` = 0, 1, 2, ... without bound."""
@@ -106,51 +125,9 @@ StateSpace = Discrete | Quanta | Continuous
 
 
 # --------------------------------------------------------------------------
-# Coupling structures (data, not behaviour)
+# Coupling structures: data, defined with the Hamiltonian in derive/interactions.py
 
-
-@dataclass(frozen=True)
-class Independent:
-    """N non-interacting units; ``energy`` is the energy of one unit."""
-
-    kind: str = "independent"
-
-
-@dataclass(frozen=True)
-class Chain:
-    r"""Nearest neighbours on a ring (``periodic``) or an open chain:
-    :math:`H = -J \sum_i s_i s_{i+1} - h \sum_i s_i`."""
-
-    periodic: bool = True
-    J: sp.Symbol = sym.J
-    kind: str = "chain"
-
-
-@dataclass(frozen=True)
-class HypercubicLattice:
-    r"""Nearest neighbours on a periodic hypercubic lattice (2: square, 3: cubic):
-    :math:`H = -J \sum_{\langle ij \rangle} s_i s_j - h \sum_i s_i`, each bond once."""
-
-    dimension: int = 2
-    J: sp.Symbol = sym.J
-    kind: str = "hypercubic"
-
-    @property
-    def coordination(self) -> int:
-        return 2 * self.dimension
-
-
-@dataclass(frozen=True)
-class AllToAll:
-    r"""Every pair coupled with strength ``J / N`` (Curie-Weiss), each pair once:
-    :math:`H = -\frac{J}{N} \sum_{i<j} s_i s_j - h \sum_i s_i`
-    (this differs from :math:`-\frac{J}{2N} (\sum_i s_i)^2` by :math:`J/2` in total)."""
-
-    J: sp.Symbol = sym.J
-    kind: str = "all-to-all"
-
-
-Coupling = Independent | Chain | HypercubicLattice | AllToAll
+Coupling = Couplings
 
 
 # --------------------------------------------------------------------------
@@ -174,11 +151,15 @@ class Model:
     states : Discrete, Quanta or Continuous
         The states of one degree of freedom.
     energy : sympy.Expr
-        For :class:`Independent` coupling, the energy of one unit in terms of
-        the state variable(s); otherwise the energy of a configuration as
-        documented by the model.
-    coupling : Coupling
-        How units interact (data).
+        For independent units, the energy of one unit in terms of the state
+        variable(s).  An interacting model gives ``hamiltonian`` instead, and
+        ``energy`` becomes its printed form.
+    hamiltonian : Hamiltonian, optional
+        Site and bond terms over a couplings value
+        (:mod:`statmech.derive.interactions`): the one statement of the energy
+        that the symbolic verbs, exact enumeration, observables and samplers read.
+    coupling : Couplings
+        How units interact (data); taken from ``hamiltonian`` when it is given.
     size : sympy.Symbol
         The number of units (``N`` by default).
     field : sympy.Symbol, optional
@@ -195,13 +176,42 @@ class Model:
     summary: str
     parameters: tuple[Parameter, ...]
     states: StateSpace
-    energy: sp.Expr
-    coupling: Coupling = field(default_factory=Independent)
+    energy: sp.Expr | None = None
+    coupling: Couplings = field(default_factory=Independent)
     size: sp.Symbol = sym.N
     field: sp.Symbol | None = None
     indistinguishable: bool = False
     hooks: tuple[tuple[str, Callable], ...] = ()
     references: tuple[str, ...] = ()
+    hamiltonian: Hamiltonian | None = None
+
+    def __post_init__(self):
+        h = self.hamiltonian
+        if h is None:
+            if self.energy is None:
+                raise ValueError(f"model {self.name!r} states neither an energy nor a Hamiltonian")
+            if self.coupling.interacting:
+                raise ValueError(
+                    f"model {self.name!r} has interacting couplings ({self.coupling.kind}) "
+                    "but no Hamiltonian; give hamiltonian=Hamiltonian(site, bond, couplings)"
+                )
+            variable = getattr(self.states, "variable", None)
+            if variable is not None:  # independent discrete or quantised units
+                h = Hamiltonian(self.energy, sp.Integer(0), self.coupling, variable)
+                object.__setattr__(self, "hamiltonian", h)
+            return
+        if h.variable != getattr(self.states, "variable", None):
+            raise ValueError(
+                f"model {self.name!r}: the Hamiltonian's site term is written in {h.variable}, "
+                f"the states in {getattr(self.states, 'variable', None)}"
+            )
+        if self.coupling.interacting and self.coupling != h.couplings:
+            # dataclasses.replace(model, coupling=...) re-states the Hamiltonian's couplings
+            h = Hamiltonian(h.site, h.bond, self.coupling, h.variable)
+            object.__setattr__(self, "hamiltonian", h)
+        object.__setattr__(self, "coupling", h.couplings)
+        # An interacting model's energy is its Hamiltonian, printed with indexed units.
+        object.__setattr__(self, "energy", h.printed(self.size))
 
     def hook(self, name: str) -> Callable | None:
         for key, fn in self.hooks:
@@ -229,7 +239,7 @@ class Model:
         thermodynamics for independent units, plus the ``supports:NAME`` markers
         (the only entries for interacting models, whose derivations are their own)."""
         out = []
-        if isinstance(self.coupling, Independent):
+        if not self.coupling.interacting:
             out = ["Z", "F", "E", "S", "C"] + (["M", "chi"] if self.field is not None else [])
         for key, _ in self.hooks:
             if key.startswith("supports:"):

@@ -25,6 +25,7 @@ import sympy as sp
 
 from .. import symbols as sym
 from ..derivation import Derivation, Step
+from ..interactions import ising_hamiltonian
 from ..meanfield import COORDINATION_PARAMETERS, OrderParameter, SelfConsistency, T_c, z
 from ..model import HypercubicLattice, Model, ising_spin
 
@@ -181,8 +182,7 @@ BETHE = Model(
     "neighbours treated exactly in a cavity field (exact on a tree).",
     parameters=COORDINATION_PARAMETERS,
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=HypercubicLattice(2),
+    hamiltonian=ising_hamiltonian(HypercubicLattice(2)),
     field=sym.h,
     hooks=(
         ("derivations", bethe_derivations),

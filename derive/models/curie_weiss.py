@@ -15,6 +15,7 @@ from .. import symbols as sym
 from ..derivation import Derivation, Step
 from ..hamiltonian import H as H_symbol
 from ..hamiltonian import hamiltonian_expr
+from ..interactions import ising_hamiltonian
 from ..landau import landau_expansion
 from ..meanfield import (
     T_c,
@@ -151,8 +152,7 @@ CURIE_WEISS = Model(
         Parameter(sym.N, "number of spins", 64),
     ),
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=AllToAll(),
+    hamiltonian=ising_hamiltonian(AllToAll()),
     field=sym.h,
     hooks=(
         ("derivations", curie_weiss_derivations),

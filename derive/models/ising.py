@@ -8,6 +8,7 @@ periodic boundaries, each bond counted once.
 import sympy as sp
 
 from .. import symbols as sym
+from ..interactions import ising_hamiltonian
 from ..ising2d import cubic_lattice_derivations, square_lattice_derivations
 from ..model import TEMPERATURE, Chain, HypercubicLattice, Model, Parameter, ising_spin
 from ..transfer_matrix import chain_derivations
@@ -24,8 +25,7 @@ ISING1D = Model(
     summary="Spins +-1 on a ring (or open chain) with nearest-neighbour coupling J and field h.",
     parameters=(TEMPERATURE, COUPLING, FIELD, Parameter(sym.N, "number of spins", 16)),
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=Chain(periodic=True),
+    hamiltonian=ising_hamiltonian(Chain(periodic=True)),
     field=sym.h,
     hooks=(
         ("derivations", chain_derivations),
@@ -43,8 +43,7 @@ ISING2D = Model(
     summary="Spins +-1 on an L x L periodic square lattice with coupling J and field h.",
     parameters=(TEMPERATURE, COUPLING, FIELD, Parameter(L, "linear size", 16)),
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=HypercubicLattice(2),
+    hamiltonian=ising_hamiltonian(HypercubicLattice(2)),
     size=L**2,
     field=sym.h,
     hooks=(
@@ -65,8 +64,7 @@ ISING3D = Model(
     summary="Spins +-1 on an L x L x L periodic cubic lattice with coupling J and field h.",
     parameters=(TEMPERATURE, COUPLING, FIELD, Parameter(L, "linear size", 8)),
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=HypercubicLattice(3),
+    hamiltonian=ising_hamiltonian(HypercubicLattice(3)),
     size=L**3,
     field=sym.h,
     hooks=(("derivations", cubic_lattice_derivations), ("supports:T_c", None)),

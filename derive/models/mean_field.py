@@ -6,9 +6,8 @@ r"""The Ising model on a lattice of coordination :math:`z` in Weiss mean field.
 square lattice (:math:`z = 4`, the default), which finite systems use.
 """
 
-import sympy as sp
-
 from .. import symbols as sym
+from ..interactions import ising_hamiltonian
 from ..meanfield import COORDINATION_PARAMETERS, mean_field_derivations
 from ..model import HypercubicLattice, Model, ising_spin
 
@@ -19,8 +18,7 @@ MEAN_FIELD = Model(
     "field of its neighbours.",
     parameters=COORDINATION_PARAMETERS,
     states=ising_spin(),
-    energy=sp.Integer(0),
-    coupling=HypercubicLattice(2),
+    hamiltonian=ising_hamiltonian(HypercubicLattice(2)),
     field=sym.h,
     hooks=(
         ("derivations", mean_field_derivations),
