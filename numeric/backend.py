@@ -87,9 +87,13 @@ def asarray(x, xp: ModuleType, dtype=None):
 
 
 def synchronize(xp: ModuleType) -> None:
-    """Wait for queued device work (no-op on NumPy). Time a GPU only after this."""
+    """Wait for queued device work (no-op on NumPy). Time a GPU only after this.
+
+    Waits for every stream of the current device (``cupy.cuda.Device().synchronize()``),
+    not only the current stream.
+    """
     if xp is not np:
-        xp.cuda.get_current_device().synchronize()
+        xp.cuda.Device().synchronize()
 
 
 def seed_sequence(seed: int | None) -> np.random.SeedSequence:
