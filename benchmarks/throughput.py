@@ -4,7 +4,13 @@ The reference is :func:`numeric.fast.reference.plain_checkerboard_sweep`: NumPy 
 usually written (colour masks over the full lattice, ``np.roll`` neighbour sums,
 an ``exp`` and a float64 uniform per site), timed in the same run on the same
 machine.  Near the critical temperature; ``--backend cupy`` adds the CUDA kernel
-(on a machine with a GPU), timed after synchronising the device.
+(on a machine with a GPU), timed after synchronising the device.  Above
+``--reference-max-sites`` the reference is not run: its column reads ``-`` (``null``
+in the JSON) and so does the ratio.
+
+A case that fails (no GPU, a CUDA error, ...) is reported on standard error and the
+others still run, but the exit status is then 1; a combination without a fast path
+(e.g. the cubic lattice on CuPy) is reported and skipped, with exit status 0.
 
     python3 benchmarks/throughput.py [--sizes 256 1024] [--batched 32 1024] [--cubic 64]
                                      [--backend numpy cupy] [--json]
@@ -87,7 +93,7 @@ def main(argv=None) -> int:
     cases = [("ising2d", (L, L), 1) for L in args.sizes]
     cases += [("ising2d", (L, L), R) for L, R in (args.batched or [])]
     cases += [("ising3d", (L, L, L), 1) for L in args.cubic]
-    rows, table = [], []
+    rows, table, failed = [], [], []
     for model, shape, R in cases:
         for alg in args.algorithms:
             sites = R * int(__import__("numpy").prod(shape))
@@ -97,11 +103,17 @@ def main(argv=None) -> int:
                 else None
             )
             for backend in args.backend:
+                case = f"{backend} {model} {'x'.join(map(str, shape))} x {R} {alg}"
                 try:
                     rate = fast_rate(model, shape, alg, R, backend, args.seconds)
-                except Exception as exc:  # report and carry on (e.g. no GPU)
-                    print(f"# {backend} {model} {shape}: {exc}", file=sys.stderr)
+                except NotImplementedError as exc:  # no fast path for this combination
+                    print(f"# skipped {case}: {exc}", file=sys.stderr)
                     continue
+                except Exception as exc:  # report, carry on, and fail at the end
+                    print(f"# FAILED {case}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    failed.append(case)
+                    continue
+                speedup = rate / ref if ref else None
                 row = {
                     "model": model,
                     "shape": list(shape),
@@ -110,7 +122,7 @@ def main(argv=None) -> int:
                     "backend": backend,
                     "flips_per_ns": rate,
                     "plain_numpy_flips_per_ns": ref,
-                    "speedup": rate / ref,
+                    "speedup": speedup,
                 }
                 rows.append(row)
                 table.append(
@@ -121,8 +133,8 @@ def main(argv=None) -> int:
                         alg,
                         backend,
                         f"{rate:.3f}",
-                        f"{ref:.4f}",
-                        f"{rate / ref:.0f}x",
+                        "-" if ref is None else f"{ref:.4f}",
+                        "-" if speedup is None else f"{speedup:.0f}x",
                     ]
                 )
     header = [
@@ -135,12 +147,12 @@ def main(argv=None) -> int:
         "plain NumPy",
         "ratio",
     ]
-    emit(
-        {"benchmark": "throughput", "T": T_C, "machine": machine(), "rows": rows},
-        table,
-        header,
-        args.json,
-    )
+    result = {"benchmark": "throughput", "T": T_C, "machine": machine(), "rows": rows}
+    result["failed"] = failed
+    emit(result, table, header, args.json)
+    if failed:
+        print(f"# throughput: {len(failed)} case(s) failed: {'; '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

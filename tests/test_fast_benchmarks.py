@@ -30,6 +30,18 @@ def test_throughput_script_reports_rates_and_ratio():
     assert row["speedup"] == pytest.approx(row["flips_per_ns"] / row["plain_numpy_flips_per_ns"])
 
 
+def test_throughput_without_the_reference_above_its_size():
+    """Above --reference-max-sites the plain NumPy column is null, not a crash."""
+    d = _run(
+        "throughput.py",
+        *("--sizes", "16", "--cubic", "--seconds", "0.01", "--algorithms", "metropolis"),
+        *("--reference-max-sites", "1"),
+    )
+    (row,) = d["rows"]
+    assert row["flips_per_ns"] > 0 and d["failed"] == []
+    assert row["plain_numpy_flips_per_ns"] is None and row["speedup"] is None
+
+
 def test_autocorrelation_script_reports_tau_and_samples_per_second():
     sweeps = [f"{a}=300" for a in ("metropolis", "heat-bath", "wolff", "swendsen-wang")]
     d = _run(
