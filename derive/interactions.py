@@ -145,7 +145,7 @@ class _Lattice:
     def mean_field_coupling(self) -> sp.Expr:
         return self.coordination * self.J
 
-    def _steps(self) -> tuple[tuple[int, ...], ...]:
+    def steps(self) -> tuple[tuple[int, ...], ...]:
         """Offsets to the neighbours that own a bond from a site (each bond once)."""
         d = self.dimension
         return tuple(tuple(int(a == b) for b in range(d)) for a in range(d))
@@ -162,7 +162,7 @@ class _Lattice:
         index = {site: k for k, site in enumerate(itertools.product(*map(range, shape)))}
         out = []
         for site, k in index.items():
-            for step in self._steps():
+            for step in self.steps():
                 nb = [a + b for a, b in zip(site, step, strict=True)]
                 if self.periodic:
                     nb = [x % length for x, length in zip(nb, shape, strict=True)]
@@ -227,7 +227,7 @@ class TriangularLattice(_Lattice):
     dimension = 2
     coordination = 6
 
-    def _steps(self):
+    def steps(self):
         return ((1, 0), (0, 1), (1, 1))
 
 

@@ -40,9 +40,21 @@ def configurations(n: int, values=(-1, 1), chunk: int = 1 << 16):
 
 def energy_function(model, shape, params: dict) -> Callable[[np.ndarray], np.ndarray]:
     """A vectorised ``energy(configs)`` for ``configs`` of shape ``(batch, n)``,
-    compiled from :func:`derive.finite.finite_energy`."""
-    import sympy as sp
+    from the model's compiled form (:func:`statmech.numeric.compiled.compile_model`)."""
+    from .compiled import compile_model
 
+    compiled = compile_model(model, params, shape=shape)
+
+    def energy(configs):
+        return np.asarray(compiled.energy(configs), dtype=np.float64)
+
+    return energy
+
+
+def symbolic_energy_function(model, shape, params: dict) -> Callable[[np.ndarray], np.ndarray]:
+    """The same energy lambdified from :func:`statmech.derive.finite.finite_energy`: the
+    symbolic route the compiled form is checked against (lattice and all-to-all couplings)."""
+    import sympy as sp
     from statmech.derive.finite import finite_energy
 
     from .compile import compile_expression

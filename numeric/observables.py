@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backend import get_namespace, to_numpy
+from .backend import get_namespace
 from .stats import Estimate, jackknife, mean_estimate
 
 #: Reference keys, in the order tables show them.
@@ -32,42 +32,29 @@ NAMES = (
 )
 
 
-def energy_and_magnetization(model, spins, J: float, h: float) -> tuple[np.ndarray, np.ndarray]:
+def energy_and_magnetization(model, spins, J: float | None = None, h: float | None = None):
     """Energy per spin and magnetisation per spin of each replica.
 
     Parameters
     ----------
-    model : derive.model.Model
-        Its coupling decides the energy: a periodic chain or hypercubic lattice
-        (each bond once, as in :func:`derive.finite.finite_energy`) or all-to-all
-        (:math:`-\\frac{J}{N}\\sum_{i<j} s_i s_j`).
-    spins : array ``(replicas, *shape)`` of +-1, any backend
+    model : CompiledModel, or derive.model.Model with ``J`` and ``h``
+        The energy is the model's own (:mod:`statmech.numeric.compiled`); a
+        :class:`~statmech.derive.model.Model` is compiled at ``J``, ``h`` and the
+        shape of ``spins`` (its other parameters at their defaults).
+    spins : array ``(replicas, *shape)``, any backend
 
     Returns
     -------
     (e, m) : host float64 arrays of shape ``(replicas,)``
     """
-    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
+    from .compiled import CompiledModel, compile_model
 
-    xp = get_namespace(spins)
-    r = spins.shape[0]
-    n = int(np.prod(spins.shape[1:]))
-    flat = spins.reshape(r, n)
-    M = flat.sum(axis=1, dtype=xp.int64)
-    c = model.coupling
-    if isinstance(c, AllToAll):
-        Mf = M.astype(xp.float64)
-        energy = -J / n * (Mf * Mf - n) / 2.0 - h * Mf
-    elif isinstance(c, (Chain, HypercubicLattice)):
-        bond = xp.zeros(r, dtype=xp.int64)
-        for axis in range(1, spins.ndim):
-            bond += (
-                (spins * xp.roll(spins, -1, axis=axis)).reshape(r, n).sum(axis=1, dtype=xp.int64)
-            )
-        energy = -J * bond.astype(xp.float64) - h * M.astype(xp.float64)
-    else:
-        raise ValueError(f"no energy measurement for coupling {c.kind!r}")
-    return to_numpy(energy) / n, to_numpy(M).astype(np.float64) / n
+    compiled = model
+    if not isinstance(model, CompiledModel):
+        params = {k: v for k, v in (("J", J), ("h", h)) if v is not None}
+        backend = "numpy" if get_namespace(spins) is np else "cupy"
+        compiled = compile_model(model, params, backend, shape=spins.shape[1:])
+    return compiled.measure(spins)
 
 
 def estimates(e, m, n_spins: int, T: float, signed: bool = False) -> dict[str, Estimate]:
