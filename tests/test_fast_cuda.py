@@ -3,6 +3,7 @@ device code compiled for the host and checked bit for bit against NumPy (where a
 C++ compiler exists), the kernels compiled by nvcc (where it exists), and the
 GPU run itself on a machine with a GPU (``gpu`` marker)."""
 
+import re
 import shutil
 import subprocess
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from statmech.numeric.fast import kernels2d, make_fast_sampler
-from statmech.numeric.fast.cuda import SHARED_MAX, cuda_source, launch_configuration
+from statmech.numeric.fast.cuda import MAX_L, SHARED_MAX, cuda_source, launch_configuration
 from statmech.numeric.fast.reference import counter_checkerboard_sweep
 from statmech.numeric.fast.rng import stream_keys
 from statmech.numeric.fast.samplers import random_configuration
@@ -73,6 +74,14 @@ def test_source_has_constants_and_one_kernel():
         cuda_source(7, 1)
 
 
+def test_source_refuses_a_lattice_its_32_bit_indices_cannot_hold():
+    """One replica is indexed with 32-bit ints (``L * L`` bytes): refuse beyond that."""
+    assert MAX_L * MAX_L <= 2**31 - 1 < (MAX_L + 2) ** 2
+    assert f"#define LL {MAX_L}" in cuda_source(MAX_L, 1)
+    with pytest.raises(ValueError, match="32-bit"):
+        cuda_source(MAX_L + 2, 1)
+
+
 @pytest.mark.parametrize("L,R", [(2, 1), (16, 1000), (128, 4), (130, 3), (1024, 1), (16384, 1)])
 def test_launch_configuration_covers_every_site(L, R):
     cfg = launch_configuration(L, R, multiprocessors=132)
@@ -121,21 +130,33 @@ def test_device_code_on_host_equals_numpy(tmp_path, algorithm, L, R, h):
         np.testing.assert_array_equal(kernels2d.unpack(got), ref)
 
 
-@pytest.mark.parametrize("L,R", [(16, 256), (1024, 1)])
+@pytest.mark.parametrize("L,R", [(16, 256), (1024, 1), (MAX_L, 1)])
 def test_nvcc_compiles_the_kernels(tmp_path, L, R):
+    """The source RawModule compiles (same dialect), to PTX for sm_80 and, through
+    ptxas, to machine code for sm_90 (H100/H200), warnings treated as errors."""
     nvcc = shutil.which("nvcc")
     if nvcc is None:
         pytest.skip("needs nvcc")
     src = tmp_path / "k.cu"
     src.write_text(cuda_source(L, R))
-    out = tmp_path / "k.ptx"
+    kernel = launch_configuration(L, R)["kernel"]
+    flags = ["--std=c++14", "-Werror", "all-warnings"]
+    ptx = tmp_path / "k.ptx"
     r = subprocess.run(
-        [nvcc, "-arch=sm_80", "--std=c++14", "-ptx", "-o", str(out), str(src)],
+        [nvcc, "-arch=sm_80", *flags, "-ptx", "-o", str(ptx), str(src)],
         capture_output=True,
         text=True,
     )
     assert r.returncode == 0, r.stderr
-    assert launch_configuration(L, R)["kernel"] in out.read_text()
+    assert kernel in ptx.read_text()
+    cubin = tmp_path / "k.cubin"
+    r = subprocess.run(
+        [nvcc, "-arch=sm_90", *flags, "-cubin", "-Xptxas", "-v", "-o", str(cubin), str(src)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert kernel in r.stderr and cubin.stat().st_size > 0  # ptxas reports the kernel
 
 
 @pytest.mark.gpu
@@ -182,6 +203,38 @@ def test_gpu_4x4_against_enumeration(algorithm):
         assert abs(z) < 4
 
 
+#: numpy dtype of each C parameter type the kernels take (``u64`` is ``unsigned long long``).
+C_TYPES = {
+    "signed char*": np.int8,
+    "const u64*": np.uint64,
+    "const unsigned int*": np.uint32,
+    "u64": np.uint64,
+    "int": np.int32,
+}
+
+
+def _kernel_signature(code, name):
+    """C parameter types of ``extern "C" __global__ void name(...)`` in ``code``."""
+    m = re.search(r'extern "C" __global__ void ' + name + r"\(([^)]*)\)", code)
+    assert m, f"no kernel {name} in the source"
+    params = [re.sub(r"\w+\s*$", "", p).strip() for p in m.group(1).split(",")]
+    return [re.sub(r"\s*\*", "*", " ".join(p.split())) for p in params]
+
+
+def _check_arguments(signature, args):
+    """What CuPy would pass by pointer or by value matches the C signature: arrays of
+    the pointed-to type, C-contiguous; scalars as NumPy scalars of the exact width
+    (a Python int would be passed as a 64-bit integer)."""
+    assert len(signature) == len(args)
+    for ctype, arg in zip(signature, args, strict=True):
+        want = C_TYPES[ctype]
+        if ctype.endswith("*"):
+            assert isinstance(arg, np.ndarray) and arg.dtype == want, (ctype, arg)
+            assert arg.flags.c_contiguous, ctype
+        else:
+            assert type(arg) is want, (ctype, type(arg))
+
+
 class _EmulatedModule:
     """Stands in for ``cupy.RawModule``: runs each kernel's CPU twin with the CUDA signature."""
 
@@ -189,14 +242,16 @@ class _EmulatedModule:
         self.code = code
 
     def get_function(self, name):
-        assert f"__global__ void {name}(" in self.code
+        signature = _kernel_signature(self.code, name)
 
         def sweep_colour(grid, block, args):
+            _check_arguments(signature, args)
             spins, keys, sweep, c, table = args
             assert isinstance(sweep, np.uint64) and isinstance(c, np.int32)
             kernels2d.sweep_colour(spins, int(c), keys, int(sweep), table)
 
         def sweeps_shared(grid, block, args):
+            _check_arguments(signature, args)
             spins, keys, sweep0, nsweeps, table = args
             assert isinstance(sweep0, np.uint64) and isinstance(nsweeps, np.int32)
             assert grid == (spins.shape[0],)  # one block per replica
@@ -217,6 +272,7 @@ def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
     runtime = SimpleNamespace(getDeviceProperties=lambda i: {"multiProcessorCount": 4})
     fake = SimpleNamespace(
         asarray=np.asarray,
+        ascontiguousarray=np.ascontiguousarray,
         empty=np.empty,
         int8=np.int8,
         RawModule=_EmulatedModule,

@@ -37,6 +37,8 @@ BLOCK = 256
 BLOCKS_PER_SM = 8
 #: Longest run of sweeps in one ``sweeps_shared`` launch.
 MAX_SWEEPS_PER_LAUNCH = 4096
+#: Largest L: the device code indexes one replica (``L * L`` bytes) with 32-bit ints.
+MAX_L = 46340
 
 DEVICE_CODE = r"""
 typedef unsigned long long u64;
@@ -123,6 +125,10 @@ def cuda_source(L: int, replicas: int, kernels: bool = True) -> str:
     """
     if L < 2 or L % 2:
         raise ValueError(f"the CUDA checkerboard needs an even L >= 2, got L={L}")
+    if L > MAX_L:
+        raise ValueError(
+            f"the CUDA checkerboard indexes a replica with 32-bit ints: L <= {MAX_L}, got L={L}"
+        )
     if replicas < 1:
         raise ValueError(f"replicas must be positive, got {replicas}")
     code = DEVICE_CODE.replace("{L}", str(L)).replace("{N}", str(L // 2))
@@ -175,28 +181,33 @@ class CupyCheckerboard2D(FastSampler):
         self.xp = get_backend("cupy")
         self.backend = "cupy"
         self.table_host = flip_thresholds(algorithm, self.T, self.J, self.h, 4)
-        self.table = self.xp.asarray(self.table_host)
+        self.table = self._device(self.table_host, np.uint32)
         props = self.xp.cuda.runtime.getDeviceProperties(self.xp.cuda.Device().id)
         sms = int(props.get("multiProcessorCount", 132))
         self.launch = launch_configuration(L, self.replicas, sms)
         self.kernel = _module(L, self.replicas).get_function(self.launch["kernel"])
 
+    def _device(self, host, dtype):
+        """A C-contiguous device copy with the element type the kernel signature reads
+        (``signed char*``, ``const u64*``, ``const unsigned int*``): a raw kernel takes
+        any array's pointer, so a wrong dtype or a strided view would be read as garbage."""
+        return self.xp.ascontiguousarray(self.xp.asarray(host, dtype=dtype))
+
     def _to_layout(self, config):
-        return self.xp.asarray(
-            kernels2d.pack(np.asarray(config).reshape(self.replicas, *self.shape))
-        )
+        packed = kernels2d.pack(np.asarray(config).reshape(self.replicas, *self.shape))
+        return self._device(packed, np.int8)
 
     def _from_layout(self, spins):
         return kernels2d.unpack(spins, self.xp)
 
     def init(self, seed: int) -> FastState:
         state = super().init(seed)
-        state.extra["keys_device"] = self.xp.asarray(state.keys)
+        state.extra["keys_device"] = self._device(state.keys, np.uint64)
         return state
 
     def load_state_dict(self, d: dict) -> FastState:
         state = super().load_state_dict(d)
-        state.extra["keys_device"] = self.xp.asarray(state.keys)
+        state.extra["keys_device"] = self._device(state.keys, np.uint64)
         return state
 
     def state_dict(self, state: FastState) -> dict:
