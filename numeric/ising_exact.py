@@ -21,6 +21,9 @@ system, with the keys and definitions of :mod:`numeric.references`
     susceptibility         = N (<m^2> - <|m|>^2) / T
     binder                 = 1 - <m^4> / (3 <m^2>^2)
 
+:data:`CHAIN_ROUTE` and :data:`SQUARE_ROUTE` are the models' exact routes for
+:func:`numeric.exact.exact` (the ``exact_route`` hooks of ``ising1d`` and ``ising2d``).
+
 Examples
 --------
 >>> r = ising2d_reference({"T": 2.5, "J": 1.0, "h": 0.0, "L": 4})
@@ -31,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+from .exact import ExactRoute, ExactUnavailable
 from .ising_chain import chain_thermodynamics
 from .ising_dos import MAX_TORUS_SITES, chain_dos, dos_observables, torus_dos
 from .kaufman import torus_thermodynamics, torus_thermodynamics_mp
@@ -39,11 +43,13 @@ from .onsager import thermodynamics as onsager_thermodynamics
 from .onsager import thermodynamics_mp as onsager_thermodynamics_mp
 
 __all__ = [
+    "CHAIN_ROUTE",
     "CRITICAL_TEMPERATURE",
     "MAX_CHAIN_DOS",
     "chain_thermodynamics",
     "ising1d_reference",
     "ising2d_reference",
+    "SQUARE_ROUTE",
     "onsager_thermodynamics",
     "onsager_thermodynamics_mp",
     "torus_thermodynamics",
@@ -113,3 +119,72 @@ def ising2d_reference(params: dict) -> dict[str, float]:
             out["heat_capacity_per_spin"] = dos["heat_capacity_per_spin"]
         out.update({key: dos[key] for key in MAGNETIC_KEYS})
     return out
+
+
+# --------------------------------------------------------------------------
+# Exact routes (numeric.exact): one parameter point, float64 or mpmath digits
+
+
+def _chain_values(params: dict, digits, boundary) -> dict:
+    N = params.get("N")
+    # mpmath always: the compiled derivatives cancel badly in float64 at low T
+    r = chain_thermodynamics(
+        N,
+        params["T"],
+        params["J"],
+        params["h"],
+        periodic=boundary != "open",
+        backend="mpmath",
+        dps=digits or 17,
+    )
+    return {k: (v if digits else float(v)) for k, v in r.items()}
+
+
+def _chain_system(params: dict, boundary) -> str:
+    if params.get("N") is None:
+        return "infinite chain"
+    return f"{'open chain' if boundary == 'open' else 'ring'} of {params['N']} spins"
+
+
+def _square_values(params: dict, digits, boundary) -> dict:
+    L, T, J, h = params.get("L"), params["T"], params["J"], params["h"]
+    if L is not None and L * L <= MAX_TORUS_SITES and (h != 0 or not digits):
+        g, nb = torus_dos(L, L)
+        d = dos_observables(g, nb, T, J, h)
+        keys = ("free_energy_per_spin", "energy_per_spin", "heat_capacity_per_spin")
+        out = {k: d[k] for k in keys}
+        out["magnetization"] = d["magnetization"]
+        out["abs_magnetization"] = d["abs_magnetization"]
+        if h == 0 and not digits:  # Kaufman's formula, the same numbers by another route
+            k = torus_thermodynamics(L, T, J)
+            out.update({key: float(k[key]) for key in keys})
+        return out
+    if h != 0:
+        raise ExactUnavailable(
+            f"the square lattice is solved exactly only at h=0 (got h={h}); "
+            f"tori of at most {MAX_TORUS_SITES} sites are enumerated in any field"
+        )
+    if L is None:
+        if digits:
+            return onsager_thermodynamics_mp(T, J, digits)
+        return {k: float(v) for k, v in onsager_thermodynamics(T, J).items()}
+    if digits:
+        r = torus_thermodynamics_mp(L, T, J, dps=digits)
+    else:
+        r = {k: float(v) for k, v in torus_thermodynamics(L, T, J).items()}
+    return {k: v for k, v in r.items() if k != "log_Z"}
+
+
+def _square_system(params: dict, boundary) -> str:
+    if params.get("L") is None:
+        return "infinite square lattice"
+    return f"{params['L']} x {params['L']} torus"
+
+
+#: The chain: a ring (or, with ``boundary="open"``, an open chain) of ``N`` spins
+#: from the transfer matrix, the infinite chain when ``N`` is not given.
+CHAIN_ROUTE = ExactRoute(_chain_values, _chain_system, boundaries=("periodic", "open"))
+
+#: The square lattice: Kaufman's ``L x L`` torus (enumerated, in any field, up to
+#: :data:`MAX_TORUS_SITES` sites), Onsager and Yang's infinite lattice without ``L``.
+SQUARE_ROUTE = ExactRoute(_square_values, _square_system)

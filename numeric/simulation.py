@@ -89,6 +89,8 @@ class SimulationResult:
             "warnings": self.warnings,
         }
 
+    to_dict = as_dict  # the name every typed result of statmech.api uses
+
 
 @contextmanager
 def _deferred_interrupt():

@@ -117,3 +117,49 @@ def grid(fixed: dict, ranges) -> list[dict]:
         p.update({r.name: v for r, v in zip(ranges, combo, strict=True)})
         points.append(p)
     return points
+
+
+def check_values(model, values: dict, ranges: bool = False, extra_names: dict | None = None):
+    """The library counterpart of :func:`parse_assignments`: ``values`` maps a
+    parameter name to a number (or, with ``ranges``, a sequence of numbers: a range).
+
+    Returns ``(fixed, ranges)`` as :func:`parse_assignments` does: the single
+    values with the defaults filled in, and the ranges in the order given.
+    """
+    extra_names = dict(extra_names or {})
+    fixed = {p.name: p.default for p in model.parameters if p.default is not None}
+    fixed.update({k: v for k, v in extra_names.items() if v is not None})
+    integer_names = {p.name for p in model.parameters if p.integer} | {
+        k for k, v in extra_names.items() if isinstance(v, int)
+    }
+    out_ranges = []
+    for name, value in values.items():
+        if name not in model.parameter_names and name not in extra_names:
+            known = ", ".join(list(model.parameter_names) + list(extra_names))
+            raise UserError(f"model {model.name!r} has no parameter {name!r}; it has: {known}")
+        many = isinstance(value, (list, tuple, range)) or getattr(value, "ndim", 0) > 0
+        if many and not ranges:
+            raise UserError(f"give one value for {name}, got a sequence of {len(value)}")
+        points = tuple(value) if many else (value,)
+        if not points:
+            raise UserError(f"a range of {name} needs at least one value")
+        clean = []
+        for v in points:
+            try:
+                number = float(v)
+            except (TypeError, ValueError):
+                raise UserError(f"{name} must be a number, got {name}={v!r}") from None
+            if name in integer_names:
+                if not (math.isfinite(number) and number.is_integer()):
+                    raise UserError(f"{name} must be an integer, got {name}={v}")
+                number = int(number)
+            if name in model.parameter_names:
+                validate_value(model, name, number)
+            elif not math.isfinite(number):
+                raise UserError(f"{name} must be a finite number, got {name}={v}")
+            clean.append(number)
+        if many:
+            out_ranges.append(Assignment(name, tuple(clean), True))
+        else:
+            fixed[name] = clean[0]
+    return fixed, out_ranges

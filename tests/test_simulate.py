@@ -1,8 +1,9 @@
 """Simulation estimates against exact enumeration, error-bar coverage, and the
 `simulate` / `validate` commands.
 
-`validate` takes its exact values from statmech.numeric.references providers; here a
-provider built on exact enumeration stands in for them (see `enumeration_provider`).
+`validate` takes its exact values from the provider a model names in its
+`exact_reference` hook; here a provider built on exact enumeration stands in for
+them (see `enumeration_provider`).
 """
 
 import io
@@ -11,11 +12,11 @@ import sys
 import types
 
 import pytest
-
 from statmech.derive.registry import get_model
 from statmech.numeric import references
 from statmech.numeric.observables import NAMES, enumerated_reference
 from statmech.numeric.simulation import simulate, thermalization_sweeps
+
 from statmech.cli import main
 from statmech.progress import progress_bar, wanted
 
@@ -190,9 +191,21 @@ def test_progress_bar_only_on_a_terminal():
 # -- the validate command ----------------------------------------------------------------
 
 
+def use_provider(monkeypatch, name, target):
+    """Point the registered model's ``exact_reference`` hook at ``target`` for one test."""
+    from dataclasses import replace
+
+    from statmech.derive import registry
+
+    model = get_model(name)
+    hooks = tuple((k, v) for k, v in model.hooks if k != references.HOOK)
+    changed = replace(model, hooks=(*hooks, (references.HOOK, target)))
+    monkeypatch.setitem(registry._REGISTRY, name, changed)
+
+
 @pytest.fixture
 def enumeration_provider(monkeypatch):
-    """Stand-in references: exact enumeration, through the provider registry."""
+    """Stand-in references: exact enumeration, named by the models' exact_reference hooks."""
     mod = types.ModuleType("enumeration_reference_for_tests")
     shift = {"energy_per_spin": 0.0}
 
@@ -206,9 +219,7 @@ def enumeration_provider(monkeypatch):
 
     for name in ("ising1d", "ising2d", "curie-weiss"):
         setattr(mod, name.replace("-", "_"), reference(name))
-        monkeypatch.setitem(
-            references.PROVIDERS, name, f"enumeration_reference_for_tests:{name.replace('-', '_')}"
-        )
+        use_provider(monkeypatch, name, f"enumeration_reference_for_tests:{name.replace('-', '_')}")
     monkeypatch.setitem(sys.modules, mod.__name__, mod)
     return shift
 
@@ -262,7 +273,7 @@ def test_validate_temperature_range_plot(capsys, enumeration_provider, tmp_path)
 
 
 def test_validate_falls_back_to_enumeration_for_small_systems(capsys, monkeypatch):
-    monkeypatch.setitem(references.PROVIDERS, "ising1d", "no_such_module_here:ref")
+    use_provider(monkeypatch, "ising1d", "no_such_module_here:ref")
     code, out, _ = run_cli(capsys, "validate", "ising1d", "N=8", "T=2", "--sweeps", "1000")
     assert code == 0 and "exact enumeration" in out and "PASSED" in out
     code, _, err = run_cli(capsys, "validate", "ising1d", "N=64", "T=2", "--sweeps", "100")

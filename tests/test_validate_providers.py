@@ -7,9 +7,10 @@ passing run can only rest on the named provider."""
 import json
 
 import pytest
-
+from statmech.derive.registry import get_model
 from statmech.numeric.observables import ENUMERATION_LIMIT, NAMES
-from statmech.numeric.references import PROVIDERS, exact_reference
+from statmech.numeric.references import exact_reference, provider
+
 from statmech.cli import main
 
 CASES = [
@@ -20,16 +21,16 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("model", "params", "provider", "quantities"), CASES)
-def test_validate_passes_with_the_real_provider(capsys, model, params, provider, quantities):
-    assert PROVIDERS[model].partition(":")[0] == provider
+@pytest.mark.parametrize(("model", "params", "source", "quantities"), CASES)
+def test_validate_passes_with_the_real_provider(capsys, model, params, source, quantities):
+    assert provider(get_model(model)).partition(":")[0] == source
     spins = params["N"] if "N" in params else params["L"] ** 2
     assert spins > ENUMERATION_LIMIT
     argv = [f"{k}={v}" for k, v in params.items()]
     code = main(["validate", model, *argv, "--sweeps", "1000", "--replicas", "8", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["passed"] is True
-    assert data["reference"] == [provider]
+    assert data["reference"] == [source]
     assert [r["quantity"] for r in data["rows"]] == list(quantities)
     exact = exact_reference(model, {"J": 1.0, "h": 0.0, **params})
     for row in data["rows"]:

@@ -156,6 +156,7 @@ CURIE_WEISS = Model(
     field=sym.h,
     hooks=(
         ("derivations", curie_weiss_derivations),
+        ("exact_reference", "statmech.numeric.curie_weiss:curie_weiss_reference"),
         *(("supports:" + q, None) for q in ("f", "F_1", "T_c", "chi", "mean-field")),
     ),
     references=(KAC,),

@@ -29,6 +29,8 @@ ISING1D = Model(
     field=sym.h,
     hooks=(
         ("derivations", chain_derivations),
+        ("exact_route", "statmech.numeric.ising_exact:CHAIN_ROUTE"),
+        ("exact_reference", "statmech.numeric.ising_exact:ising1d_reference"),
         *(("supports:" + q, None) for q in ("Z", "F", "E", "C", "M", "chi", "G_r", "xi")),
     ),
     references=(
@@ -48,6 +50,8 @@ ISING2D = Model(
     field=sym.h,
     hooks=(
         ("derivations", square_lattice_derivations),
+        ("exact_route", "statmech.numeric.ising_exact:SQUARE_ROUTE"),
+        ("exact_reference", "statmech.numeric.ising_exact:ising2d_reference"),
         *(("supports:" + q, None) for q in ("F", "E", "C", "M", "T_c")),
     ),
     references=(

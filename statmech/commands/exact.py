@@ -1,9 +1,11 @@
 r"""``statmech exact MODEL [NAME=VALUE ...]``: exact numbers for a size and temperature.
 
-``ising1d``: a ring of ``N`` spins when ``N`` is given (``--open`` for an open
-chain), the infinite chain otherwise.  ``ising2d``: Kaufman's finite ``L x L``
-torus when ``L`` is given, Onsager and Yang's infinite lattice otherwise (zero
-field; tori of at most 25 sites are enumerated, in any field).
+The model's exact route (:mod:`statmech.numeric.exact`) decides: ``ising1d`` is
+a ring of ``N`` spins when ``N`` is given (``--open`` for an open chain), the
+infinite chain otherwise; ``ising2d`` is Kaufman's finite ``L x L`` torus when
+``L`` is given, Onsager and Yang's infinite lattice otherwise (zero field; tori
+of at most 25 sites are enumerated, in any field).  A model without a route is
+summed over every configuration when it is small enough and its size is given.
 
 JSON keys: ``energy_per_spin``, ``heat_capacity_per_spin``,
 ``free_energy_per_spin``, ``magnetization`` where defined, with the parameters
@@ -24,8 +26,6 @@ NAME = "exact"
 HELP = "exact thermodynamics of a solvable model at given size and temperature"
 ORDER = 3
 
-SOLVABLE = ("ising1d", "ising2d")
-SIZE = {"ising1d": "N", "ising2d": "L"}
 QUANTITIES = (
     "free_energy_per_spin",
     "energy_per_spin",
@@ -37,7 +37,7 @@ QUANTITIES = (
 
 
 def add_arguments(p):
-    p.add_argument("model", help=f"one of {', '.join(SOLVABLE)}")
+    p.add_argument("model", help="model name (see 'statmech models')")
     p.add_argument(
         "assignments",
         nargs="*",
@@ -52,85 +52,11 @@ def add_arguments(p):
     p.add_argument(
         "--precision", type=int, metavar="DIGITS", help="compute with mpmath at DIGITS digits"
     )
-    p.add_argument("--open", action="store_true", help="ising1d: an open chain, not a ring")
+    p.add_argument(
+        "--open", action="store_true", help="open boundaries where offered (ising1d: an open chain)"
+    )
     p.add_argument("--plot", metavar="FILE", help="plot the quantities along a range")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-
-
-def _parse(model, texts):
-    from ..params import grid, parse_assignments
-
-    size = SIZE[model.name]
-    given = {t.partition("=")[0].strip() for t in texts}
-    fixed, ranges = parse_assignments(model, texts)
-    if size not in given:
-        fixed.pop(size, None)  # no size: the thermodynamic limit
-    for r in ranges:
-        if r.name == size and min(r.values) < 2:
-            raise UserError(f"{size} must be at least 2, got {size}={min(r.values)}")
-    if size in fixed and fixed[size] < 2:
-        raise UserError(f"{size} must be at least 2, got {size}={fixed[size]}")
-    return grid(fixed, ranges), ranges
-
-
-def _chain(p, digits, open_chain):
-    from statmech.numeric.ising_chain import chain_thermodynamics
-
-    N = p.get("N")
-    # mpmath always: the compiled derivatives cancel badly in float64 at low T
-    r = chain_thermodynamics(
-        N, p["T"], p["J"], p["h"], periodic=not open_chain, backend="mpmath", dps=digits or 17
-    )
-    return {k: (v if digits else float(v)) for k, v in r.items()}
-
-
-def _square(p, digits):
-    from statmech.numeric import ising_exact as ie
-
-    L, T, J, h = p.get("L"), p["T"], p["J"], p["h"]
-    if L is not None and L * L <= ie.MAX_TORUS_SITES and (h != 0 or not digits):
-        from statmech.numeric.ising_dos import dos_observables, torus_dos
-
-        g, nb = torus_dos(L, L)
-        d = dos_observables(g, nb, T, J, h)
-        keys = ("free_energy_per_spin", "energy_per_spin", "heat_capacity_per_spin")
-        out = {k: d[k] for k in keys}
-        out["magnetization"] = d["magnetization"]
-        out["abs_magnetization"] = d["abs_magnetization"]
-        if h == 0 and not digits:  # Kaufman's formula, the same numbers by another route
-            k = ie.torus_thermodynamics(L, T, J)
-            out.update({key: float(k[key]) for key in keys})
-        return out
-    if h != 0:
-        raise UserError(
-            f"the square lattice is solved exactly only at h=0 (got h={h}); "
-            f"tori of at most {ie.MAX_TORUS_SITES} sites are enumerated in any field"
-        )
-    if L is None:
-        if digits:
-            return ie.onsager_thermodynamics_mp(T, J, digits)
-        return {k: float(v) for k, v in ie.onsager_thermodynamics(T, J).items()}
-    if digits:
-        r = ie.torus_thermodynamics_mp(L, T, J, dps=digits)
-    else:
-        r = {k: float(v) for k, v in ie.torus_thermodynamics(L, T, J).items()}
-    return {k: v for k, v in r.items() if k != "log_Z"}
-
-
-def evaluate(model_name: str, p: dict, digits=None, open_chain=False) -> dict:
-    if model_name == "ising1d":
-        return _chain(p, digits, open_chain)
-    return _square(p, digits)
-
-
-def _system(model_name, p, open_chain):
-    if model_name == "ising1d":
-        if p.get("N") is None:
-            return "infinite chain"
-        return f"{'open chain' if open_chain else 'ring'} of {p['N']} spins"
-    if p.get("L") is None:
-        return "infinite square lattice"
-    return f"{p['L']} x {p['L']} torus"
 
 
 def _number(v, digits):
@@ -195,28 +121,27 @@ def _plot(path, points, ranges, model_name):
 
 
 def run(args) -> int:
+    from .. import api
+    from ..params import grid, parse_assignments
+
     model = lookup_model(args.model)
-    if model.name not in SOLVABLE:
-        raise UserError(
-            f"model {model.name!r} has no exact solution here; "
-            f"exact results exist for {', '.join(SOLVABLE)}"
-        )
     if args.precision is not None and not 1 <= args.precision <= 1000:
         raise UserError(f"--precision must be between 1 and 1000 digits, got {args.precision}")
-    if args.open and model.name != "ising1d":
-        raise UserError("--open applies to ising1d only")
-    params, ranges = _parse(model, args.assignments)
+    fixed, ranges = parse_assignments(model, args.assignments)
     if args.plot and not ranges:
         raise UserError("--plot needs a range, such as T=2.0:2.6:61")
     if args.plot:
         check_plot_path(args.plot)
+    given = {t.partition("=")[0].strip() for t in args.assignments}
     digits = args.precision
+    boundary = "open" if args.open else None
     points = []
-    for p in params:
-        values = evaluate(model.name, p, digits, args.open)
-        pt = {k: v for k, v in p.items()}
-        pt["system"] = _system(model.name, p, args.open)
-        pt.update({q: _number(values[q], digits) for q in QUANTITIES if q in values})
+    for p in grid(fixed, ranges):
+        point = {k: v for k, v in p.items() if k in given or k not in _sizes(model)}
+        res = api.exact(model, point, precision=digits, boundary=boundary)
+        pt = {k: v for k, v in res.parameters.items()}
+        pt["system"] = res.system
+        pt.update({q: _number(v, digits) for q, v in res.values.items()})
         points.append(pt)
     if args.plot:
         _plot(args.plot, points, ranges, model.name)
@@ -233,3 +158,9 @@ def run(args) -> int:
         text = head + "\n" + _table(points, names)
     write_output(text, args.output)
     return 0
+
+
+def _sizes(model) -> tuple[str, ...]:
+    from statmech.numeric.exact import size_names
+
+    return size_names(model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..api import describe
 from ..common import check_output_folder, dump_json, lookup_model, write_output
 from ..errors import UserError
 
@@ -74,54 +75,37 @@ def check_checkpoint(args) -> None:
 
 
 def check_counts(args) -> None:
-    if args.sweeps < 1:
-        raise UserError(f"--sweeps must be positive, got {args.sweeps}")
-    if args.replicas < 1:
-        raise UserError(f"--replicas must be positive, got {args.replicas}")
-    if args.every < 1 or args.every > args.sweeps:
-        raise UserError(f"--every must be between 1 and --sweeps, got {args.every}")
-    if args.seed < 0:
-        raise UserError(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.thermalize is not None and args.thermalize < 0:
-        raise UserError(f"--thermalize must be >= 0, got {args.thermalize}")
+    """The sampling options, checked before any work (as the library checks them)."""
+    from ..api import _check_counts
+
+    _check_counts(args.sweeps, args.replicas, args.every, args.seed, args.thermalize)
 
 
-def run_point(model, params, args, progress=None, checkpoint=None, checkpoint_every=60.0):
-    """One simulation, with library errors turned into one-line user errors."""
-    from statmech.numeric.backend import BackendUnavailable
-    from statmech.numeric.checkpoint import CheckpointError
-    from statmech.numeric.samplers import SamplerUnavailable
-    from statmech.numeric.simulation import simulate
-
-    try:
-        return simulate(
-            model,
-            params,
-            sweeps=args.sweeps,
-            replicas=args.replicas,
-            seed=args.seed,
-            backend=args.backend,
-            algorithm=args.algorithm,
-            thermalize=args.thermalize,
-            every=args.every,
-            checkpoint=checkpoint,
-            checkpoint_every=checkpoint_every,
-            progress=progress,
-            reference=args.reference,
-        )
-    except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
-        raise UserError(str(exc)) from None
-    except ValueError as exc:  # a sampler refusing its parameters (a 1 x 1 lattice, ...)
-        raise UserError(str(exc)) from None
+def options(args) -> dict:
+    """The sampling options of ``args`` as keywords of :func:`statmech.api.simulate`."""
+    return dict(
+        sweeps=args.sweeps,
+        replicas=args.replicas,
+        seed=args.seed,
+        backend=args.backend,
+        algorithm=args.algorithm,
+        thermalize=args.thermalize,
+        every=args.every,
+        reference=args.reference,
+    )
 
 
-def describe(params: dict) -> str:
-    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+def progress(json_output: bool):
+    """Progress bars (on a terminal, never with JSON) for :mod:`statmech.api`."""
+    from ..progress import progress_bar, wanted
+
+    show = wanted(json_output)
+    return lambda desc: progress_bar(show, desc=desc)
 
 
 def run(args) -> int:
+    from .. import api
     from ..params import parse_assignments
-    from ..progress import progress_bar, wanted
 
     check_counts(args)
     check_checkpoint(args)
@@ -133,9 +117,15 @@ def run(args) -> int:
             f"(got a range for {ranges[0].name})"
         )
     try:
-        with progress_bar(wanted(args.json), desc=f"{model.name} {describe(fixed)}") as bar:
-            every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
-            res = run_point(model, fixed, args, bar, args.checkpoint, every)
+        every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
+        res = api.simulate(
+            model,
+            fixed,
+            **options(args),
+            checkpoint=args.checkpoint,
+            checkpoint_every=every,
+            progress=progress(args.json),
+        )
     except KeyboardInterrupt:
         if args.checkpoint:
             print(
@@ -145,7 +135,7 @@ def run(args) -> int:
             )
         raise
     if args.json:
-        write_output(dump_json(res.as_dict()), args.output)
+        write_output(dump_json(res.to_dict()), args.output)
     else:
         write_output(format_result(res), args.output)
     for w in res.warnings:

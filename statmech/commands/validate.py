@@ -1,6 +1,7 @@
 """``statmech validate MODEL [NAME=VALUE ...]``: simulation against the exact values.
 
-Every quantity the exact reference knows is compared with its Monte Carlo
+Every quantity the exact reference knows (:func:`statmech.api.validate`, which
+rests on :func:`statmech.numeric.compare.compare`) is compared with its Monte Carlo
 estimate; ``z = (simulated - exact) / error``.  The check fails (exit status 1)
 when any ``|z|`` exceeds ``--max-z`` (default 4: for honest Gaussian error bars a
 single quantity exceeds it with probability 6e-5).
@@ -8,18 +9,17 @@ single quantity exceeds it with probability 6e-5).
 
 from __future__ import annotations
 
-import math
 import sys
 
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
-from .simulate import add_simulation_arguments, check_counts, describe, run_point
+from .simulate import add_simulation_arguments, check_counts, describe, options, progress
 
 NAME = "validate"
 HELP = "compare Monte Carlo estimates with the exact values (z-scores)"
 ORDER = 21
 
-MAX_Z = 4.0
+MAX_Z = 4.0  # statmech.numeric.compare.MAX_Z
 
 
 def add_arguments(p):
@@ -37,47 +37,9 @@ def add_arguments(p):
     )
 
 
-def _reference(model, params):
-    from statmech.numeric.observables import reference_values
-    from statmech.numeric.references import NoReference
-    from statmech.numeric.samplers import SamplerUnavailable
-
-    try:
-        return reference_values(model, params)
-    except (NoReference, SamplerUnavailable) as exc:
-        raise UserError(str(exc)) from None
-
-
-def compare(model, params, result, extra=None, reference=None) -> tuple[list[dict], str]:
-    """Rows ``{quantity, exact, simulated, error, z}`` for every known quantity
-    (``reference``: the ``(values, source)`` of :func:`_reference`, if already known)."""
-    from statmech.numeric.observables import NAMES
-
-    exact, source = reference or _reference(model, params)
-    rows = []
-    for name in NAMES:
-        if name not in exact or name not in result.observables:
-            continue
-        est = result.observables[name]
-        value = float(exact[name])
-        if not math.isfinite(value):
-            continue
-        rows.append(
-            {
-                **(extra or {}),
-                "quantity": name,
-                "exact": value,
-                "simulated": est.mean,
-                "error": est.error,
-                "z": est.z(value),
-            }
-        )
-    return rows, source
-
-
 def run(args) -> int:
-    from ..params import grid, parse_assignments
-    from ..progress import progress_bar, wanted
+    from .. import api
+    from ..params import parse_assignments
 
     check_counts(args)
     if not args.max_z > 0:
@@ -86,42 +48,24 @@ def run(args) -> int:
         check_plot_path(args.plot)  # before the simulations, not after them
     model = lookup_model(args.model)
     fixed, ranges = parse_assignments(model, args.assignments)
-    points = grid(fixed, ranges)
     varying = [r.name for r in ranges]
-    rows, sources, results = [], set(), []
-    for params in points:
-        extra = {k: params[k] for k in varying}
-        reference = _reference(model, params)  # before simulating: fail fast
-        with progress_bar(wanted(args.json), desc=f"{model.name} {describe(params)}") as bar:
-            res = run_point(model, params, args, bar)
-        point_rows, source = compare(model, params, res, extra, reference)
-        rows += point_rows
-        sources.add(source)
-        results.append(res)
-        for w in res.warnings:
-            print(f"statmech: warning: {describe(extra)} {w}".replace("  ", " "), file=sys.stderr)
-    passed = all(abs(r["z"]) <= args.max_z for r in rows)
+    # the ranges after the single values, in the order given (the first varies slowest)
+    params = {k: v for k, v in fixed.items() if k not in varying}
+    params.update({r.name: list(r.values) for r in ranges})
+    result = api.validate(
+        model, params, **options(args), max_z=args.max_z, progress=progress(args.json)
+    )
+    for at, w in result.warnings:
+        print(f"statmech: warning: {describe(at)} {w}".replace("  ", " "), file=sys.stderr)
+    rows = result.rows
     if args.plot:
         plot(model, fixed, ranges, rows, args.plot)
     if args.json:
-        out = {
-            "model": model.name,
-            # a ranged parameter is under "ranges" only (not its unused default)
-            "parameters": {k: v for k, v in fixed.items() if k not in varying},
-            "ranges": {r.name: list(r.values) for r in ranges},
-            "reference": sorted(sources),
-            "algorithm": args.algorithm,
-            "sweeps": args.sweeps,
-            "replicas": args.replicas,
-            "seed": args.seed,
-            "max_z": args.max_z,
-            "rows": rows,
-            "passed": passed,
-        }
-        write_output(dump_json(out), args.output)
+        write_output(dump_json(result.to_dict()), args.output)
     else:
-        write_output(format_rows(model, fixed, varying, rows, sources, passed, args), args.output)
-    return 0 if passed else 1
+        text = format_rows(model, fixed, varying, rows, set(result.reference), result.passed, args)
+        write_output(text, args.output)
+    return 0 if result.passed else 1
 
 
 def format_rows(model, fixed, varying, rows, sources, passed, args) -> str:
@@ -156,6 +100,8 @@ def plot(model, fixed, ranges, rows, path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from .. import api
+
     quantities = list(dict.fromkeys(r["quantity"] for r in rows))
     if len(ranges) == 1:
         name = ranges[0].name
@@ -163,7 +109,7 @@ def plot(model, fixed, ranges, rows, path) -> None:
         fine = np.linspace(lo, hi, 60) if hi > lo else np.array([lo])
         curves = {q: [] for q in quantities}
         for x in fine:
-            exact, _ = _reference(model, {**fixed, name: float(x)})
+            exact, _ = api.reference(model, {**fixed, name: float(x)})
             for q in quantities:
                 curves[q].append(exact.get(q, np.nan))
         ncol = min(3, len(quantities))

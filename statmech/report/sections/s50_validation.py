@@ -55,17 +55,18 @@ def _plans(quick: bool):
 
 
 def _validate(ctx, model, fixed, temps, sweeps, replicas):
+    from statmech.commands.validate import plot
+    from statmech.numeric.compare import compare
     from statmech.numeric.simulation import simulate
-    from statmech.commands.validate import compare, plot
     from statmech.params import Assignment
 
     rows, sources = [], set()
     for T in temps:
         params = {**fixed, "T": float(T)}
         res = simulate(model, params, sweeps=sweeps, replicas=replicas, seed=SEED)
-        r, source = compare(model, params, res, {"T": float(T)})
-        rows += r
-        sources.add(source)
+        comparison = compare(model, params, res, {"T": float(T)})
+        rows += [row.to_dict() for row in comparison.rows]
+        sources.add(comparison.source)
     name = f"validation_{model.name}.png"
     plot(
         model,
