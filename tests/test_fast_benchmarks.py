@@ -2,6 +2,7 @@
 nothing here is timed or compared with a speed)."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,20 @@ def test_autocorrelation_script_reports_tau_and_samples_per_second():
     for r in d["rows"]:
         assert r["tau_int_sweeps"] >= 0.5 and r["independent_samples_per_second"] > 0
         assert 0 < r["mean_abs_m"] <= 1
+
+
+def test_gpu_check_refuses_without_a_gpu(tmp_path):
+    """No GPU: gpu_check.sh says so and exits non-zero, rather than passing emptily."""
+    from statmech.numeric.backend import cupy_available
+
+    if cupy_available():
+        pytest.skip("a GPU is present")
+    r = subprocess.run(
+        ["bash", str(BENCH / "gpu_check.sh")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OUT": str(tmp_path), "PYTHON": sys.executable},
+    )
+    assert r.returncode == 2 and "no GPU" in r.stderr, r.stderr
+    assert "no GPU" in (tmp_path / "gpu_check.log").read_text()
