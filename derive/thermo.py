@@ -17,7 +17,7 @@ import sympy as sp
 
 from . import symbols as sym
 from .derivation import Derivation, Step
-from .model import Continuous, Discrete, Independent, Model, Quanta
+from .model import Continuous, Discrete, Model, Quanta
 from .simplify import textbook
 
 
@@ -98,7 +98,7 @@ def partition_function(model: Model) -> Derivation:
     hook = model.hook("partition_function")
     if hook is not None:
         return hook(model)
-    if not isinstance(model.coupling, Independent):
+    if model.coupling.interacting:
         raise NotImplementedError(
             f"{model.name}: interacting models must supply a partition_function hook"
         )
