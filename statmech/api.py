@@ -284,7 +284,10 @@ def derive(model, check: bool = False) -> Derivations:
     from statmech.derive import DerivationError, derivations
 
     d = _definition(model)
-    out = Derivations(d, tuple(derivations(d)))
+    try:
+        out = Derivations(d, tuple(derivations(d)))
+    except NotImplementedError as exc:
+        raise UserError(str(exc)) from None
     if check:
         try:
             out.check()

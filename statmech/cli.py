@@ -4,6 +4,12 @@ Each verb is a module in :mod:`statmech.commands` with ``NAME``, ``HELP``,
 ``ORDER``, ``add_arguments(parser)`` and ``run(args) -> int``; they are
 discovered, so a new verb is a new file.  Bad input ends in one line on
 standard error and exit status 2, never a traceback.
+
+Every verb that takes a MODEL (and ``models``) also takes ``--model-file PATH``:
+a user's Python file defining ``MODEL`` or ``MODELS``
+(:func:`statmech.api.load_model_file`).  MODEL then names a model in that file,
+and may be left out when the file defines one; the verb receives the model
+itself in ``args.model``.
 """
 
 from __future__ import annotations
@@ -43,17 +49,61 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in _commands():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
+        _add_model_file(p)
         p.set_defaults(_run=mod.run)
     return parser
+
+
+def _add_model_file(p) -> None:
+    """``--model-file PATH`` on a verb that takes a MODEL (its MODEL becomes optional)
+    and on ``models``."""
+    model = [a for a in p._actions if a.dest == "model" and not a.option_strings]
+    if model:
+        (action,) = model
+        action.nargs, action.required, action.default = "?", False, None
+        action.help = (action.help or "model name") + "; with --model-file, a model in that file"
+    elif p.prog.split()[-1] != "models":
+        return
+    p.add_argument(
+        "--model-file",
+        metavar="PATH",
+        help="a Python file defining MODEL or MODELS (statmech.derive.model.Model values)",
+    )
+
+
+def _resolve_model(args) -> None:
+    """Put the model of ``--model-file`` (or check that a MODEL was given) into ``args``."""
+    path = getattr(args, "model_file", None)
+    if not hasattr(args, "model"):
+        if path is not None:
+            from .api import load_model_file
+
+            args.file_models = [h.definition for h in load_model_file(path)]
+        return
+    name = args.model
+    if path is None:
+        if name is None:
+            raise UserError("the following arguments are required: model")
+        return
+    if name is not None and "=" in name and hasattr(args, "assignments"):
+        args.assignments.insert(0, name)  # NAME=VALUE taken for the optional MODEL
+        name = None
+    from .api import model
+
+    args.model = model(name, file=path).definition
 
 
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        _resolve_model(args)
         return int(args._run(args) or 0)
     except UserError as exc:
         print(f"statmech: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except NotImplementedError as exc:  # the model offers no such result (no derivation, ...)
+        print(f"statmech: error: {exc}", file=sys.stderr)
+        return UserError.exit_code
     except KeyboardInterrupt:
         print("statmech: interrupted", file=sys.stderr)
         return 130

@@ -13,6 +13,8 @@ from .errors import UserError
 
 def lookup_model(name: str):
     """A model, or a topic (a derivation of no single model), by name."""
+    if not isinstance(name, str):
+        return name  # already a model (one read from --model-file)
     import difflib
 
     from statmech.derive.registry import UnknownModel, get_model, model_names

@@ -17,7 +17,7 @@ def run(args) -> int:
     from statmech.derive import all_models
     from statmech.derive.topics import TOPICS
 
-    models = all_models()
+    models = getattr(args, "file_models", None) or all_models()  # --model-file: its models
     topics = [{"name": t.name, "title": t.title, "summary": t.summary} for t in TOPICS.values()]
     if args.json:
         data = [
