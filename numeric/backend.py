@@ -124,8 +124,46 @@ def special_module(xp: ModuleType) -> ModuleType:
 
 
 def scatter_min(xp: ModuleType, out, index, values) -> None:
-    """``out[index] = min(out[index], values)`` with repeated indices, in place."""
+    """``out[index] = min(out[index], values)`` with repeated indices, in place.
+
+    Same result as :func:`numpy.minimum.at` for a 1-D ``out`` (NaN wins).  On CuPy
+    a floating ``out`` goes through :func:`segment_min` (a sort), not
+    ``cupyx.scatter_min``: CuPy's ``atomicMin`` for ``double`` (``cupy/atomics.cuh``,
+    CuPy 13-14) compares through ``fminf`` and so stores the minimum rounded to
+    float32.  Integer types keep ``cupyx.scatter_min`` (exact atomics).
+    """
     if xp is np:
         np.minimum.at(out, index, values)
+    elif out.dtype.kind == "f":
+        segment_min(xp, out, index, values)
     else:  # pragma: no cover - CuPy, on a machine with a GPU
         importlib.import_module("cupyx").scatter_min(out, index, values)
+
+
+def segment_min(xp: ModuleType, out, index, values) -> None:
+    """:func:`numpy.minimum.at` for a 1-D floating ``out``, by sorting (any namespace).
+
+    The values of each index are sorted by ``(index, value)`` (``xp.lexsort``); the
+    first of each run is its minimum.  NaN values are set afterwards (a NaN wins,
+    as in :func:`numpy.minimum`).  Exact: no value is rounded.
+    """
+    if out.ndim != 1:
+        raise ValueError(f"segment_min needs a 1-D output array, got {out.ndim} dimensions")
+    index = xp.asarray(index).ravel().astype(xp.int64)
+    values = xp.broadcast_to(xp.asarray(values, dtype=out.dtype), index.shape).ravel()
+    if index.size == 0:
+        return
+    if bool(xp.any((index < -out.size) | (index >= out.size))):
+        raise IndexError(f"an index is out of bounds for an array of size {out.size}")
+    index = xp.where(index < 0, index + out.size, index)
+    nan = xp.isnan(values)
+    idx, val = index[~nan], values[~nan]
+    if idx.size:
+        # the last key is the primary one; index < 2**53, exact as a float64 key
+        order = xp.lexsort(xp.stack([val.astype(xp.float64), idx.astype(xp.float64)]))
+        idx, val = idx[order], val[order]
+        first = xp.ones(idx.shape, dtype=bool)
+        first[1:] = idx[1:] != idx[:-1]
+        idx, val = idx[first], val[first]  # unique indices: a plain assignment is safe
+        out[idx] = xp.minimum(out[idx], val)
+    out[index[nan]] = xp.nan
