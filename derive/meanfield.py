@@ -115,6 +115,10 @@ def spin_entropy(x: sp.Expr = m) -> sp.Expr:
 # The value the solver consumes
 
 
+#: What the solver does with each unknown's direction of the free energy.
+EXTREMA = ("min", "max")
+
+
 @dataclass(frozen=True)
 class SelfConsistency:
     r"""Self-consistency equations :math:`x = g(x)` with their free energy.
@@ -124,22 +128,48 @@ class SelfConsistency:
     name : str
         What the equations are (``"Weiss mean field"``, ``"Bethe-Peierls"``).
     unknowns : tuple of Symbol
-        The order parameters :math:`x` (one now; several for replica theories).
+        The order parameters :math:`x` (one for Weiss and Bethe; several for
+        replica theories, e.g. :math:`(m, q)` or the :math:`(m, q, r)` of
+        Amit, Gutfreund and Sompolinsky).
     fixed_point : tuple of Expr
         :math:`g(x)`; the solutions satisfy :math:`x = g(x)`.
     free_energy : Expr
         Free energy per spin :math:`\phi(x)` whose stationary points are the
-        solutions: a local minimum is stable, a saddle or maximum unstable.
+        solutions.  It may contain
+        :class:`~statmech.derive.gaussian.GaussianAverage` terms.
     residual : tuple of Expr
-        :math:`\partial\phi/\partial x`, zero exactly at the solutions.
+        :math:`\partial\phi/\partial x_i`, zero exactly at the solutions.
     observables : tuple of (str, Expr)
         Physical quantities at a solution; ``"m"`` (the magnetization) always.
     parameters : tuple of Symbol
         The control parameters the equations depend on, in model order.
     domain : tuple of (lower, upper)
-        Open interval of each unknown.
+        One interval per unknown (a box): open where the free energy is
+        singular at an end (:math:`m = \pm 1`), closed where a solution may sit
+        on it (:math:`q = 0`).  Systems must give a finite box.
     critical_temperature : Expr or None
         :math:`T_c` at zero field.
+    extremum : tuple of {"min", "max"} or None
+        For each unknown, whether a stable solution minimises (``"min"``, the
+        default) or maximises (``"max"``) the free energy in that direction.
+        Replica theories need ``"max"``: the free energy of :math:`n` replicas
+        carries :math:`n(n-1)/2` overlaps :math:`q_{ab}`, a number that turns
+        negative as :math:`n \to 0`, so that the saddle point of the
+        replica-symmetric free energy is a maximum in :math:`q` (and in its
+        conjugate) while it stays a minimum in the magnetization :math:`m`
+        (Mezard, Parisi and Virasoro 1987, ch. III; Nishimori 2001, sec. 2.3).
+        A solution is stable when it is a local maximum in the ``"max"``
+        unknowns and, with those at their maximum, a local minimum in the
+        ``"min"`` unknowns (:mod:`numeric.systems` states the test on the
+        Hessian).  This is stability within the ansatz; the replicon
+        (de Almeida-Thouless) condition is a separate check.
+
+    References
+    ----------
+    M. Mezard, G. Parisi and M. A. Virasoro, Spin Glass Theory and Beyond
+    (1987), ch. III.
+    H. Nishimori, Statistical Physics of Spin Glasses and Information
+    Processing (2001), sec. 2.3.
     """
 
     name: str
@@ -151,10 +181,35 @@ class SelfConsistency:
     parameters: tuple[sp.Symbol, ...]
     domain: tuple[tuple[float, float], ...] = field(default=((-1.0, 1.0),))
     critical_temperature: sp.Expr | None = None
+    extremum: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        n = len(self.unknowns)
+        if len(self.residual) != n:
+            raise ValueError(
+                f"{self.name}: {len(self.residual)} residuals for {n} unknowns; "
+                "give one residual per unknown"
+            )
+        if len(self.domain) != n:
+            raise ValueError(
+                f"{self.name}: {len(self.domain)} domain intervals for {n} unknowns; "
+                "give one (lower, upper) per unknown"
+            )
+        if self.extremum is not None:
+            if len(self.extremum) != n or any(e not in EXTREMA for e in self.extremum):
+                raise ValueError(
+                    f"{self.name}: extremum must give 'min' or 'max' for each of the "
+                    f"{n} unknowns, got {self.extremum!r}"
+                )
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.parameters)
+
+    @property
+    def extrema(self) -> tuple[str, ...]:
+        """``"min"`` or ``"max"`` for each unknown (all ``"min"`` unless given)."""
+        return self.extremum if self.extremum is not None else ("min",) * len(self.unknowns)
 
     def observable(self, name: str) -> sp.Expr:
         return dict(self.observables)[name]

@@ -73,30 +73,32 @@ def _numpy():
     return numpy
 
 
-def _compile(expr: sp.Expr, args: tuple, backend: str, cupy_module: ModuleType | None = None):
+def _compile(
+    expr: sp.Expr, args: tuple, backend: str, cupy_module: ModuleType | None = None, cse=False
+):
     syms = _symbols(args, expr)
     missing = sp.sympify(expr).free_symbols - set(syms)
     if missing:
         names = ", ".join(sorted(str(s) for s in missing))
         raise ValueError(f"expression depends on {names}, which are not among the arguments")
     if backend == "numpy":
-        return sp.lambdify(syms, expr, modules=["scipy", "numpy"])
+        return sp.lambdify(syms, expr, modules=["scipy", "numpy"], cse=cse)
     if backend == "mpmath":
-        return sp.lambdify(syms, expr, modules="mpmath")
+        return sp.lambdify(syms, expr, modules="mpmath", cse=cse)
     if backend == "cupy":
         module = cupy_module if cupy_module is not None else get_backend("cupy")
         return sp.lambdify(
-            syms, expr, modules=[cupy_namespace(module)], printer=_CuPySpecialPrinter
+            syms, expr, modules=[cupy_namespace(module)], printer=_CuPySpecialPrinter, cse=cse
         )
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(COMPILE_BACKENDS)}")
 
 
 @lru_cache(maxsize=1024)
-def _cached(expr: sp.Expr, args: tuple, backend: str):
-    return _compile(expr, args, backend)
+def _cached(expr: sp.Expr, args: tuple, backend: str, cse: bool = False):
+    return _compile(expr, args, backend, cse=cse)
 
 
-def compile_expression(expr, args, backend: str = "numpy"):
+def compile_expression(expr, args, backend: str = "numpy", cse: bool = False):
     r"""Compile ``expr`` into a function of ``args`` for ``backend``.
 
     Parameters
@@ -105,6 +107,8 @@ def compile_expression(expr, args, backend: str = "numpy"):
     args : sequence of str or sympy.Symbol
         Positional arguments of the compiled function, by name or symbol.
     backend : {"numpy", "cupy", "mpmath"}
+    cse : bool
+        Evaluate common subexpressions once (for large generated expressions).
 
     Examples
     --------
@@ -115,7 +119,7 @@ def compile_expression(expr, args, backend: str = "numpy"):
     0.46211715726000974
     """
     expr = sp.sympify(expr)
-    return _cached(expr, _symbols(args, expr), backend)
+    return _cached(expr, _symbols(args, expr), backend, bool(cse))
 
 
 def compile_cupy_with(expr, args, cupy_module: ModuleType):
