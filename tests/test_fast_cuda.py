@@ -1,7 +1,8 @@
-"""The CUDA fast path: code generation and launch configuration everywhere, the
-device code compiled for the host and checked bit for bit against NumPy (where a
-C++ compiler exists), the kernels compiled by nvcc (where it exists), and the
-GPU run itself on a machine with a GPU (``gpu`` marker)."""
+"""The CUDA fast path (square and cubic lattices): code generation and launch
+configuration everywhere, the device code compiled for the host and checked bit for
+bit against NumPy and the CPU kernels (where a C++ compiler exists), the kernels
+compiled by nvcc (where it exists), the sampler's host logic with the device
+emulated, and the GPU run itself on a machine with a GPU (``gpu`` marker)."""
 
 import re
 import shutil
@@ -10,7 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from statmech.numeric.fast import kernels2d, make_fast_sampler
+from statmech.numeric.fast import kernels2d, kernels3d, make_fast_sampler
 from statmech.numeric.fast.cuda import MAX_L, SHARED_MAX, cuda_source, launch_configuration
 from statmech.numeric.fast.reference import counter_checkerboard_sweep
 from statmech.numeric.fast.rng import stream_keys
@@ -30,10 +31,10 @@ int main(int argc, char** argv) {
     FILE* f = fopen(argv[1], "rb");
     static signed char spins[RR * REPLICA_BYTES];
     u64 keys[RR];
-    unsigned int table[10];
+    unsigned int table[TABLE];
     if (fread(spins, 1, sizeof spins, f) != sizeof spins) return 2;
     if (fread(keys, 8, RR, f) != RR) return 2;
-    if (fread(table, 4, 10, f) != 10) return 2;
+    if (fread(table, 4, TABLE, f) != TABLE) return 2;
     fclose(f);
     const u64 sweep0 = strtoull(argv[3], 0, 10);
     const int nsweeps = atoi(argv[4]), mode = atoi(argv[5]);
@@ -67,46 +68,59 @@ int main(int argc, char** argv) {
 def test_source_has_constants_and_one_kernel():
     small = cuda_source(16, 64)
     assert "#define LL 16" in small and "#define NN 8" in small and "#define RR 64" in small
+    assert "#define TABLE 10" in small
     assert "sweeps_shared" in small and "sweep_colour" not in small
     big = cuda_source(1024, 1)
     assert "sweep_colour" in big and "sweeps_shared" not in big
+    cubic = cuda_source(16, 8, dimension=3)
+    assert "#define TABLE 14" in cubic and "(LL * LL * NN)" in cubic
+    assert "sweeps_shared" in cubic  # 16^3 bytes fit in shared memory
+    assert "sweep_colour" in cuda_source(64, 1, dimension=3)
     with pytest.raises(ValueError, match="even"):
         cuda_source(7, 1)
+    with pytest.raises(ValueError, match="dimensions 2 and 3"):
+        cuda_source(8, 1, dimension=4)
 
 
-def test_source_refuses_a_lattice_its_32_bit_indices_cannot_hold():
-    """One replica is indexed with 32-bit ints (``L * L`` bytes): refuse beyond that."""
-    assert MAX_L * MAX_L <= 2**31 - 1 < (MAX_L + 2) ** 2
-    assert f"#define LL {MAX_L}" in cuda_source(MAX_L, 1)
+@pytest.mark.parametrize("d", [2, 3])
+def test_source_refuses_a_lattice_its_32_bit_indices_cannot_hold(d):
+    """One replica is indexed with 32-bit ints (``L^d`` bytes): refuse beyond that."""
+    L = MAX_L[d]
+    assert L**d <= 2**31 - 1 < (L + 2) ** d
+    assert f"#define LL {L}" in cuda_source(L, 1, dimension=d)
     with pytest.raises(ValueError, match="32-bit"):
-        cuda_source(MAX_L + 2, 1)
+        cuda_source(L + 2, 1, dimension=d)
 
 
-@pytest.mark.parametrize("L,R", [(2, 1), (16, 1000), (128, 4), (130, 3), (1024, 1), (16384, 1)])
-def test_launch_configuration_covers_every_site(L, R):
-    cfg = launch_configuration(L, R, multiprocessors=132)
+@pytest.mark.parametrize(
+    "L,R,d",
+    [(2, 1, 2), (16, 1000, 2), (128, 4, 2), (130, 3, 2), (1024, 1, 2), (16384, 1, 2)]
+    + [(2, 1, 3), (24, 100, 3), (26, 3, 3), (128, 1, 3), (1290, 1, 3)],
+)
+def test_launch_configuration_covers_every_site(L, R, d):
+    cfg = launch_configuration(L, R, multiprocessors=132, dimension=d)
     (threads,) = cfg["block"]
     (blocks,) = cfg["grid"]
     assert threads % 32 == 0 and 32 <= threads <= 1024
-    sites = L * L // 2
+    sites = L**d // 2
     if cfg["kernel"] == "sweeps_shared":
-        assert (
-            L * L <= SHARED_MAX and blocks == R
-        )  # one block per replica, lattice in shared memory
+        # one block per replica, lattice in shared memory
+        assert L**d <= SHARED_MAX and blocks == R
         assert threads <= -(-sites // 32) * 32
     else:
-        assert L * L > SHARED_MAX
+        assert L**d > SHARED_MAX
         assert 1 <= blocks <= 8 * 132 and blocks * threads <= max(R * sites, threads) + threads
         # the grid-stride loop visits every site: blocks*threads >= 1 and the loop strides
         assert blocks == min(-(-R * sites // threads), 8 * 132)
 
 
-def _harness(tmp_path, L, R):
+def _harness(tmp_path, L, R, d=2):
     cxx = shutil.which("g++") or shutil.which("c++")
     if cxx is None:
         pytest.skip("needs a C++ compiler")
     src = tmp_path / "harness.cpp"
-    src.write_text(HOST_HARNESS.replace("{DEVICE}", cuda_source(L, R, kernels=False)))
+    device = cuda_source(L, R, kernels=False, dimension=d)
+    src.write_text(HOST_HARNESS.replace("{DEVICE}", device))
     exe = tmp_path / "harness"
     subprocess.run([cxx, "-O1", "-o", str(exe), str(src)], check=True, capture_output=True)
     return exe
@@ -130,16 +144,39 @@ def test_device_code_on_host_equals_numpy(tmp_path, algorithm, L, R, h):
         np.testing.assert_array_equal(kernels2d.unpack(got), ref)
 
 
-@pytest.mark.parametrize("L,R", [(16, 256), (1024, 1), (MAX_L, 1)])
-def test_nvcc_compiles_the_kernels(tmp_path, L, R):
+@pytest.mark.parametrize("algorithm,L,R,h", [("metropolis", 8, 3, 0.0), ("heat-bath", 6, 2, 0.3)])
+def test_cubic_device_code_on_host_equals_the_cpu_kernel(tmp_path, algorithm, L, R, h):
+    """The cubic device code, in both launch orders, against numeric.fast.kernels3d
+    (itself checked against the neighbour-table kernel and plain NumPy).  L >= 6:
+    at L = 4 the in-row neighbours q - 1 and q + 1 coincide."""
+    exe = _harness(tmp_path, L, R, d=3)
+    keys = stream_keys(22, R)
+    packed = kernels3d.pack(random_configuration(keys, (L, L, L)))
+    table = flip_thresholds(algorithm, 4.3, 1.0, h, 6)
+    inp = tmp_path / "in.bin"
+    inp.write_bytes(packed.tobytes() + keys.tobytes() + table.tobytes())
+    ref = packed.copy()
+    kernels3d.run_sweeps_serial(ref, keys, 2, 4, table)
+    assert not np.array_equal(ref, packed)  # the sweeps flipped spins
+    for mode in (0, 1):
+        out = tmp_path / f"out{mode}.bin"
+        subprocess.run([str(exe), str(inp), str(out), "2", "4", str(mode)], check=True)
+        got = np.frombuffer(out.read_bytes(), dtype=np.int8).reshape(ref.shape)
+        np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize(
+    "L,R,d", [(16, 256, 2), (1024, 1, 2), (MAX_L[2], 1, 2), (16, 64, 3), (256, 1, 3)]
+)
+def test_nvcc_compiles_the_kernels(tmp_path, L, R, d):
     """The source RawModule compiles (same dialect), to PTX for sm_80 and, through
     ptxas, to machine code for sm_90 (H100/H200), warnings treated as errors."""
     nvcc = shutil.which("nvcc")
     if nvcc is None:
         pytest.skip("needs nvcc")
     src = tmp_path / "k.cu"
-    src.write_text(cuda_source(L, R))
-    kernel = launch_configuration(L, R)["kernel"]
+    src.write_text(cuda_source(L, R, dimension=d))
+    kernel = launch_configuration(L, R, dimension=d)["kernel"]
     flags = ["--std=c++14", "-Werror", "all-warnings"]
     ptx = tmp_path / "k.ptx"
     r = subprocess.run(
@@ -161,14 +198,17 @@ def test_nvcc_compiles_the_kernels(tmp_path, L, R):
 
 @pytest.mark.gpu
 @pytest.mark.parametrize("algorithm", ["metropolis", "heat-bath"])
-@pytest.mark.parametrize("L,R", [(16, 64), (8, 1), (256, 2)])
-def test_gpu_equals_cpu_bit_for_bit(algorithm, L, R):
+@pytest.mark.parametrize(
+    "model,L,R",
+    [("ising2d", 16, 64), ("ising2d", 8, 1), ("ising2d", 256, 2)]
+    + [("ising3d", 8, 16), ("ising3d", 4, 1), ("ising3d", 32, 2)],
+)
+def test_gpu_equals_cpu_bit_for_bit(algorithm, model, L, R):
     from statmech.numeric.backend import to_numpy
 
-    cpu = make_fast_sampler("ising2d", (L, L), 2.3, h=0.1, algorithm=algorithm, replicas=R)
-    gpu = make_fast_sampler(
-        "ising2d", (L, L), 2.3, h=0.1, algorithm=algorithm, replicas=R, backend="cupy"
-    )
+    shape, T = (L,) * int(model[5]), 2.3 if model == "ising2d" else 4.3
+    cpu = make_fast_sampler(model, shape, T, h=0.1, algorithm=algorithm, replicas=R)
+    gpu = make_fast_sampler(model, shape, T, h=0.1, algorithm=algorithm, replicas=R, backend="cupy")
     a = cpu.step(cpu.init(5), 7)
     b = gpu.step(gpu.init(5), 7)
     np.testing.assert_array_equal(cpu.configuration(a), to_numpy(gpu.configuration(b)))
@@ -243,25 +283,28 @@ class _EmulatedModule:
 
     def get_function(self, name):
         signature = _kernel_signature(self.code, name)
+        kernels = kernels3d if "#define TABLE 14" in self.code else kernels2d
 
         def sweep_colour(grid, block, args):
             _check_arguments(signature, args)
             spins, keys, sweep, c, table = args
             assert isinstance(sweep, np.uint64) and isinstance(c, np.int32)
-            kernels2d.sweep_colour(spins, int(c), keys, int(sweep), table)
+            kernels.sweep_colour(spins, int(c), keys, int(sweep), table)
 
         def sweeps_shared(grid, block, args):
             _check_arguments(signature, args)
             spins, keys, sweep0, nsweeps, table = args
             assert isinstance(sweep0, np.uint64) and isinstance(nsweeps, np.int32)
             assert grid == (spins.shape[0],)  # one block per replica
-            kernels2d.run_sweeps(spins, keys, int(sweep0), int(nsweeps), table)
+            kernels.run_sweeps(spins, keys, int(sweep0), int(nsweeps), table)
 
         return {"sweep_colour": sweep_colour, "sweeps_shared": sweeps_shared}[name]
 
 
-@pytest.mark.parametrize("L,R", [(8, 5), (130, 1)])
-def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
+@pytest.mark.parametrize(
+    "model,L,R", [("ising2d", 8, 5), ("ising2d", 130, 1), ("ising3d", 6, 5), ("ising3d", 26, 1)]
+)
+def test_cupy_sampler_glue_with_emulated_device(monkeypatch, model, L, R):
     """The CuPy sampler's host logic (layout, launches, sweep numbers, resume),
     with the device replaced by the CPU twins of its kernels."""
     from types import SimpleNamespace
@@ -284,14 +327,12 @@ def test_cupy_sampler_glue_with_emulated_device(monkeypatch, L, R):
     )
     cuda._module.cache_clear()
     try:
-        gpu = make_fast_sampler(
-            "ising2d", (L, L), 2.3, algorithm="heat-bath", replicas=R, backend="cupy"
-        )
-        assert (
-            gpu.backend == "cupy"
-            and gpu.launch["kernel"] == launch_configuration(L, R, 4)["kernel"]
-        )
-        cpu = make_fast_sampler("ising2d", (L, L), 2.3, algorithm="heat-bath", replicas=R)
+        d = int(model[5])
+        args = (model, (L,) * d, 2.3 * d / 2)
+        gpu = make_fast_sampler(*args, algorithm="heat-bath", replicas=R, backend="cupy")
+        assert gpu.backend == "cupy" and type(gpu).__name__ == f"CupyCheckerboard{d}D"
+        assert gpu.launch["kernel"] == launch_configuration(L, R, 4, d)["kernel"]
+        cpu = make_fast_sampler(*args, algorithm="heat-bath", replicas=R)
         a = cpu.step(cpu.init(8), 5)
         monkeypatch.setattr(cuda, "MAX_SWEEPS_PER_LAUNCH", 2)  # split launches: same numbers
         b = gpu.step(gpu.step(gpu.init(8), 2), 3)

@@ -75,12 +75,12 @@ def make_fast_sampler(
         raise NotImplementedError(f"no fast sampler for model {model_name!r}")
     args = (model_name, shape, T, J, h, algorithm, replicas)
     if backend == "cupy":
-        if model_name == "ising2d" and algorithm in ("metropolis", "heat-bath"):
-            from .cuda import CupyCheckerboard2D
+        if model_name in ("ising2d", "ising3d") and algorithm in ("metropolis", "heat-bath"):
+            from .cuda import CUDA_SAMPLERS
 
-            return CupyCheckerboard2D(*args)
+            return CUDA_SAMPLERS[model_name](*args)
         raise NotImplementedError(
-            f"the cupy fast path covers ising2d with metropolis or heat-bath, "
+            f"the cupy fast path covers ising2d and ising3d with metropolis or heat-bath, "
             f"not {model_name} with {algorithm}"
         )
     if backend != "numpy":
