@@ -105,26 +105,9 @@ ENUMERATION_LIMIT = 20
 
 
 def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
-    """Exact reference observables and where they come from.
+    """Exact reference observables and where they come from: moved to
+    :func:`statmech.numeric.references.reference_values` (the model's provider,
+    or enumeration for a small system)."""
+    from .references import reference_values as found_through_the_model
 
-    The providers of :mod:`numeric.references` first; for a system of at most
-    :data:`ENUMERATION_LIMIT` spins without a provider, exact enumeration.
-
-    Raises
-    ------
-    numeric.references.NoReference
-    """
-    from .references import PROVIDERS, NoReference, exact_reference
-    from .samplers import sampler_shape
-
-    try:
-        values = exact_reference(model.name, params)
-        return dict(values), PROVIDERS[model.name].partition(":")[0]
-    except NoReference as exc:
-        n = int(np.prod(sampler_shape(model, params)))
-        if n > ENUMERATION_LIMIT:
-            raise NoReference(
-                f"{exc}; exact enumeration covers at most {ENUMERATION_LIMIT} spins, "
-                f"this system has {n}"
-            ) from None
-    return enumerated_reference(model, params), "exact enumeration"
+    return found_through_the_model(model, params)

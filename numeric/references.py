@@ -12,13 +12,13 @@ dict of observables keyed by the names the samplers use (``energy_per_spin``,
 ``susceptibility``, ``binder``), holding only those known exactly for the given
 parameters.  :func:`reference_values` adds the fallback: exact enumeration for a
 system of at most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
-No model name is looked up anywhere here.
+The models are the one source: there is no table of providers here.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 #: The hook that names a model's exact reference provider.
 HOOK = "exact_reference"
@@ -116,25 +116,3 @@ def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
                 f"this system has {n}"
             ) from None
     return enumerated_reference(model, params), "exact enumeration"
-
-
-class _Providers(Mapping):
-    """Read-only view ``{model name: provider}`` over the registered models' hooks
-    (for callers written before the hooks; the models are the one source)."""
-
-    def _table(self) -> dict:
-        from statmech.derive.registry import all_models
-
-        return {m.name: m.hook(HOOK) for m in all_models() if m.hook(HOOK) is not None}
-
-    def __getitem__(self, name):
-        return self._table()[name]
-
-    def __iter__(self):
-        return iter(self._table())
-
-    def __len__(self):
-        return len(self._table())
-
-
-PROVIDERS = _Providers()

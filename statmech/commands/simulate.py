@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..api import describe
+from ..api.monte_carlo import describe
 from ..common import check_output_folder, dump_json, lookup_model, write_output
 from ..errors import UserError
 
@@ -76,7 +76,7 @@ def check_checkpoint(args) -> None:
 
 def check_counts(args) -> None:
     """The sampling options, checked before any work (as the library checks them)."""
-    from ..api import _check_counts
+    from ..api.monte_carlo import check_counts as _check_counts
 
     _check_counts(args.sweeps, args.replicas, args.every, args.seed, args.thermalize)
 

@@ -1,0 +1,266 @@
+"""Monte Carlo at one point, and validation against the exact values along ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import UserError
+from .models import _definition, _given, _point
+
+
+def _progress(progress, desc):
+    """A context manager yielding a progress callback (or None)."""
+    from contextlib import nullcontext
+
+    from ..progress import progress_bar
+
+    if progress is None or progress is False:
+        return nullcontext(None)
+    if progress is True:
+        return progress_bar(True, desc=desc)
+    return progress(desc)
+
+
+def describe(params: dict) -> str:
+    """``T=2.5 L=16``: parameters as the command line writes them."""
+    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
+def check_counts(sweeps, replicas, every, seed, thermalize):
+    if sweeps < 1:
+        raise UserError(f"--sweeps must be positive, got {sweeps}")
+    if replicas < 1:
+        raise UserError(f"--replicas must be positive, got {replicas}")
+    if every < 1 or every > sweeps:
+        raise UserError(f"--every must be between 1 and --sweeps, got {every}")
+    if seed < 0:
+        raise UserError(f"--seed must be a non-negative integer, got {seed}")
+    if thermalize is not None and thermalize < 0:
+        raise UserError(f"--thermalize must be >= 0, got {thermalize}")
+
+
+def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
+    from statmech.numeric.backend import BackendUnavailable
+    from statmech.numeric.checkpoint import CheckpointError
+    from statmech.numeric.samplers import SamplerUnavailable
+    from statmech.numeric.simulation import simulate as run_simulation
+
+    with _progress(progress, f"{d.name} {describe(params)}") as bar:
+        try:
+            return run_simulation(
+                d,
+                params,
+                **options,
+                checkpoint=checkpoint,
+                checkpoint_every=checkpoint_every,
+                progress=bar,
+            )
+        except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
+            raise UserError(str(exc)) from None
+        except ValueError as exc:  # a sampler refusing its parameters (a 1 x 1 lattice, ...)
+            raise UserError(str(exc)) from None
+
+
+def simulate(
+    model,
+    params: dict | None = None,
+    *,
+    sweeps: int = 10000,
+    replicas: int = 16,
+    seed: int = 1,
+    algorithm: str = "metropolis",
+    backend: str = "numpy",
+    thermalize: int | None = None,
+    every: int = 1,
+    reference: bool = False,
+    checkpoint: str | None = None,
+    checkpoint_every: float = 60.0,
+    progress=None,
+    **kwargs,
+):
+    """Monte Carlo estimates with autocorrelation-aware error bars at one point.
+
+    ``progress``: True for a bar on standard error, or a callable
+    ``desc -> context manager`` yielding a ``progress(done, total, running)``
+    callback.  ``checkpoint``: save to and resume from that file.
+
+    Returns
+    -------
+    statmech.numeric.simulation.SimulationResult
+        ``observables`` maps a quantity to an estimate (``mean``, ``error``,
+        ``tau_int``); ``to_dict()`` has the keys of ``statmech simulate --json``.
+    """
+    d = _definition(model)
+    check_counts(sweeps, replicas, every, seed, thermalize)
+    fixed, _ = _point(d, _given(params, kwargs))
+    options = dict(
+        sweeps=sweeps,
+        replicas=replicas,
+        seed=seed,
+        backend=backend,
+        algorithm=algorithm,
+        thermalize=thermalize,
+        every=every,
+        reference=reference,
+    )
+    return _run(d, fixed, options, progress, checkpoint, checkpoint_every)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Monte Carlo against the exact values, at one point or along ranges.
+
+    ``comparisons`` (one :class:`statmech.numeric.compare.Comparison` per point)
+    and ``simulations`` (their results) are in grid order; ``passed`` is true when
+    every ``|z| <= max_z``.  ``to_dict()`` has the keys of ``statmech validate --json``.
+    """
+
+    model: str
+    parameters: dict
+    ranges: dict
+    algorithm: str
+    sweeps: int
+    replicas: int
+    seed: int
+    max_z: float
+    comparisons: tuple
+    simulations: tuple = field(repr=False, default=())
+
+    @property
+    def rows(self) -> list[dict]:
+        return [r.to_dict() for c in self.comparisons for r in c.rows]
+
+    @property
+    def reference(self) -> list[str]:
+        return sorted({c.source for c in self.comparisons})
+
+    @property
+    def largest_z(self) -> float:
+        return max((c.largest_z for c in self.comparisons), default=0.0)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed(self.max_z) for c in self.comparisons)
+
+    @property
+    def warnings(self) -> list[tuple[dict, str]]:
+        """``(varying parameters, warning)`` for every simulation warning."""
+        varying = list(self.ranges)
+        return [
+            ({k: s.params[k] for k in varying}, w) for s in self.simulations for w in s.warnings
+        ]
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            # a ranged parameter is under "ranges" only (not its unused default)
+            "parameters": self.parameters,
+            "ranges": self.ranges,
+            "reference": self.reference,
+            "algorithm": self.algorithm,
+            "sweeps": self.sweeps,
+            "replicas": self.replicas,
+            "seed": self.seed,
+            "max_z": self.max_z,
+            "rows": self.rows,
+            "passed": self.passed,
+        }
+
+    def _repr_markdown_(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        head = (
+            f"**{self.model}** {describe(self.parameters)}: {verdict}, largest |z| = "
+            f"{self.largest_z:.2f} (threshold {self.max_z:g}); exact values from "
+            f"{', '.join(self.reference)}"
+        )
+        varying = list(self.ranges)
+        cols = [*varying, "quantity", "exact", "simulated", "error", "z"]
+        lines = [head, "", "| " + " | ".join(cols) + " |", "|---" * len(cols) + "|"]
+        for r in self.rows:
+            cells = [f"{r[k]:.6g}" if isinstance(r[k], float) else str(r[k]) for k in cols]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def reference(model, params: dict | None = None, **kwargs) -> tuple[dict, str]:
+    """The exact reference observables at one point and where they come from
+    (the model's provider, or exact enumeration for a small system)."""
+    d = _definition(model)
+    fixed, _ = _point(d, _given(params, kwargs))
+    return _reference(d, fixed)
+
+
+def _reference(d, params):
+    from statmech.numeric.references import NoReference, reference_values
+    from statmech.numeric.samplers import SamplerUnavailable
+
+    try:
+        return reference_values(d, params)
+    except (NoReference, SamplerUnavailable) as exc:
+        raise UserError(str(exc)) from None
+    except (KeyError, ValueError) as exc:
+        raise UserError(str(exc).strip("'\"")) from None
+
+
+def validate(
+    model,
+    params: dict | None = None,
+    *,
+    sweeps: int = 10000,
+    replicas: int = 16,
+    seed: int = 1,
+    algorithm: str = "metropolis",
+    backend: str = "numpy",
+    thermalize: int | None = None,
+    every: int = 1,
+    reference: bool = False,
+    max_z: float = 4.0,
+    progress=None,
+    **kwargs,
+) -> Validation:
+    """Simulate and compare every quantity the exact reference knows (z-scores).
+
+    A parameter given as a sequence (``T=[1.5, 2.0, 2.5]``) is a range; several
+    ranges make a grid, the first varying slowest.  The exact values come from
+    the model's provider, or from enumeration for at most 20 units; a point
+    without either is refused before any simulation.
+    """
+    from statmech.numeric.compare import compare
+
+    from ..params import grid
+
+    d = _definition(model)
+    check_counts(sweeps, replicas, every, seed, thermalize)
+    if not max_z > 0:
+        raise UserError(f"--max-z must be positive, got {max_z}")
+    fixed, ranges = _point(d, _given(params, kwargs), ranges=True)
+    varying = [r.name for r in ranges]
+    options = dict(
+        sweeps=sweeps,
+        replicas=replicas,
+        seed=seed,
+        backend=backend,
+        algorithm=algorithm,
+        thermalize=thermalize,
+        every=every,
+        reference=reference,
+    )
+    comparisons, simulations = [], []
+    for point in grid(fixed, ranges):
+        exact_values = _reference(d, point)  # before simulating: fail fast
+        res = _run(d, point, options, progress)
+        at = {k: point[k] for k in varying}
+        comparisons.append(compare(d, point, res, at, exact_values))
+        simulations.append(res)
+    return Validation(
+        model=d.name,
+        parameters={k: v for k, v in fixed.items() if k not in varying},
+        ranges={r.name: list(r.values) for r in ranges},
+        algorithm=algorithm,
+        sweeps=sweeps,
+        replicas=replicas,
+        seed=seed,
+        max_z=max_z,
+        comparisons=tuple(comparisons),
+        simulations=tuple(simulations),
+    )
