@@ -14,6 +14,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 T_C = 2.0 / __import__("math").log(1.0 + 2.0**0.5)  # square-lattice critical temperature
+#: Simple cubic lattice critical temperature, quoted: K_c = 0.221654626(5), Ferrenberg,
+#: Xu and Landau, Phys. Rev. E 97, 043301 (2018) (Monte Carlo; no closed form exists).
+T_C3 = 1.0 / 0.221654626
+#: The temperature each benchmark model is run at: its critical point.
+CRITICAL_T = {"ising2d": T_C, "ising3d": T_C3}
 
 
 def machine() -> dict:
