@@ -20,21 +20,9 @@ def run(args) -> int:
     models = getattr(args, "file_models", None) or all_models()  # --model-file: its models
     topics = [{"name": t.name, "title": t.title, "summary": t.summary} for t in TOPICS.values()]
     if args.json:
-        data = [
-            {
-                "name": m.name,
-                "title": m.title,
-                "summary": m.summary,
-                "states": m.states.describe(),
-                "coupling": m.coupling.kind,
-                "parameters": [
-                    {"name": p.name, "description": p.description, "default": p.default}
-                    for p in m.parameters
-                ],
-                "supports": m.supports(),
-            }
-            for m in models
-        ]
+        from ..api import ModelHandle
+
+        data = [ModelHandle(m).to_dict() for m in models]  # the entries of statmech.models()
         write_output(dump_json({"models": data, "topics": topics}), None)
         return 0
     width = max(len(m.name) for m in models)
