@@ -193,9 +193,9 @@ def test_integers_are_integers_and_floats_floats():
         (lambda: sm.exact("ising2d", T=2, params={"T": 3}), "T is given twice"),
         (lambda: sm.model("isign2d"), "did you mean ising2d"),
         (lambda: sm.solve("two-level", T=1), "'two-level' has no mean-field equations"),
-        (lambda: sm.simulate("ising2d", L=4, T=2, sweeps=0), "--sweeps must be positive"),
+        (lambda: sm.simulate("ising2d", L=4, T=2, sweeps=0), "sweeps must be positive, got 0"),
         (lambda: sm.validate("ising3d", L=4, T=4), "covers at most 20 spins"),
-        (lambda: sm.validate("ising2d", L=4, T=2, max_z=0), "--max-z must be positive"),
+        (lambda: sm.validate("ising2d", L=4, T=2, max_z=0), "max_z must be positive"),
         (lambda: sm.model(), "give a model name"),
     ],
 )

@@ -26,17 +26,19 @@ def describe(params: dict) -> str:
     return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
 
 
-def check_counts(sweeps, replicas, every, seed, thermalize):
+def check_counts(sweeps, replicas, every, seed, thermalize, flag: str = "") -> None:
+    """The sampling options, in one sentence when wrong (``flag``: ``"--"`` names
+    them as command-line options)."""
     if sweeps < 1:
-        raise UserError(f"--sweeps must be positive, got {sweeps}")
+        raise UserError(f"{flag}sweeps must be positive, got {sweeps}")
     if replicas < 1:
-        raise UserError(f"--replicas must be positive, got {replicas}")
+        raise UserError(f"{flag}replicas must be positive, got {replicas}")
     if every < 1 or every > sweeps:
-        raise UserError(f"--every must be between 1 and --sweeps, got {every}")
+        raise UserError(f"{flag}every must be between 1 and {flag}sweeps, got {every}")
     if seed < 0:
-        raise UserError(f"--seed must be a non-negative integer, got {seed}")
+        raise UserError(f"{flag}seed must be a non-negative integer, got {seed}")
     if thermalize is not None and thermalize < 0:
-        raise UserError(f"--thermalize must be >= 0, got {thermalize}")
+        raise UserError(f"{flag}thermalize must be >= 0, got {thermalize}")
 
 
 def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
@@ -232,7 +234,7 @@ def validate(
     d = _definition(model)
     check_counts(sweeps, replicas, every, seed, thermalize)
     if not max_z > 0:
-        raise UserError(f"--max-z must be positive, got {max_z}")
+        raise UserError(f"max_z must be positive, got {max_z}")
     fixed, ranges = _point(d, _given(params, kwargs), ranges=True)
     varying = [r.name for r in ranges]
     options = dict(

@@ -78,7 +78,7 @@ def check_counts(args) -> None:
     """The sampling options, checked before any work (as the library checks them)."""
     from ..api.monte_carlo import check_counts as _check_counts
 
-    _check_counts(args.sweeps, args.replicas, args.every, args.seed, args.thermalize)
+    _check_counts(args.sweeps, args.replicas, args.every, args.seed, args.thermalize, "--")
 
 
 def options(args) -> dict:
