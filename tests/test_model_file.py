@@ -165,6 +165,13 @@ def test_a_bad_file_is_one_line(capsys, tmp_path, text, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_file_may_import_its_neighbours(tmp_path):
+    (tmp_path / "ring_parts.py").write_text(RING)
+    (tmp_path / "mine.py").write_text("from ring_parts import MODEL\n")
+    (handle,) = sm.load_model_file(tmp_path / "mine.py")
+    assert handle.name == "ring" and str(tmp_path) not in __import__("sys").path
+
+
 def test_duplicate_names_are_refused(capsys, tmp_path):
     path = tmp_path / "dup.py"
     path.write_text(RING + "\nMODELS = (MODEL, MODEL)\n")

@@ -137,10 +137,12 @@ def load_model_file(path: str | Path) -> list[ModelHandle]:
 
     The file builds :class:`statmech.derive.model.Model` values and names them
     ``MODEL`` (one) or ``MODELS`` (a sequence); it runs as a module that is not
-    ``__main__``.  A file that cannot be read, fails to run or defines no model
-    is refused in one sentence.
+    ``__main__``, with its folder on the import path (it may import its
+    neighbours).  A file that cannot be read, fails to run or defines no model is
+    refused in one sentence.
     """
     import runpy
+    import sys
 
     from statmech.derive.model import Model
 
@@ -150,6 +152,8 @@ def load_model_file(path: str | Path) -> list[ModelHandle]:
         raise UserError(f"{where}: no such file")
     if p.suffix != ".py":
         raise UserError(f"{where}: expected a Python file ending in .py")
+    folder = str(p.resolve().parent)
+    sys.path.insert(0, folder)  # as `python FILE` would: the file may import its neighbours
     try:
         namespace = runpy.run_path(str(p), run_name=f"statmech_model_file_{p.stem}")
     except SyntaxError as exc:
@@ -159,6 +163,8 @@ def load_model_file(path: str | Path) -> list[ModelHandle]:
         raise UserError(
             f"{where}: {type(exc).__name__}" + (f": {first}" if first else "")
         ) from None
+    finally:
+        sys.path.remove(folder)
     if "MODELS" in namespace:
         found, label = namespace["MODELS"], "MODELS"
         if isinstance(found, Model) or not isinstance(found, (list, tuple)):
