@@ -12,9 +12,23 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+from statmech.derive import symbols as sym
 from statmech.derive.finite import bonds
+from statmech.derive.interactions import K, s_i, s_j
+from statmech.derive.model import (
+    TEMPERATURE,
+    Chain,
+    CouplingData,
+    DenseCouplings,
+    Hamiltonian,
+    Model,
+    Parameter,
+    ising_spin,
+    spin_one,
+)
 from statmech.derive.registry import get_model
-from statmech.numeric.enumeration import configurations, energy_function
+from statmech.numeric.compiled import compile_model
+from statmech.numeric.enumeration import configurations, energy_function, model_thermodynamics
 from statmech.numeric.observables import energy_and_magnetization
 from statmech.numeric.samplers import (
     ReferenceCurieWeissSampler,
@@ -25,8 +39,14 @@ from statmech.numeric.samplers import (
     make_sampler,
     neighbours,
 )
+from statmech.numeric.simulation import simulate
 
 P_MIN = 1e-3
+
+
+def compiled(name, shape, params=None):
+    """The compiled form of a registered model on ``shape``."""
+    return compile_model(get_model(name), params or {}, shape=shape)
 
 
 def boltzmann(energies, T):
@@ -140,7 +160,7 @@ LATTICE_CASES = [
 @pytest.mark.parametrize(("name", "shape", "params"), LATTICE_CASES)
 def test_lattice_histogram_matches_boltzmann(name, shape, params, algorithm):
     model = get_model(name)
-    s = ReferenceLatticeSampler(name, shape, params["T"], params["J"], params["h"], algorithm, 128)
+    s = ReferenceLatticeSampler(compiled(name, shape, params), params["T"], algorithm, 128)
     counts = histogram(s, seed=11, samples=120, thin=10)
     assert chi_square_p(counts, exact_probabilities(model, shape, params)) > P_MIN
 
@@ -154,8 +174,9 @@ def test_plain_sublattice_metropolis_is_wrong_on_rings_and_small_tori(name, shap
     # deterministic at h = 0 and the visited states are far from Boltzmann.
     params = {"T": 2.0, "J": 1.0, "h": 0.0}
     model = get_model(name)
-    plain = ReferenceLatticeSampler(name, shape, 2.0, 1.0, 0.0, "metropolis", 128, lazy=False)
-    assert ReferenceLatticeSampler(name, shape, 2.0).lazy  # the default is the lazy move
+    c = compiled(name, shape, params)
+    plain = ReferenceLatticeSampler(c, 2.0, "metropolis", 128, lazy=False)
+    assert ReferenceLatticeSampler(c, 2.0).lazy  # the default is the lazy move
     counts = histogram(plain, seed=11, samples=120, thin=4)
     assert chi_square_p(counts, exact_probabilities(model, shape, params)) < 1e-12
 
@@ -163,7 +184,7 @@ def test_plain_sublattice_metropolis_is_wrong_on_rings_and_small_tori(name, shap
 @pytest.mark.parametrize("shape", [(4, 4)])
 def test_plain_checkerboard_metropolis_is_right_on_even_tori(shape):
     params = {"T": 2.3, "J": 1.0, "h": 0.0}
-    s = ReferenceLatticeSampler("ising2d", shape, 2.3, 1.0, 0.0, "metropolis", 128)
+    s = ReferenceLatticeSampler(compiled("ising2d", shape, params), 2.3, "metropolis", 128)
     assert not s.lazy
     counts = histogram(s, seed=11, samples=120, thin=10)
     assert chi_square_p(counts, exact_probabilities(get_model("ising2d"), shape, params)) > P_MIN
@@ -176,11 +197,26 @@ def test_plain_checkerboard_metropolis_is_right_on_even_tori(shape):
 )
 def test_curie_weiss_histogram_matches_boltzmann(N, params, algorithm):
     model = get_model("curie-weiss")
-    s = ReferenceCurieWeissSampler(
-        "curie-weiss", (N,), params["T"], params["J"], params["h"], algorithm, 128
-    )
+    c = compiled("curie-weiss", (N,), params)
+    s = ReferenceCurieWeissSampler(c, params["T"], algorithm, 128)
     counts = histogram(s, seed=5, samples=120, thin=6)
     assert chi_square_p(counts, exact_probabilities(model, (N,), params)) > P_MIN
+
+
+def dense_model(Jm, states=None):
+    """Spins (or ``states``) with H = -sum_{i<j} Jm_ij s_i s_j - h sum_i s_i, Jm given."""
+    states = states or ising_spin()
+    s = states.variable
+    data = CouplingData("given", values=tuple(tuple(float(x) for x in row) for row in Jm))
+    return Model(
+        name="dense-test",
+        title="dense couplings",
+        summary="given couplings",
+        parameters=(TEMPERATURE, Parameter(sym.h, "field", 0.0), Parameter(sym.N, "units", 6)),
+        states=states,
+        hamiltonian=Hamiltonian(-sym.h * s, -K * s_i * s_j, DenseCouplings(data), s),
+        field=sym.h,
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["metropolis", "heat-bath"])
@@ -192,7 +228,8 @@ def test_dense_couplings_histogram_matches_boltzmann(algorithm):
     Jm = Jm + Jm.T
     cfg = np.concatenate(list(configurations(n)))
     energy = -0.5 * np.einsum("ci,ij,cj->c", cfg, Jm, cfg) - h * cfg.sum(axis=1)
-    s = ReferenceDenseSampler("dense", Jm, T, 1.0, h, algorithm, 128)
+    s = make_sampler(dense_model(Jm), {"T": T, "h": h, "N": n}, algorithm, 128)
+    assert isinstance(s, ReferenceDenseSampler)
     counts = histogram(s, seed=2, samples=120, thin=6)
     assert chi_square_p(counts, boltzmann(energy, T)) > P_MIN
 
@@ -201,13 +238,15 @@ def test_dense_fields_stay_equal_to_recomputed_fields():
     rng = np.random.default_rng(4)
     Jm = np.triu(rng.normal(size=(10, 10)), 1)
     Jm = Jm + Jm.T
-    s = ReferenceDenseSampler("dense", Jm, 1.0, 1.0, 0.3, "metropolis", 3)
+    s = make_sampler(dense_model(Jm), {"T": 1.0, "h": 0.3, "N": 10}, "metropolis", 3)
     st = s.step(s.init(1), 20)
-    np.testing.assert_allclose(st.extra["fields"], st.spins.astype(float) @ Jm + 0.3, atol=1e-10)
+    # h_loc = -dH/ds (bonds only): sum_j Jm_ij s_j
+    np.testing.assert_allclose(st.extra["fields"], st.spins.astype(float) @ Jm, atol=1e-10)
 
 
 def test_curie_weiss_magnetisation_sum_is_maintained():
-    s = ReferenceCurieWeissSampler("curie-weiss", (33,), 0.9, 1.0, 0.05, "metropolis", 4)
+    c = compiled("curie-weiss", (33,), {"J": 1.0, "h": 0.05})
+    s = ReferenceCurieWeissSampler(c, 0.9, "metropolis", 4)
     st = s.step(s.init(2), 15)
     np.testing.assert_array_equal(st.extra["M"], st.spins.sum(axis=1))
 
@@ -217,8 +256,8 @@ def test_curie_weiss_magnetisation_sum_is_maintained():
 
 def make(name="ising2d", shape=(6, 6), replicas=4, algorithm="metropolis"):
     if name == "curie-weiss":
-        return ReferenceCurieWeissSampler(name, shape, 1.1, 1.0, 0.0, algorithm, replicas)
-    return ReferenceLatticeSampler(name, shape, 2.3, 1.0, 0.0, algorithm, replicas)
+        return ReferenceCurieWeissSampler(compiled(name, shape), 1.1, algorithm, replicas)
+    return ReferenceLatticeSampler(compiled(name, shape), 2.3, algorithm, replicas)
 
 
 @pytest.mark.parametrize(
@@ -283,14 +322,15 @@ class FakeFast:
 def fake_fast(monkeypatch):
     calls = []
 
-    def make_fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend):
-        calls.append((model_name, shape, T, J, h, algorithm, replicas, backend))
-        if model_name == "curie-weiss":
+    def fast_sampler(compiled, T, move, replicas, moves):
+        c = compiled
+        calls.append((c.model.name, c.shape, T, c.ising, move.name, replicas, c.backend))
+        if c.ising is None:
             raise NotImplementedError("no fast Curie-Weiss")
         return FakeFast()
 
     mod = types.ModuleType("statmech.numeric.fast")
-    mod.make_fast_sampler = make_fast_sampler
+    mod.fast_sampler = fast_sampler
     monkeypatch.setitem(sys.modules, "statmech.numeric.fast", mod)
     return calls
 
@@ -298,7 +338,7 @@ def fake_fast(monkeypatch):
 def test_factory_prefers_fast_samplers(fake_fast):
     s = make_sampler("ising2d", {"T": 2.0, "L": 8, "J": 1.0, "h": 0.0}, "wolff", 2)
     assert isinstance(s, FakeFast)
-    assert fake_fast == [("ising2d", (8, 8), 2.0, 1.0, 0.0, "wolff", 2, "numpy")]
+    assert fake_fast == [("ising2d", (8, 8), 2.0, (1.0, 0.0), "wolff", 2, "numpy")]
 
 
 def test_factory_reference_flag_forces_reference(fake_fast):
@@ -336,7 +376,8 @@ def test_numpy_and_cupy_reference_samplers_agree_bit_for_bit(name, shape):
     cls = ReferenceCurieWeissSampler if name == "curie-weiss" else ReferenceLatticeSampler
     out = []
     for backend in ("numpy", "cupy"):
-        s = cls(name, shape, 2.1, 1.0, 0.1, "metropolis", 8, backend)
+        c = compile_model(get_model(name), {"J": 1.0, "h": 0.1}, backend, shape=shape)
+        s = cls(c, 2.1, "metropolis", 8)
         out.append(to_numpy(s.configuration(s.step(s.init(9), 30))))
     np.testing.assert_array_equal(out[0], out[1])
 
@@ -360,3 +401,88 @@ def test_factory_keeps_metropolis_off_fast_paths_where_it_is_not_ergodic(
         assert s.lazy
     hb = make_sampler(name, params, "heat-bath", 2)  # heat bath is safe everywhere
     assert isinstance(hb, FakeFast)
+
+
+# -- units that are not +-1 spins ---------------------------------------------------
+
+
+def spin_one_chain():
+    """Spin-1 units (-1, 0, 1) on a ring: H = -J sum s_i s_{i+1} - h sum s_i."""
+    states = spin_one()
+    s = states.variable
+    return Model(
+        name="spin-one-chain",
+        title="spin-1 chain",
+        summary="spin-1 units on a ring",
+        parameters=(
+            TEMPERATURE,
+            Parameter(sym.J, "coupling", 1.0),
+            Parameter(sym.h, "field", 0.0),
+            Parameter(sym.N, "units", 8),
+        ),
+        states=states,
+        hamiltonian=Hamiltonian(-sym.h * s, -K * s_i * s_j, Chain(), s),
+        field=sym.h,
+    )
+
+
+def test_spin_one_chain_is_sampled_as_spin_one():
+    """Regression: a spin-1 chain was simulated as +-1 spins (E/N near the spin-1/2 value).
+
+    The run goes through numeric.simulation.simulate, the engine behind the API and
+    the command line; the exact value comes from enumerating all 3^8 states.
+    """
+    model, params = spin_one_chain(), {"T": 1.0, "J": 1.0, "h": 0.0, "N": 8}
+    exact = model_thermodynamics(model, (8,), params)["E"] / 8
+    half = (
+        model_thermodynamics(
+            get_model("ising1d"), (8,), {k: v for k, v in params.items() if k != "N"}
+        )["E"]
+        / 8
+    )
+    assert exact == pytest.approx(-0.50998, abs=1e-5) and half == pytest.approx(-0.81766, abs=1e-5)
+    res = simulate(model, params, sweeps=2000, replicas=16, seed=4)
+    e = res.observables["energy_per_spin"]
+    assert abs(e.mean - exact) < 4 * e.error
+    assert abs(e.mean - half) > 20 * e.error
+    assert res.sampler == "ReferenceLatticeSampler"
+    s = make_sampler(model, params, replicas=2)
+    assert set(np.unique(s.configuration(s.step(s.init(1), 5)))) == {-1, 0, 1}
+
+
+def value_index(spins, values):
+    """Index in numeric.enumeration.configurations order for units with ``values``."""
+    k = len(values)
+    digits = np.searchsorted(np.asarray(values), np.asarray(spins).reshape(len(spins), -1))
+    n = digits.shape[1]
+    return digits @ (k ** np.arange(n - 1, -1, -1))
+
+
+def histogram_values(sampler, seed, samples, thin, thermalize=200):
+    values = sampler.values
+    state = sampler.step(sampler.init(seed), thermalize)
+    counts = np.zeros(len(values) ** sampler.sites, dtype=np.int64)
+    for _ in range(samples):
+        state = sampler.step(state, thin)
+        idx = value_index(sampler.configuration(state), values)
+        counts += np.bincount(idx, minlength=counts.size)
+    return counts
+
+
+def exact_probabilities_of(model, shape, params):
+    c = compile_model(model, params, shape=shape)
+    n = int(np.prod(shape))
+    cfg = np.concatenate(list(configurations(n, c.values)))
+    return boltzmann(np.asarray(c.energy(cfg)), params["T"])
+
+
+@pytest.mark.parametrize("algorithm", ["metropolis", "heat-bath"])
+@pytest.mark.parametrize(
+    "params", [{"T": 0.8, "J": 1.0, "h": 0.3}, {"T": 1.5, "J": -0.7, "h": 0.0}]
+)
+def test_spin_one_chain_histogram_matches_boltzmann(algorithm, params):
+    model, params = spin_one_chain(), {**params, "N": 5}
+    s = make_sampler(model, params, algorithm, 128)
+    assert s.lazy == (algorithm == "metropolis")
+    counts = histogram_values(s, seed=6, samples=120, thin=6)
+    assert chi_square_p(counts, exact_probabilities_of(model, (5,), params)) > P_MIN

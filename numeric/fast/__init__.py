@@ -1,5 +1,5 @@
-r"""Fast samplers for the lattice Ising models: compiled CPU kernels (numba), a fused
-CUDA kernel (CuPy) and cluster updates.
+r"""Fast samplers for Ising models on periodic hypercubic lattices: compiled CPU kernels
+(numba), a fused CUDA kernel (CuPy) and cluster updates.
 
 Modules: :mod:`~numeric.fast.rng` (counter-based random numbers shared by CPU and
 GPU), :mod:`~numeric.fast.tables` (flip probabilities as integer thresholds),
@@ -7,8 +7,15 @@ GPU), :mod:`~numeric.fast.tables` (flip probabilities as integer thresholds),
 kernels with the two sublattices stored apart), :mod:`~numeric.fast.lattice`
 (neighbour tables and the generic checkerboard kernel, used for rings),
 :mod:`~numeric.fast.cluster` (Wolff, Swendsen-Wang), :mod:`~numeric.fast.cuda`
-(the fused CUDA kernels), :mod:`~numeric.fast.samplers` (the sampler protocol),
+(the fused CUDA kernels), :mod:`~numeric.fast.samplers` (the samplers, on the one
+sampler base of :mod:`statmech.numeric.samplers.base`),
 :mod:`~numeric.fast.reference` (plain NumPy references).
+
+The kernels are specialisations of a model's compiled form
+(:mod:`statmech.numeric.compiled`): :func:`fast_sampler` takes a compiled model and
+picks a kernel where :attr:`~statmech.numeric.compiled.CompiledModel.ising` holds
+and the lattice is hypercubic, from its dimension and lengths, and raises
+:class:`NotImplementedError` elsewhere (the reference samplers cover the rest).
 
 The plain samplers remain the reference: ``numeric.fast.reference`` here, and the
 reference samplers of the Monte Carlo module.  The fast paths are checked bit for
@@ -27,10 +34,70 @@ Examples
 from __future__ import annotations
 
 ALGORITHMS = ("metropolis", "heat-bath", "wolff", "swendsen-wang")
+SINGLE_SITE = ("metropolis", "heat-bath")
+
+
+def fast_sampler(compiled, T, algorithm="metropolis", replicas: int = 1, moves=(), backend=None):
+    """The fast sampler for a compiled model, or :class:`NotImplementedError`.
+
+    Parameters
+    ----------
+    compiled : statmech.numeric.compiled.CompiledModel
+        On ``"numpy"`` (numba kernels on the CPU) or ``"cupy"`` (the CUDA kernels:
+        square and cubic lattices, single-spin updates).
+    T : float or sequence of float
+        Temperature, or one per replica.
+    algorithm : {"metropolis", "heat-bath", "wolff", "swendsen-wang"} or a move
+    replicas : int
+    moves : sequence
+        Periodic moves (replica exchange).
+    backend : {"numpy", "cupy"}, optional
+        Where to run (default: the compiled form's backend).
+
+    Raises
+    ------
+    NotImplementedError
+        Where no kernel applies (the reference samplers may cover it).
+    """
+    from statmech.numeric.samplers.base import hypercubic
+    from statmech.numeric.samplers.moves import as_move
+
+    move = as_move(algorithm)
+    if compiled.ising is None or not hypercubic(compiled):
+        raise NotImplementedError(
+            f"no fast sampler for {compiled.model.name}: the fast kernels take +-1 spins with "
+            "one coupling on every bond of a periodic hypercubic lattice and a linear field"
+        )
+    shape = compiled.shape
+    backend = compiled.backend if backend is None else backend
+    args = (compiled, T, move, replicas, moves)
+    if backend == "cupy":
+        if len(shape) in (2, 3) and move.name in SINGLE_SITE:
+            from .cuda import CUDA_SAMPLERS
+
+            return CUDA_SAMPLERS[len(shape)](*args)
+        raise NotImplementedError(
+            "the cupy fast path covers square and cubic lattices with metropolis or heat-bath, "
+            f"not a {len(shape)}-dimensional lattice with {move.name}"
+        )
+    if backend != "numpy" or compiled.backend != "numpy":
+        raise ValueError(f"unknown backend {backend!r}; choose numpy or cupy")
+    from .samplers import Checkerboard2D, Checkerboard3D, CheckerboardTable, SwendsenWang, Wolff
+
+    if move.name == "wolff":
+        return Wolff(*args)
+    if move.name == "swendsen-wang":
+        return SwendsenWang(*args)
+    equal_even = len(set(shape)) == 1 and shape[0] % 2 == 0
+    if len(shape) == 2 and equal_even:
+        return Checkerboard2D(*args)
+    if len(shape) == 3 and equal_even:
+        return Checkerboard3D(*args)
+    return CheckerboardTable(*args)
 
 
 def make_fast_sampler(
-    model_name: str,
+    model,
     shape,
     T: float,
     J: float = 1.0,
@@ -39,63 +106,39 @@ def make_fast_sampler(
     replicas: int = 1,
     backend: str = "numpy",
 ):
-    """The fastest sampler for a model, algorithm and backend.
+    """The fast sampler of an Ising model (a model or its registered name) on ``shape``.
 
-    Parameters
-    ----------
-    model_name : {"ising1d", "ising2d", "ising3d"}
-    shape : tuple of int
-        Lattice lengths (periodic); checkerboard updates need even lengths.
-    T, J, h : float
-        Temperature, coupling and field of :math:`H = -J\\sum s_i s_j - h \\sum s_i`.
-    algorithm : {"metropolis", "heat-bath", "wolff", "swendsen-wang"}
-    replicas : int
-        Independent copies updated together.
-    backend : {"numpy", "cupy"}
-        ``"numpy"``: numba kernels on the CPU; ``"cupy"``: the CUDA kernel
-        (square lattice, single-spin updates).
+    Compiles :math:`H = -J\\sum s_i s_j - h \\sum s_i` with the model's couplings at
+    ``J`` and ``h`` (:func:`statmech.numeric.compiled.compile_model`) and calls
+    :func:`fast_sampler`.
 
     Raises
     ------
+    ValueError
+        For an unknown algorithm or backend, or bad parameters.
     NotImplementedError
-        For a combination without a fast path (the reference samplers may cover it).
+        For a combination without a fast path.
     """
-    from .samplers import (
-        DIMENSION,
-        Checkerboard2D,
-        Checkerboard3D,
-        CheckerboardTable,
-        SwendsenWang,
-        Wolff,
-    )
+    from statmech.numeric.compiled import NotCompilable, compile_model
 
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
-    if model_name not in DIMENSION:
-        raise NotImplementedError(f"no fast sampler for model {model_name!r}")
-    args = (model_name, shape, T, J, h, algorithm, replicas)
-    if backend == "cupy":
-        if model_name in ("ising2d", "ising3d") and algorithm in ("metropolis", "heat-bath"):
-            from .cuda import CUDA_SAMPLERS
-
-            return CUDA_SAMPLERS[model_name](*args)
-        raise NotImplementedError(
-            f"the cupy fast path covers ising2d and ising3d with metropolis or heat-bath, "
-            f"not {model_name} with {algorithm}"
-        )
-    if backend != "numpy":
+    if backend not in ("numpy", "cupy"):
         raise ValueError(f"unknown backend {backend!r}; choose numpy or cupy")
-    if algorithm == "wolff":
-        return Wolff(*args)
-    if algorithm == "swendsen-wang":
-        return SwendsenWang(*args)
-    shape_t = (int(shape),) if isinstance(shape, int) else tuple(shape)
-    square = len(set(shape_t)) == 1 and shape_t[0] % 2 == 0
-    if model_name == "ising2d" and len(shape_t) == 2 and square:
-        return Checkerboard2D(*args)
-    if model_name == "ising3d" and len(shape_t) == 3 and square:
-        return Checkerboard3D(*args)
-    return CheckerboardTable(*args)
+    if backend == "cupy" and algorithm not in SINGLE_SITE:
+        raise NotImplementedError(
+            f"the cupy fast path covers metropolis or heat-bath, not {algorithm}"
+        )
+    if isinstance(model, str):
+        from statmech.derive.registry import get_model
+
+        model = get_model(model)
+    shape = (int(shape),) if isinstance(shape, int) else tuple(int(s) for s in shape)
+    try:  # on the host: the CUDA samplers move the units to the device themselves
+        compiled = compile_model(model, {"J": J, "h": h}, "numpy", shape=shape)
+    except NotCompilable as exc:
+        raise NotImplementedError(f"no fast sampler for {model.name}: {exc}") from None
+    return fast_sampler(compiled, T, algorithm, replicas, backend=backend)
 
 
-__all__ = ["ALGORITHMS", "make_fast_sampler"]
+__all__ = ["ALGORITHMS", "fast_sampler", "make_fast_sampler"]

@@ -223,21 +223,21 @@ class CupyCheckerboard(FastSampler):
     dimension = 0
     layout = None  # the CPU kernels module: pack / unpack
 
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
         from statmech.numeric.backend import get_backend
 
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
+        super().__init__(compiled, T, algorithm, replicas, moves)
         L = self.shape[0]
-        if model_name != self.model or len(set(self.shape)) != 1 or L % 2:
+        if len(self.shape) != self.dimension or len(set(self.shape)) != 1 or L % 2:
             torus = " x ".join(["L"] * self.dimension)
             raise NotImplementedError(
-                f"the CUDA fast path needs {self.model} on an even {torus} torus, got {shape}"
+                f"the CUDA fast path needs an even {torus} torus, got {self.shape}"
             )
         _check(L, self.replicas, self.dimension)  # before any device work
         self.xp = get_backend("cupy")
         self.backend = "cupy"
         z = 2 * self.dimension
-        self.table_host = flip_thresholds(algorithm, self.T, self.J, self.h, z)
+        self.table_host = flip_thresholds(self.name, self._uniform_temperature(), self.J, self.h, z)
         self.table = self._device(self.table_host, np.uint32)
         props = self.xp.cuda.runtime.getDeviceProperties(self.xp.cuda.Device().id)
         sms = int(props.get("multiProcessorCount", 132))
@@ -304,5 +304,5 @@ class CupyCheckerboard3D(CupyCheckerboard):
     model, dimension, layout = "ising3d", 3, kernels3d
 
 
-#: The CUDA sampler of each model.
-CUDA_SAMPLERS = {c.model: c for c in (CupyCheckerboard2D, CupyCheckerboard3D)}
+#: The CUDA sampler of each lattice dimension.
+CUDA_SAMPLERS = {c.dimension: c for c in (CupyCheckerboard2D, CupyCheckerboard3D)}

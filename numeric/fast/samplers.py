@@ -1,16 +1,23 @@
-r"""Fast samplers for the lattice Ising models, behind the common sampler protocol.
+r"""Fast samplers for Ising models on periodic hypercubic lattices, on the one sampler base.
 
-    sampler.init(seed) -> state;  sampler.step(state, sweeps) -> state
-    sampler.configuration(state) -> (replicas, *shape) int8 +-1
-    sampler.state_dict(state) / sampler.load_state_dict(d)
-    sampler.attempted_flips_per_sweep
+They are specialisations of the compiled form: they apply where
+:attr:`CompiledModel.ising` gives :math:`(J, h)` (+-1 spins, one coupling on every
+bond of a periodic lattice, a linear site term) and the lattice is hypercubic
+(:func:`statmech.numeric.samplers.base.hypercubic`); :func:`statmech.numeric.fast.fast_sampler`
+picks the kernel from the dimension and the lengths.  The protocol, validation
+and checkpoints are those of :class:`statmech.numeric.samplers.base.Sampler`.
 
-The state (:class:`FastState`) holds the spins in the sampler's own layout, one
-64-bit random stream key per replica (from :class:`numpy.random.SeedSequence`),
-the sweep counter and sampler-specific counters; ``step`` updates it in place
-and returns it.  All random numbers are counter-based
-(:mod:`numeric.fast.rng`), so a run is bit-identical for the same seed whatever
-the number of threads, and resumes exactly from a ``state_dict``.
+The state holds the spins in the sampler's own layout, one 64-bit random stream
+key per replica (from :class:`numpy.random.SeedSequence`), the sweep counter and
+sampler-specific counters; ``step`` updates it in place and returns it.  All
+random numbers are counter-based (:mod:`numeric.fast.rng`), so a run is
+bit-identical for the same seed whatever the number of threads, and resumes
+exactly from a ``state_dict``.
+
+Replicas may have different temperatures: the kernels then run once per run of
+consecutive replicas that share a temperature, each with its own table.  A
+replica's numbers depend only on its key and the sweep, so this gives the same
+configurations as one call with per-replica tables would.
 
 The initial configuration is random (infinite temperature): spin ``k`` of
 replica ``r`` is ``+1`` when ``draw31(key_r, 2**63 + k) < 2**30``; sweeps never
@@ -19,29 +26,19 @@ reach that counter range.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
 import numba as nb
 import numpy as np
+from statmech.numeric.samplers.base import Sampler, SamplerState, hypercubic
 
 from . import kernels2d, kernels3d, lattice
 from .cluster import mean_cluster_size, swendsen_wang_sweeps, wolff_clusters
 from .rng import draw31, stream_keys, thresholds
 from .tables import flip_thresholds
 
-DIMENSION = {"ising1d": 1, "ising2d": 2, "ising3d": 3}
 INIT_COUNTER = np.uint64(1 << 63)
 
-
-@dataclass
-class FastState:
-    """Explicit state of a fast sampler (mutated in place by ``step`` and returned)."""
-
-    spins: object  # layout chosen by the sampler
-    keys: np.ndarray  # (replicas,) uint64 stream keys
-    sweeps: int = 0
-    extra: dict = field(default_factory=dict)
+#: The state of a fast sampler (the one :class:`SamplerState`; ``keys`` are its streams).
+FastState = SamplerState
 
 
 @nb.njit(cache=True)
@@ -60,112 +57,74 @@ def random_configuration(keys: np.ndarray, shape) -> np.ndarray:
     return out.reshape((len(keys), *tuple(shape)))
 
 
-class FastSampler:
-    """Shared bookkeeping: parameters, keys, state_dict / load_state_dict."""
+class FastSampler(Sampler):
+    """Counter-based streams and the Ising-lattice checks shared by the fast samplers.
+
+    ``groups`` lists ``(lo, hi, T)``: runs of consecutive replicas with one
+    temperature (a single run when every replica has the same one).
+    """
 
     implementation = "fast"
     algorithms: tuple = ()
+    unavailable = NotImplementedError
 
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
-        if model_name not in DIMENSION:
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if compiled.ising is None or not hypercubic(compiled):
             raise NotImplementedError(
-                f"no fast sampler for model {model_name!r}; fast samplers exist for "
-                f"{', '.join(DIMENSION)}"
+                f"no fast sampler for {self.model_name}: the fast kernels take +-1 spins with "
+                "one coupling on every bond of a periodic hypercubic lattice and a linear field"
             )
-        shape = (int(shape),) if np.isscalar(shape) else tuple(int(s) for s in shape)
-        if len(shape) != DIMENSION[model_name]:
-            raise ValueError(f"{model_name} needs a {DIMENSION[model_name]}-dimensional shape")
-        if min(shape) < 2:
-            raise ValueError(f"every lattice length must be at least 2, got shape {shape}")
-        if not T > 0:
-            raise ValueError(f"temperature must be positive, got T={T}")
-        if int(replicas) < 1:
-            raise ValueError(f"replicas must be a positive integer, got {replicas}")
-        if algorithm not in self.algorithms:
+        if min(self.shape) < 2:
+            raise ValueError(f"every lattice length must be at least 2, got shape {self.shape}")
+        self.J, self.h = (float(x) for x in compiled.ising)
+        t = self.temperatures
+        cut = np.flatnonzero(t[1:] != t[:-1]) + 1
+        bounds = [0, *cut.tolist(), self.replicas]
+        self.groups = [
+            (lo, hi, float(t[lo])) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+
+    def _uniform_temperature(self) -> float:
+        if len(self.groups) != 1:
             raise NotImplementedError(
-                f"{type(self).__name__} offers {', '.join(self.algorithms)}, not {algorithm!r}"
+                f"{type(self).__name__} runs every replica at one temperature"
             )
-        self.name = algorithm
-        self.model_name = model_name
-        self.shape = shape
-        self.sites = int(np.prod(shape))
-        self.replicas = int(replicas)
-        self.backend = "numpy"
-        self.T, self.J, self.h = float(T), float(J), float(h)
+        return self.groups[0][2]
 
-    @property
-    def attempted_flips_per_sweep(self) -> int:
-        return self.replicas * self.sites
+    def _run(self, kernel, state, tables, *arrays):
+        """``kernel(spins, keys, *arrays_of_group, table)`` for each temperature group."""
+        if len(self.groups) == 1:
+            kernel(state.spins, state.keys, *arrays, tables[0])
+            return
+        for (lo, hi, _), table in zip(self.groups, tables, strict=True):
+            group = [a[lo:hi] if isinstance(a, np.ndarray) and a.ndim else a for a in arrays]
+            kernel(state.spins[lo:hi], state.keys[lo:hi], *group, table)
 
-    # layout hooks -------------------------------------------------------
-    def _to_layout(self, config: np.ndarray):
-        return np.ascontiguousarray(config.reshape(self.replicas, self.sites), dtype=np.int8)
+    # -- streams ---------------------------------------------------------
+    def _streams(self, seed):
+        return stream_keys(seed, self.replicas)
 
-    def _from_layout(self, spins):
-        return spins.reshape((self.replicas, *self.shape))
+    def _random_start(self, keys) -> np.ndarray:
+        return random_configuration(keys, self.shape)
 
-    def _extra(self) -> dict:
-        return {}
+    def _streams_dict(self, keys) -> dict:
+        return {"keys": np.array(keys, dtype=np.uint64)}
 
-    # protocol -----------------------------------------------------------
-    def init(self, seed: int) -> FastState:
-        keys = stream_keys(seed, self.replicas)
-        config = random_configuration(keys, self.shape)
-        return FastState(self._to_layout(config), keys, 0, self._extra())
-
-    def configuration(self, state: FastState):
-        return self._from_layout(state.spins)
-
-    def step(self, state: FastState, sweeps: int = 1) -> FastState:
-        sweeps = int(sweeps)
-        if sweeps < 0:
-            raise ValueError(f"sweeps must be non-negative, got {sweeps}")
-        if sweeps:
-            self._sweeps(state, sweeps)
-            state.sweeps += sweeps
-        return state
+    def _load_streams(self, d: dict):
+        keys = np.array(d["keys"], dtype=np.uint64)
+        if keys.shape != (self.replicas,):
+            raise ValueError(f"sampler state has {keys.size} stream keys, not {self.replicas}")
+        return keys
 
     def _identity(self) -> dict:
-        return {
-            "implementation": self.implementation,
-            "algorithm": self.name,
-            "model_name": self.model_name,
-            "shape": json.dumps(list(self.shape)),
-            "replicas": self.replicas,
-            "backend": self.backend,
-        }
-
-    def state_dict(self, state: FastState) -> dict:
-        from statmech.numeric.backend import to_numpy
-
-        d = self._identity()
-        d["spins"] = np.array(to_numpy(self.configuration(state)), dtype=np.int8)
-        d["keys"] = np.array(state.keys, dtype=np.uint64)
-        d["sweeps"] = int(state.sweeps)
-        for name, value in state.extra.items():
-            d[f"extra_{name}"] = np.array(value)
+        d = super()._identity()
+        d["backend"] = self.backend
         return d
 
-    def load_state_dict(self, d: dict) -> FastState:
-        for key, value in self._identity().items():
-            got = d.get(key)
-            got = got.item() if isinstance(got, np.ndarray) else got
-            if got != value:
-                raise ValueError(f"sampler state is for {key}={got!r}, this sampler has {value!r}")
-        config = np.asarray(d["spins"], dtype=np.int8)
-        if config.shape != (self.replicas, *self.shape):
-            raise ValueError(f"sampler state has spins of shape {config.shape}")
-        keys = np.asarray(d["keys"], dtype=np.uint64)
-        extra = {k: np.array(v).copy() for k, v in self._extra().items()}
-        for name in extra:
-            extra[name] = np.array(d[f"extra_{name}"], dtype=extra[name].dtype)
-        return FastState(self._to_layout(config), keys.copy(), int(d["sweeps"]), extra)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}({self.model_name}, shape={self.shape}, T={self.T}, "
-            f"J={self.J}, h={self.h}, {self.name}, replicas={self.replicas}, {self.backend})"
-        )
+    # -- layout hooks ---------------------------------------------------
+    def _to_layout(self, config: np.ndarray):
+        return np.ascontiguousarray(config.reshape(self.replicas, self.sites), dtype=np.int8)
 
 
 class Checkerboard2D(FastSampler):
@@ -173,13 +132,14 @@ class Checkerboard2D(FastSampler):
 
     algorithms = ("metropolis", "heat-bath")
 
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
-        if model_name != "ising2d" or self.shape[0] != self.shape[1] or self.shape[0] % 2:
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if len(self.shape) != 2 or self.shape[0] != self.shape[1] or self.shape[0] % 2:
             raise NotImplementedError(
-                f"the square-lattice fast path needs ising2d on an even L x L torus, got {shape}"
+                f"the square-lattice fast path needs an even L x L torus, got {self.shape}"
             )
-        self.table = flip_thresholds(algorithm, self.T, self.J, self.h, 4)
+        self.tables = [flip_thresholds(self.name, t, self.J, self.h, 4) for *_, t in self.groups]
+        self.table = self.tables[0]
 
     def _to_layout(self, config):
         return kernels2d.pack(config.reshape(self.replicas, *self.shape))
@@ -188,7 +148,7 @@ class Checkerboard2D(FastSampler):
         return kernels2d.unpack(spins)
 
     def _sweeps(self, state, sweeps):
-        kernels2d.run_sweeps(state.spins, state.keys, state.sweeps, sweeps, self.table)
+        self._run(kernels2d.run_sweeps, state, self.tables, state.sweeps, sweeps)
 
 
 class Checkerboard3D(FastSampler):
@@ -196,13 +156,14 @@ class Checkerboard3D(FastSampler):
 
     algorithms = ("metropolis", "heat-bath")
 
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
-        if model_name != "ising3d" or len(set(self.shape)) != 1 or self.shape[0] % 2:
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if len(self.shape) != 3 or len(set(self.shape)) != 1 or self.shape[0] % 2:
             raise NotImplementedError(
-                f"the cubic fast path needs ising3d on an even L x L x L torus, got {shape}"
+                f"the cubic fast path needs an even L x L x L torus, got {self.shape}"
             )
-        self.table = flip_thresholds(algorithm, self.T, self.J, self.h, 6)
+        self.tables = [flip_thresholds(self.name, t, self.J, self.h, 6) for *_, t in self.groups]
+        self.table = self.tables[0]
 
     def _to_layout(self, config):
         return kernels3d.pack(config.reshape(self.replicas, *self.shape))
@@ -211,35 +172,41 @@ class Checkerboard3D(FastSampler):
         return kernels3d.unpack(spins)
 
     def _sweeps(self, state, sweeps):
-        kernels3d.run_sweeps(state.spins, state.keys, state.sweeps, sweeps, self.table)
+        self._run(kernels3d.run_sweeps, state, self.tables, state.sweeps, sweeps)
 
 
 class CheckerboardTable(FastSampler):
-    """Ring (even length) or cubic lattice (even lengths) through a neighbour table."""
+    """Any hypercubic torus with even lengths (rings, non-square tori) through a
+    neighbour table."""
 
     algorithms = ("metropolis", "heat-bath")
 
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="metropolis", replicas=1):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
         self.colours = lattice.colour_sites(self.shape)
         self.nbr = lattice.neighbours(self.shape)
         z = self.nbr.shape[1]
-        self.table = flip_thresholds(algorithm, self.T, self.J, self.h, z)
+        self.tables = [flip_thresholds(self.name, t, self.J, self.h, z) for *_, t in self.groups]
+        self.table = self.tables[0]
 
     def _sweeps(self, state, sweeps):
-        lattice.run_sweeps_table(
-            state.spins, self.colours, self.nbr, state.keys, state.sweeps, sweeps, self.table
-        )
+        def kernel(spins, keys, sweep0, count, table):
+            lattice.run_sweeps_table(spins, self.colours, self.nbr, keys, sweep0, count, table)
+
+        self._run(kernel, state, self.tables, state.sweeps, sweeps)
 
 
 class _Cluster(FastSampler):
-    def __init__(self, model_name, shape, T, J=1.0, h=0.0, algorithm="wolff", replicas=1):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas)
+    def __init__(self, compiled, T, algorithm, replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
         if self.h != 0.0 or not self.J > 0:
             raise NotImplementedError(
-                f"cluster updates are implemented for J > 0 and h = 0, got J={J}, h={h}"
+                f"cluster updates are implemented for J > 0 and h = 0, got J={self.J}, h={self.h}"
             )
-        self.threshold = np.uint32(thresholds(1.0 - np.exp(-2.0 * self.J / self.T)))
+        self.thresholds = [
+            np.uint32(thresholds(1.0 - np.exp(-2.0 * self.J / t))) for *_, t in self.groups
+        ]
+        self.threshold = self.thresholds[0]
 
 
 class SwendsenWang(_Cluster):
@@ -247,60 +214,66 @@ class SwendsenWang(_Cluster):
 
     algorithms = ("swendsen-wang",)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, compiled, T, algorithm="swendsen-wang", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
         self.fwd = lattice.forward_neighbours(self.shape)
 
     def _sweeps(self, state, sweeps):
-        swendsen_wang_sweeps(
-            state.spins, self.fwd, state.keys, state.sweeps, sweeps, self.threshold
-        )
+        def kernel(spins, keys, sweep0, count, thr):
+            swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr)
+
+        self._run(kernel, state, self.thresholds, state.sweeps, sweeps)
 
 
 class Wolff(_Cluster):
     """Wolff single-cluster updates; a sweep is ``clusters_per_sweep`` clusters per replica.
 
-    ``clusters_per_sweep`` defaults to ``round(sites / mean cluster size)``
-    (at least 1), the mean measured once from the parameters alone
-    (:func:`numeric.fast.cluster.mean_cluster_size`), so that a sweep flips about
-    ``sites`` spins on average.  ``state.extra["flipped"]`` counts the spins
-    flipped per replica and ``state.extra["counters"]`` is each replica's
-    position in its random stream.
+    ``clusters_per_sweep`` (from the move, :class:`statmech.numeric.samplers.moves.Wolff`)
+    defaults to ``round(sites / mean cluster size)`` (at least 1), the mean measured
+    once from the parameters alone (:func:`numeric.fast.cluster.mean_cluster_size`),
+    so that a sweep flips about ``sites`` spins on average; with several
+    temperatures, once per temperature.  ``state.extra["flipped"]`` counts the spins
+    flipped per replica and ``state.extra["counters"]`` is each replica's position
+    in its random stream (both stay with the replica when configurations are swapped).
     """
 
     algorithms = ("wolff",)
 
-    def __init__(self, *args, clusters_per_sweep=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, compiled, T, algorithm="wolff", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
         self.nbr = lattice.neighbours(self.shape)
         square = len(self.shape) == 2 and self.shape[0] == self.shape[1]
         self.square_L = self.shape[0] if square else 0
-        if clusters_per_sweep is None:
-            size = mean_cluster_size(self.nbr, self.threshold, square_L=self.square_L)
-            clusters_per_sweep = max(1, round(self.sites / size))
-        if int(clusters_per_sweep) < 1:
-            raise ValueError(f"clusters_per_sweep must be positive, got {clusters_per_sweep}")
-        self.clusters_per_sweep = int(clusters_per_sweep)
+        given = getattr(self.move, "clusters_per_sweep", None)
+        if given is not None and int(given) < 1:
+            raise ValueError(f"clusters_per_sweep must be positive, got {given}")
+        counts = []
+        for thr in self.thresholds:
+            if given is None:
+                size = mean_cluster_size(self.nbr, thr, square_L=self.square_L)
+                counts.append(max(1, round(self.sites / size)))
+            else:
+                counts.append(int(given))
+        self.cluster_counts = counts
+        self.clusters_per_sweep = counts[0] if len(set(counts)) == 1 else tuple(counts)
 
     def _identity(self):
         d = super()._identity()
-        d["clusters_per_sweep"] = self.clusters_per_sweep
+        cps = self.clusters_per_sweep
+        d["clusters_per_sweep"] = cps if isinstance(cps, int) else str(list(cps))
         return d
 
-    def _extra(self):
-        return {
-            "counters": np.zeros(self.replicas, dtype=np.uint64),
-            "flipped": np.zeros(self.replicas, dtype=np.int64),
-        }
+    def _attach(self, state):
+        state.extra.setdefault("counters", np.zeros(self.replicas, dtype=np.uint64))
+        state.extra.setdefault("flipped", np.zeros(self.replicas, dtype=np.int64))
 
     def _sweeps(self, state, sweeps):
-        wolff_clusters(
-            state.spins,
-            self.nbr,
-            state.keys,
-            state.extra["counters"],
-            state.extra["flipped"],
-            sweeps * self.clusters_per_sweep,
-            self.threshold,
-            self.square_L,
-        )
+        x = state.extra
+        pairs = list(zip(self.thresholds, self.cluster_counts, strict=True))
+
+        def kernel(spins, keys, counters, flipped, pair):
+            thr, count = pair
+            n = sweeps * count
+            wolff_clusters(spins, self.nbr, keys, counters, flipped, n, thr, self.square_L)
+
+        self._run(kernel, state, pairs, x["counters"], x["flipped"])

@@ -1,42 +1,82 @@
-r"""Monte Carlo samplers: the reference implementations and the factory.
+r"""Monte Carlo samplers: the one sampler base, the reference samplers, the moves, the factory.
 
-Every sampler follows one protocol (explicit state, explicit randomness)::
+Every sampler follows one protocol (explicit state, explicit randomness; see
+:mod:`.base`)::
 
     state = sampler.init(seed)            # independent stream per replica
     state = sampler.step(state, sweeps)   # `sweeps` sweeps
-    sampler.configuration(state)          # (replicas, *shape) int8 +-1, backend array
+    sampler.configuration(state)          # (replicas, *shape) int8 unit values, backend array
     sampler.state_dict(state)             # host arrays / ints / str: exact resume
     sampler.load_state_dict(d)            # -> state
-    sampler.attempted_flips_per_sweep     # replicas * sites for single-spin updates
+    sampler.attempted_flips_per_sweep     # replicas * sites for single-site updates
 
-with attributes ``name`` (algorithm), ``model_name``, ``shape``, ``replicas``,
-``backend``, ``T``, ``J``, ``h``.
+with attributes ``name`` (the sweep move), ``model_name``, ``shape``,
+``replicas``, ``backend``, ``compiled`` (the model's compiled form),
+``temperatures`` (one per replica), ``T``, ``J``, ``h``.
 
-The samplers in this package are the REFERENCE implementations: written once
-for ``xp`` = NumPy or CuPy, simple enough to read and check.  Faster ones (and
-cluster algorithms) may live in :mod:`numeric.fast`; :func:`make_sampler` uses
-them by default when they exist and support the request, and ``reference=True``
-forces the reference path.  Metropolis goes to the fast samplers only where plain
-checkerboard Metropolis is ergodic (:func:`plain_checkerboard_is_ergodic`);
-elsewhere the reference sampler's lazy move is used.
+:func:`make_sampler` compiles the model (:func:`statmech.numeric.compiled.compile_model`)
+and chooses on the compiled form, never on a model's name or couplings class:
+
+* the fast samplers of :mod:`statmech.numeric.fast` where a kernel applies (Ising
+  form on a periodic hypercubic lattice; :func:`statmech.numeric.fast.fast_sampler`),
+  for Metropolis only where plain checkerboard Metropolis is ergodic
+  (:func:`plain_checkerboard_is_ergodic`);
+* otherwise the reference sampler of the couplings' representation, written once
+  for ``xp`` = NumPy or CuPy, for any discrete units (+-1, 0/1, spin-1):
+  :class:`ReferenceLatticeSampler` (colour classes), :class:`ReferenceCurieWeissSampler`
+  (all-to-all, incremental magnetisation) and :class:`ReferenceDenseSampler` (dense
+  matrices: given, read, drawn, Hebbian, bipartite; incremental local fields).
+
+``reference=True`` forces the reference path.  A ladder of ``temperatures`` gives
+``replicas`` replicas at each and, unless ``exchange_every=0``, replica exchange
+between neighbouring temperatures (:class:`ReplicaExchange`).
 """
 
 from __future__ import annotations
 
-from .base import ALGORITHMS, ReferenceSampler, SamplerState, SamplerUnavailable
+import numpy as np
+
+from .base import (
+    ALGORITHMS,
+    ReferenceSampler,
+    Sampler,
+    SamplerState,
+    SamplerUnavailable,
+    hypercubic,
+)
+from .exchange import ReplicaExchange
 from .fully_connected import ReferenceCurieWeissSampler, ReferenceDenseSampler
-from .lattice import ReferenceLatticeSampler, colouring, neighbours
+from .lattice import (
+    ReferenceLatticeSampler,
+    colouring,
+    greedy_colouring,
+    lattice_colouring,
+    neighbours,
+    plain_checkerboard_is_ergodic,
+)
+from .moves import MOVES, HeatBath, Metropolis, SwendsenWang, Wolff, as_move
 
 __all__ = [
     "ALGORITHMS",
     "ALL_ALGORITHMS",
+    "HeatBath",
+    "Metropolis",
     "ReferenceCurieWeissSampler",
     "ReferenceDenseSampler",
     "ReferenceLatticeSampler",
     "ReferenceSampler",
+    "ReplicaExchange",
+    "Sampler",
     "SamplerState",
     "SamplerUnavailable",
+    "SwendsenWang",
+    "Wolff",
+    "as_move",
     "colouring",
+    "compile_for_sampling",
+    "greedy_colouring",
+    "hypercubic",
+    "lattice_colouring",
     "make_sampler",
     "neighbours",
     "plain_checkerboard_is_ergodic",
@@ -44,52 +84,63 @@ __all__ = [
 ]
 
 #: Algorithms the command line offers; the cluster ones come from statmech.numeric.fast.
-ALL_ALGORITHMS = ("metropolis", "heat-bath", "wolff", "swendsen-wang")
+ALL_ALGORITHMS = tuple(MOVES)
+
+#: The reference sampler of each couplings representation.
+REFERENCE = {
+    "lattice": ReferenceLatticeSampler,
+    "uniform": ReferenceCurieWeissSampler,
+    "dense": ReferenceDenseSampler,
+}
 
 
 def sampler_shape(model, params: dict) -> tuple[int, ...]:
-    """The lattice shape of ``model`` at ``params`` (``N`` for chains and
-    all-to-all models, ``L`` per axis for hypercubic lattices)."""
-    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
-
-    c = model.coupling
+    """The finite shape of ``model`` at ``params``, read from its couplings."""
     try:
-        if isinstance(c, HypercubicLattice):
-            return (int(params["L"]),) * c.dimension
-        if isinstance(c, (Chain, AllToAll)):
-            return (int(params["N"]),)
+        return tuple(int(x) for x in model.coupling.shape(params))
     except KeyError as exc:
         raise SamplerUnavailable(f"{model.name} needs its size {exc.args[0]} to sample") from None
-    raise SamplerUnavailable(
-        f"no sampler for model {model.name!r} (coupling {c.kind!r}); "
-        "samplers exist for spin chains, hypercubic lattices and all-to-all models"
-    )
 
 
-def plain_checkerboard_is_ergodic(shape, model) -> bool:
-    """Whether plain (non-lazy) sublattice Metropolis samples this system correctly.
+def compile_for_sampling(model, params: dict, backend: str = "numpy"):
+    """The compiled form of ``model`` at ``params`` on ``backend``, or a one-line refusal.
 
-    Not on rings, nor on tori with a length that is odd or below 4 (zero-energy
-    flips taken with probability one split the dynamics into sectors; see
-    :mod:`numeric.samplers.lattice`); fast checkerboard Metropolis samplers are
-    therefore used only on lattices of dimension >= 2 with every length even and
-    >= 4.  All-to-all models go to the reference sampler (systematic scan, lazy).
+    Raises
+    ------
+    SamplerUnavailable
+        When the model has no compiled form, or its units do not interact.
     """
-    from statmech.derive.model import HypercubicLattice
+    from ..compiled import NotCompilable, compile_model
 
-    return isinstance(model.coupling, HypercubicLattice) and all(
-        n % 2 == 0 and n >= 4 for n in shape
-    )
+    shape = sampler_shape(model, params)
+    try:
+        compiled = compile_model(model, params, backend, shape=shape)
+    except KeyError as exc:
+        raise SamplerUnavailable(f"{model.name} needs its {exc.args[0]} to sample") from None
+    except NotCompilable as exc:
+        reason = str(exc).removeprefix(f"{model.name}: ")
+        raise SamplerUnavailable(f"no sampler for model {model.name!r}: {reason}") from None
+    if compiled.representation == "none":
+        raise SamplerUnavailable(
+            f"no sampler for model {model.name!r}: its units do not interact, so its "
+            "thermodynamics is exact (use 'statmech exact')"
+        )
+    if compiled.representation not in REFERENCE:
+        raise SamplerUnavailable(
+            f"no sampler for model {model.name!r}: no sampler reads "
+            f"{compiled.representation} couplings"
+        )
+    return compiled
 
 
-def _fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend):
+def _fast(compiled, T, move, replicas, moves):
     """A sampler from statmech.numeric.fast, or None (with the reason) when it offers none."""
     try:
-        from statmech.numeric.fast import make_fast_sampler
+        from statmech.numeric.fast import fast_sampler
     except ImportError as exc:
         return None, f"statmech.numeric.fast is not available ({exc})"
     try:
-        return make_fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend), None
+        return fast_sampler(compiled, T, move, replicas, moves), None
     except (NotImplementedError, ImportError) as exc:
         return None, str(exc) or type(exc).__name__
 
@@ -97,24 +148,33 @@ def _fast_sampler(model_name, shape, T, J, h, algorithm, replicas, backend):
 def make_sampler(
     model,
     params: dict,
-    algorithm: str = "metropolis",
+    algorithm="metropolis",
     replicas: int = 1,
     backend: str = "numpy",
     reference: bool = False,
+    temperatures=None,
+    exchange_every: int = 1,
 ):
-    """A sampler for ``model`` at ``params`` (``T``, ``J``, ``h`` and the size).
+    """A sampler for ``model`` at ``params`` (the temperature ``T``, the other parameters
+    and the size).
 
     Parameters
     ----------
     model : derive.model.Model or str
     params : dict
-        ``T`` (required), ``J`` (default 1), ``h`` (default 0), and ``N`` or ``L``.
-    algorithm : {"metropolis", "heat-bath", "wolff", "swendsen-wang"}
+        ``T`` (unless ``temperatures`` is given), the model's parameters (defaults
+        otherwise) and its size (``N``, ``L``, ...).
+    algorithm : {"metropolis", "heat-bath", "wolff", "swendsen-wang"} or a move
     replicas : int
-        Independent replicas updated together.
+        Independent replicas updated together (per temperature, with ``temperatures``).
     backend : {"numpy", "cupy"}
     reference : bool
         Use the reference sampler even when a fast one exists.
+    temperatures : sequence of float, optional
+        A ladder: ``replicas`` replicas at each temperature, replica ``k * replicas + c``
+        being copy ``c`` at the ``k``-th lowest.
+    exchange_every : int
+        With ``temperatures``: sweeps between replica-exchange rounds (0: no exchange).
 
     Returns
     -------
@@ -125,47 +185,45 @@ def make_sampler(
     SamplerUnavailable
         When neither a fast nor a reference implementation covers the request.
     """
-    from statmech.derive.model import AllToAll, Chain, HypercubicLattice
-
     if isinstance(model, str):
         from statmech.derive.registry import get_model
 
         model = get_model(model)
-    if algorithm not in ALL_ALGORITHMS:
-        raise SamplerUnavailable(
-            f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALL_ALGORITHMS)}"
-        )
-    shape = sampler_shape(model, params)
-    T = float(params["T"])
-    J = float(params.get("J", 1.0))
-    h = float(params.get("h", 0.0))
+    move = as_move(algorithm)
+    replicas = int(replicas)
+    if replicas < 1:
+        raise ValueError(f"replicas must be a positive integer, got {replicas}")
+    moves = ()
+    if temperatures is None:
+        T = float(params["T"])
+    else:
+        ladder = np.unique(np.asarray(temperatures, dtype=np.float64))
+        if ladder.size != len(temperatures):
+            raise ValueError(f"the temperatures of a ladder must differ, got {list(temperatures)}")
+        T = np.repeat(ladder, replicas)
+        replicas = replicas * ladder.size
+        if exchange_every:
+            if ladder.size < 2:
+                raise ValueError("replica exchange needs at least two temperatures")
+            moves = (ReplicaExchange(exchange_every),)
+    compiled = compile_for_sampling(model, params, backend)
     reason = "the reference samplers were requested"
-    if (
-        not reference
-        and algorithm == "metropolis"
-        and not plain_checkerboard_is_ergodic(shape, model)
-    ):
-        reference = True
-        reason = (
-            "plain sublattice Metropolis is not ergodic on this lattice; "
-            "the reference sampler uses the lazy move"
-        )
+    if not reference and isinstance(move, Metropolis):
+        if move.lazy or (move.lazy is None and not plain_checkerboard_is_ergodic(compiled)):
+            reference = True
+            reason = (
+                "plain sublattice Metropolis is not ergodic here; "
+                "the reference sampler uses the lazy move"
+            )
     if not reference:
-        fast, reason = _fast_sampler(model.name, shape, T, J, h, algorithm, replicas, backend)
+        fast, reason = _fast(compiled, T, move, replicas, moves)
         if fast is not None:
             return fast
-    if algorithm not in ALGORITHMS:
+    if move.name not in ALGORITHMS:
         raise SamplerUnavailable(
-            f"the {algorithm} algorithm needs the fast samplers of numeric.fast, and none "
+            f"the {move.name} algorithm needs the fast samplers of numeric.fast, and none "
             f"covers {model.name} on {backend} here ({reason}); "
             f"the reference samplers offer {' and '.join(ALGORITHMS)}"
         )
-    c = model.coupling
-    args = (model.name, shape, T, J, h, algorithm, replicas, backend)
-    if isinstance(c, (Chain, HypercubicLattice)):
-        if isinstance(c, Chain) and not c.periodic:
-            raise SamplerUnavailable("the reference samplers need a periodic chain")
-        return ReferenceLatticeSampler(*args)
-    if isinstance(c, AllToAll):
-        return ReferenceCurieWeissSampler(*args)
-    raise SamplerUnavailable(f"no sampler for model {model.name!r}")  # pragma: no cover
+    cls = REFERENCE[compiled.representation]
+    return cls(compiled, T, move, replicas, moves=moves)

@@ -1,27 +1,47 @@
-r"""Bookkeeping shared by the reference samplers: state, randomness, resume.
+r"""The one sampler base: a compiled model, a temperature per replica, moves, explicit state.
 
-A sampler's state is a :class:`SamplerState`: the spins ``(replicas, *shape)``
-(int8, values +-1, in the backend's namespace), one NumPy ``Generator`` per
-replica (independent streams spawned from one seed through
-:class:`numpy.random.SeedSequence`) and a sweep counter.
+Every sampler, reference or fast, is a :class:`Sampler`::
 
-The reference samplers draw their uniform random numbers on the host, one
-float64 per attempted update, from these per-replica generators, and compare
-them with acceptance tables computed on the host.  Hence the same seed gives the
-same configurations on NumPy and on CuPy, replica ``r`` does not depend on how
-many replicas run beside it, and a run resumes exactly from a
-:meth:`ReferenceSampler.state_dict`.
+    sampler = SomeSampler(compiled, T, algorithm, replicas, moves=(ReplicaExchange(),))
+    state = sampler.init(seed)            # independent stream per replica
+    state = sampler.step(state, sweeps)   # `sweeps` sweeps (and the periodic moves due)
+    sampler.configuration(state)          # (replicas, *shape) int8 unit values, backend array
+    sampler.state_dict(state)             # host arrays / ints / str: exact resume
+    sampler.load_state_dict(d)            # -> state
+
+``compiled`` is the model's compiled form
+(:func:`statmech.numeric.compiled.compile_model`); ``T`` is one temperature per
+replica (a scalar applies to every replica).  The *move* of a sweep (single-site
+Metropolis or heat bath, Wolff or Swendsen-Wang; :mod:`.moves`) is named by
+``algorithm`` or given as a move object; *periodic moves* such as replica
+exchange (:mod:`.exchange`) act between sweeps, every ``move.every`` sweeps
+counted from the start of the run, so a resumed run makes the same moves.
+
+The attributes the rest of the code reads: ``name`` (the sweep move),
+``model_name``, ``shape``, ``sites``, ``replicas``, ``backend``, ``xp``,
+``temperatures`` (one per replica), ``T`` (a float when every replica has the same
+temperature, else the per-replica array), ``J`` and ``h`` (the Ising couplings
+where the model is an Ising model, else its parameters of those names or None),
+``attempted_flips_per_sweep``, ``implementation`` (``"reference"`` or ``"fast"``).
+
+The state is a :class:`SamplerState`: the units in the sampler's layout, the
+random streams (one NumPy ``Generator`` per replica for the reference samplers,
+one 64-bit counter-based key per replica for the fast ones), the sweep counter and
+sampler- and move-specific arrays in ``extra``.  Subclasses provide the layout,
+the streams and the sweep (``_sweeps``); this module does the rest once.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
-from ..backend import get_backend, seed_sequence, to_numpy
+from ..backend import get_backend, get_namespace, seed_sequence, to_numpy
 
+#: Sweep moves of the reference samplers.
 ALGORITHMS = ("metropolis", "heat-bath")
 
 
@@ -31,131 +51,319 @@ class SamplerUnavailable(ValueError):
 
 @dataclass
 class SamplerState:
-    """Explicit sampler state (mutated in place by ``step`` and returned)."""
+    """Explicit sampler state (mutated in place by ``step`` and returned).
 
-    spins: object  # xp array (replicas, *shape), int8
-    rngs: list  # one numpy.random.Generator per replica
-    sweeps: int = 0
-    extra: dict = field(default_factory=dict)  # sampler-specific (e.g. magnetisation sums)
-
-
-def flip_probability(algorithm: str, s, local, T: float) -> np.ndarray:
-    r"""Probability of flipping a spin ``s`` whose effective field is ``local``.
-
-    Metropolis: :math:`\min(1, e^{-2 s\, h_{\rm loc}/T})`;
-    heat bath (Glauber): :math:`1 / (1 + e^{2 s\, h_{\rm loc}/T})`.
-    Computed on the host in float64 (tables, so every backend compares the same numbers).
+    ``rngs`` is the random state: a list of ``numpy.random.Generator`` (one per
+    replica) or a ``(replicas,)`` uint64 array of stream keys; ``keys`` reads it too.
     """
-    x = 2.0 * np.asarray(s, dtype=np.float64) * np.asarray(local, dtype=np.float64) / T
-    if algorithm == "metropolis":
-        return np.exp(-np.maximum(x, 0.0))
-    if algorithm == "heat-bath":
-        # 1 / (1 + e^x) written to avoid overflow for large |x|.
-        e = np.exp(-np.abs(x))
-        return np.where(x > 0, e / (1.0 + e), 1.0 / (1.0 + e))
-    raise SamplerUnavailable(
-        f"unknown algorithm {algorithm!r} for the reference samplers; "
-        f"choose one of {', '.join(ALGORITHMS)}"
-    )
+
+    spins: object  # units in the sampler's layout (backend array)
+    rngs: object
+    sweeps: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def keys(self):
+        return self.rngs
+
+    @keys.setter
+    def keys(self, value):
+        self.rngs = value
 
 
-class ReferenceSampler:
-    """Base class: per-replica generators, state_dict / load_state_dict."""
+def per_replica_temperatures(T, replicas: int) -> np.ndarray:
+    """``(replicas,)`` float64 temperatures from a scalar or a sequence; all finite and > 0."""
+    t = np.asarray(T, dtype=np.float64)
+    if t.ndim == 0:
+        t = np.full(replicas, float(t))
+    elif t.shape != (replicas,):
+        raise ValueError(f"give one temperature or one per replica ({replicas}), got {t.size}")
+    bad = t[~(np.isfinite(t) & (t > 0))]
+    if bad.size:
+        raise ValueError(f"temperature must be positive, got T={bad[0]:g}")
+    return t
 
-    name: str
-    model_name: str
-    shape: tuple
-    replicas: int
-    backend: str
-    T: float
-    J: float
-    h: float
+
+def hypercubic(compiled) -> bool:
+    """Whether ``compiled`` is a hypercubic lattice: its bonds step one unit along each axis."""
+    if compiled.representation != "lattice":
+        return False
+    d = len(compiled.shape)
+    identity = tuple(tuple(int(a == b) for b in range(d)) for a in range(d))
+    return tuple(tuple(s) for s in compiled.steps) == identity
+
+
+def _parameter(compiled, name: str):
+    if name in compiled.params:
+        return float(compiled.params[name])
+    for p in compiled.model.parameters:
+        if p.name == name and p.default is not None:
+            return float(p.default)
+    return None
+
+
+class Sampler:
+    """The shared bookkeeping of every sampler (see the module docstring).
+
+    Parameters
+    ----------
+    compiled : statmech.numeric.compiled.CompiledModel
+    T : float or sequence of float
+        Temperature of every replica, or one per replica.
+    algorithm : str or move
+        The sweep move (:func:`.moves.as_move`).
+    replicas : int
+    moves : sequence
+        Periodic moves applied between sweeps (e.g. :class:`.exchange.ReplicaExchange`).
+    """
+
     implementation = "reference"
+    #: Sweep moves this class implements.
+    algorithms: tuple = ALGORITHMS
+    #: The exception raised for a request this class does not cover.
+    unavailable = SamplerUnavailable
 
-    def __init__(self, model_name, shape, T, J, h, algorithm, replicas, backend):
-        if algorithm not in ALGORITHMS:
-            raise SamplerUnavailable(
-                f"the reference samplers offer {', '.join(ALGORITHMS)}, not {algorithm!r}"
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        from .moves import as_move
+
+        move = as_move(algorithm)
+        if move.name not in self.algorithms:
+            raise self.unavailable(
+                f"{type(self).__name__} offers {', '.join(self.algorithms)}, not {move.name!r}"
             )
-        if not T > 0:
-            raise ValueError(f"temperature must be positive, got T={T}")
         if int(replicas) < 1:
             raise ValueError(f"replicas must be a positive integer, got {replicas}")
-        self.name = algorithm
-        self.model_name = model_name
-        self.shape = tuple(int(s) for s in shape)
+        self.compiled = compiled
+        self.move = move
+        self.name = move.name
+        self.model_name = compiled.model.name
+        self.shape = tuple(int(s) for s in compiled.shape)
         self.sites = int(np.prod(self.shape))
         self.replicas = int(replicas)
-        self.backend = backend
-        self.xp = get_backend(backend)
-        self.T, self.J, self.h = float(T), float(J), float(h)
+        self.temperatures = per_replica_temperatures(T, self.replicas)
+        self.backend = compiled.backend
+        self.xp = get_backend(self.backend)
+        self.values = np.asarray(compiled.values, dtype=np.float64)
+        if not np.array_equal(self.values, np.rint(self.values)) or np.abs(self.values).max() > 127:
+            raise self.unavailable(
+                f"the samplers store units as small integers; {self.model_name} has values "
+                f"{self.values.tolist()}"
+            )
+        ising = compiled.ising
+        if ising is None:
+            ising = (_parameter(compiled, "J"), _parameter(compiled, "h"))
+        self.J, self.h = ising
+        self.moves = tuple(moves)
+        for m in self.moves:
+            m.bind(self)
 
-    # -- protocol --------------------------------------------------------
+    # -- facts -----------------------------------------------------------
+    @property
+    def T(self):
+        """The temperature (float) when all replicas share it, else the per-replica array."""
+        t = self.temperatures
+        return float(t[0]) if np.all(t == t[0]) else t.copy()
+
     @property
     def attempted_flips_per_sweep(self) -> int:
         return self.replicas * self.sites
 
+    def _identity(self) -> dict:
+        d = {
+            "implementation": self.implementation,
+            "algorithm": self.name,
+            "model_name": self.model_name,
+            "shape": json.dumps(list(self.shape)),
+            "replicas": self.replicas,
+        }
+        if not np.all(self.temperatures == self.temperatures[0]):
+            d["temperatures"] = json.dumps(self.temperatures.tolist())
+        if self.moves:
+            d["moves"] = json.dumps([m.describe() for m in self.moves])
+        return d
+
+    # -- protocol --------------------------------------------------------
     def init(self, seed: int) -> SamplerState:
-        """Random (infinite-temperature) start, one generator per replica."""
-        rngs = [
-            np.random.Generator(np.random.PCG64(s))
-            for s in seed_sequence(seed).spawn(self.replicas)
-        ]
-        spins = np.empty((self.replicas, self.sites), dtype=np.int8)
-        for r, g in enumerate(rngs):
-            spins[r] = 2 * g.integers(0, 2, size=self.sites, dtype=np.int8) - 1
-        return self._attach(SamplerState(self.xp.asarray(spins), rngs))
-
-    def configuration(self, state: SamplerState):
-        return state.spins.reshape((self.replicas, *self.shape))
-
-    def step(self, state: SamplerState, sweeps: int = 1) -> SamplerState:
-        for _ in range(int(sweeps)):
-            self._sweep(state)
-            state.sweeps += 1
+        """Random (infinite-temperature) start, an independent stream per replica."""
+        rngs = self._streams(seed)
+        config = self._random_start(rngs)
+        state = SamplerState(self._to_layout(config), rngs, 0, {})
+        self._attach(state)
+        for m in self.moves:
+            m.attach(self, state, seed)
         return state
 
+    def configuration(self, state: SamplerState):
+        """The units as ``(replicas, *shape)`` int8 in the backend's namespace."""
+        return self._from_layout(state.spins)
+
+    def step(self, state: SamplerState, sweeps: int = 1) -> SamplerState:
+        """``sweeps`` sweeps; a periodic move acts after every sweep numbered a multiple of
+        its ``every`` (sweeps counted from the start, so resumed runs match)."""
+        sweeps = int(sweeps)
+        if sweeps < 0:
+            raise ValueError(f"sweeps must be non-negative, got {sweeps}")
+        done = 0
+        while done < sweeps:
+            chunk = sweeps - done
+            for m in self.moves:
+                chunk = min(chunk, m.every - state.sweeps % m.every)
+            self._sweeps(state, chunk)
+            state.sweeps += chunk
+            done += chunk
+            for m in self.moves:
+                if state.sweeps % m.every == 0:
+                    m.apply(self, state)
+        return state
+
+    @cached_property
+    def compiled_here(self):
+        """The compiled form on the sampler's own backend (the one it was given, unless a
+        sampler moved its units to another device)."""
+        c = self.compiled
+        if c.backend == self.backend:
+            return c
+        from ..compiled import compile_model
+
+        return compile_model(c.model, c.params, self.backend, shape=c.shape)
+
+    def energies(self, state: SamplerState) -> np.ndarray:
+        """Total energy of every replica, on the host (float64)."""
+        return to_numpy(self.compiled_here.energy(self.configuration(state)))
+
+    def measure(self, state: SamplerState) -> tuple[np.ndarray, np.ndarray]:
+        """Energy and magnetisation per unit of every replica, on the host
+        (:meth:`CompiledModel.measure`)."""
+        return self.compiled_here.measure(self.configuration(state))
+
+    def swap(self, state: SamplerState, a, b) -> None:
+        """Exchange the configurations of replicas ``a[i]`` and ``b[i]`` (disjoint index arrays),
+        with whatever ``extra`` arrays follow the configuration."""
+        a, b = np.asarray(a), np.asarray(b)
+        if a.size == 0:
+            return
+        arrays = [("spins", state.spins)] + [(k, state.extra[k]) for k in self._carried]
+        for key, x in arrays:
+            ia, ib = self._index(a, x), self._index(b, x)
+            tmp = x[ia].copy()
+            x[ia] = x[ib]
+            x[ib] = tmp
+            if key == "spins":
+                state.spins = x
+
     def state_dict(self, state: SamplerState) -> dict:
-        return {
-            "implementation": self.implementation,
-            "algorithm": self.name,
-            "model_name": self.model_name,
-            "shape": json.dumps(list(self.shape)),
-            "replicas": self.replicas,
-            "spins": to_numpy(state.spins).copy(),
-            "rng": json.dumps([g.bit_generator.state for g in state.rngs]),
-            "sweeps": int(state.sweeps),
-            **{f"extra_{k}": to_numpy(v).copy() for k, v in state.extra.items()},
-        }
+        d = self._identity()
+        d["spins"] = np.array(to_numpy(self.configuration(state)), dtype=np.int8)
+        d.update(self._streams_dict(state.rngs))
+        d["sweeps"] = int(state.sweeps)
+        for name, value in state.extra.items():
+            if isinstance(value, np.random.Generator):
+                d[f"extra_{name}"] = json.dumps(value.bit_generator.state)
+            else:
+                d[f"extra_{name}"] = np.array(to_numpy(value)).copy()
+        return d
 
     def load_state_dict(self, d: dict) -> SamplerState:
-        want = {
-            "implementation": self.implementation,
-            "algorithm": self.name,
-            "model_name": self.model_name,
-            "shape": json.dumps(list(self.shape)),
-            "replicas": self.replicas,
-        }
-        for key, value in want.items():
+        for key, value in self._identity().items():
             got = d.get(key)
             got = got.item() if isinstance(got, np.ndarray) else got
             if got != value:
                 raise ValueError(f"sampler state is for {key}={got!r}, this sampler has {value!r}")
-        spins = np.asarray(d["spins"], dtype=np.int8)
-        if spins.shape != (self.replicas, self.sites):
-            raise ValueError(f"sampler state has spins of shape {spins.shape}")
+        config = np.asarray(d["spins"], dtype=np.int8)
+        if config.shape != (self.replicas, *self.shape):
+            raise ValueError(f"sampler state has spins of shape {config.shape}")
+        state = SamplerState(self._to_layout(config), self._load_streams(d), int(d["sweeps"]))
+        self._attach(state)
+        for m in self.moves:
+            m.attach(self, state, None)
+        for name, value in state.extra.items():  # saved fields resume exactly as saved
+            saved = d.get(f"extra_{name}")
+            if saved is None:
+                continue
+            if isinstance(value, np.random.Generator):
+                value.bit_generator.state = json.loads(str(saved))
+                continue
+            host = np.array(saved, dtype=to_numpy(value).dtype)
+            state.extra[name] = host if isinstance(value, np.ndarray) else self.xp.asarray(host)
+        return state
+
+    # -- hooks -------------------------------------------------------------
+    #: ``extra`` entries that belong to the configuration (swapped with it).
+    _carried: tuple = ()
+
+    @staticmethod
+    def _index(rows, x):
+        return get_namespace(x).asarray(rows)
+
+    def _streams(self, seed):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _random_start(self, rngs) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _streams_dict(self, rngs) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _load_streams(self, d: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _to_layout(self, config: np.ndarray):
+        return self.xp.asarray(np.ascontiguousarray(config.reshape(self.replicas, self.sites)))
+
+    def _from_layout(self, spins):
+        return spins.reshape((self.replicas, *self.shape))
+
+    def _attach(self, state: SamplerState) -> None:
+        """Derived fields (incremental sums) of a new or loaded state."""
+
+    def _sweeps(self, state: SamplerState, sweeps: int) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        moves = "".join(f", {m.describe()}" for m in self.moves)
+        return (
+            f"{type(self).__name__}({self.model_name}, shape={self.shape}, T={self.T}, "
+            f"{self.name}, replicas={self.replicas}, {self.backend}{moves})"
+        )
+
+
+class ReferenceSampler(Sampler):
+    """Reference samplers: one NumPy ``Generator`` per replica (spawned from one seed
+    through :class:`numpy.random.SeedSequence`), uniforms drawn on the host.
+
+    Replica ``r`` draws its float64 uniforms from its own stream, so the same seed
+    gives the same configurations on NumPy and on CuPy (where the acceptance tables
+    are computed on the host too), and replica ``r`` does not depend on how many
+    replicas run beside it.
+    """
+
+    implementation = "reference"
+
+    def _streams(self, seed):
+        children = seed_sequence(seed).spawn(self.replicas)
+        return [np.random.Generator(np.random.PCG64(s)) for s in children]
+
+    def _random_start(self, rngs) -> np.ndarray:
+        k = len(self.values)
+        values = self.values.astype(np.int8)
+        out = np.empty((self.replicas, self.sites), dtype=np.int8)
+        for r, g in enumerate(rngs):
+            out[r] = values[g.integers(0, k, size=self.sites, dtype=np.int8)]
+        return out
+
+    def _streams_dict(self, rngs) -> dict:
+        return {"rng": json.dumps([g.bit_generator.state for g in rngs])}
+
+    def _load_streams(self, d: dict):
         rngs = []
         for st in json.loads(str(d["rng"])):
             g = np.random.Generator(np.random.PCG64())
             g.bit_generator.state = st
             rngs.append(g)
-        state = self._attach(SamplerState(self.xp.asarray(spins), rngs, int(d["sweeps"])))
-        for key in state.extra:  # incrementally maintained fields resume exactly as saved
-            if f"extra_{key}" in d:
-                state.extra[key] = self.xp.asarray(d[f"extra_{key}"])
-        return state
+        if len(rngs) != self.replicas:
+            raise ValueError(f"sampler state has {len(rngs)} random streams, not {self.replicas}")
+        return rngs
 
-    # -- helpers ---------------------------------------------------------
     def _uniforms(self, state: SamplerState, count: int):
         """``(replicas, count)`` float64 uniforms, replica ``r`` from its own stream."""
         u = np.empty((self.replicas, count))
@@ -163,14 +371,9 @@ class ReferenceSampler:
             g.random(out=u[r])
         return self.xp.asarray(u)
 
-    def _attach(self, state: SamplerState) -> SamplerState:
-        return state
+    def _sweeps(self, state: SamplerState, sweeps: int) -> None:
+        for _ in range(sweeps):
+            self._sweep(state)
 
     def _sweep(self, state: SamplerState) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}({self.model_name}, shape={self.shape}, T={self.T}, "
-            f"J={self.J}, h={self.h}, {self.name}, replicas={self.replicas}, {self.backend})"
-        )

@@ -1,25 +1,28 @@
-r"""Reference single-spin samplers for fully connected models.
+r"""Reference single-site samplers for all-to-all and dense couplings (sequential scan).
 
-Curie-Weiss (every pair coupled with :math:`J/N`, each pair once):
+All-to-all couplings (Curie-Weiss: every pair with the same weight :math:`w = -J/N`,
+each pair once):
 
 .. math::
 
-    H = -\frac{J}{N}\sum_{i<j} s_i s_j - h\sum_i s_i,\qquad
-    h_i^{\rm loc} = \frac{J}{N}\,(M - s_i) + h,\quad M = \sum_j s_j .
+    H = \sum_i \phi(s_i) + w\sum_{i<j} s_i s_j,\qquad
+    h_i^{\rm loc} = -w\,(M - s_i),\quad M = \sum_j s_j .
 
-The local fields are maintained incrementally through the magnetisation sum
-:math:`M` of each replica (one integer per replica, updated after every flip), so
-a sweep costs :math:`O(N)` per replica.  For general symmetric couplings
-:math:`J_{ij}` (spin glasses, Hopfield networks), :class:`ReferenceDenseSampler`
-keeps the full local-field vector :math:`h_i = \sum_j J_{ij} s_j + h` and
-updates it after each flip in :math:`O(N)`.
+The local field is :math:`-w` times the integer :math:`M - s_i`, maintained
+incrementally through :math:`M` (one integer per replica, updated after every
+move), so a sweep costs :math:`O(N)` per replica and the move's probabilities come
+from a host table (:func:`.moves.sum_tables`).  For a dense symmetric matrix
+:math:`w_{ij}` (spin glasses, Hopfield networks, +-J samples, bipartite machines),
+:class:`ReferenceDenseSampler` keeps the whole local-field vector
+:math:`h^{\rm loc}_i = -\sum_j w_{ij} s_j` and updates it after each move in
+:math:`O(N)`.
 
 A sweep visits the sites in order ``0 .. N-1`` (systematic scan; every update
 leaves the Boltzmann distribution invariant), all replicas at once.  As on
-lattices (:mod:`numeric.samplers.lattice`), a Metropolis move with zero energy
-change would be taken with probability one, which makes the systematic scan
-non-ergodic (odd N at h = 0 shows it); the Metropolis move is therefore lazy:
-flip with probability :math:`\tfrac12\min(1, e^{-\Delta E/T})`.
+lattices (:mod:`.lattice`), a Metropolis move with zero energy change would be
+taken with probability one, which makes the systematic scan non-ergodic (odd N at
+h = 0 shows it); the Metropolis move is therefore lazy: it is offered with
+probability 1/2.
 
 References
 ----------
@@ -29,102 +32,121 @@ ch. 4; M. Kac, in *Statistical Physics, Phase Transitions and Superfluidity* (19
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from .base import ReferenceSampler, SamplerState, flip_probability
+from .base import ReferenceSampler, SamplerState, SamplerUnavailable
+from .moves import Metropolis, conditional_energies, sum_tables
 
 
-class ReferenceCurieWeissSampler(ReferenceSampler):
-    """Curie-Weiss Metropolis / heat bath with incrementally maintained fields.
+class _Scan(ReferenceSampler):
+    representation = ""
+
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=True, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if compiled.representation != self.representation:
+            raise SamplerUnavailable(
+                f"{type(self).__name__} needs {self.representation} couplings, "
+                f"{self.model_name} has {compiled.representation} ones"
+            )
+        if isinstance(self.move, Metropolis):
+            self.move = replace(self.move, lazy=bool(lazy if lazy is not None else True))
+        self.lazy = bool(self.move.lazy)
+        v = self.values.astype(np.int64)
+        self._k = len(v)
+        self._vmin = int(v.min())
+        self._lookup = self.xp.asarray(np.searchsorted(v, np.arange(v.min(), v.max() + 1)))
+        self._values_dev = self.xp.asarray(v.astype(np.int8))
+        self._other = int(v.sum()) if self._k == 2 else None
+
+    def _choose(self, s, cur, cumulative, u):
+        """New unit values from the current ones ``s`` (value indices ``cur``), the
+        offset cumulative probabilities ``(..., k - 1)`` and uniforms ``u``."""
+        xp = self.xp
+        if self._k == 2:
+            return xp.where(u < cumulative[..., 0], self._other - s, s)
+        off = 1 + (u[..., None] >= cumulative).sum(axis=-1)
+        return xp.take(self._values_dev, (cur + off) % self._k).astype(s.dtype)
+
+
+class ReferenceCurieWeissSampler(_Scan):
+    """All-to-all couplings (Curie-Weiss): Metropolis / heat bath with the magnetisation
+    sum ``state.extra["M"]`` maintained incrementally.
 
     Examples
     --------
-    >>> s = ReferenceCurieWeissSampler("curie-weiss", (16,), 1.5, 1.0, 0.0, "heat-bath", 2)
+    >>> from statmech.derive.registry import get_model
+    >>> from statmech.numeric.compiled import compile_model
+    >>> c = compile_model(get_model("curie-weiss"), {"N": 16})
+    >>> s = ReferenceCurieWeissSampler(c, 1.5, "heat-bath", 2)
     >>> s.configuration(s.step(s.init(seed=3), 5)).shape
     (2, 16)
     """
 
-    def __init__(
-        self,
-        model_name,
-        shape,
-        T,
-        J=1.0,
-        h=0.0,
-        algorithm="metropolis",
-        replicas=1,
-        backend="numpy",
-    ):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas, backend)
-        n = self.sites
-        # Flip probability indexed by (M - s_i + n - 1) * 2 + (s_i + 1) // 2.
-        rest = np.repeat(np.arange(-(n - 1), n), 2)
-        s = np.tile(np.array([-1, 1]), 2 * n - 1)
-        local = self.J / n * rest + self.h
-        table = flip_probability(algorithm, s, local, self.T)
-        self._table = self.xp.asarray(0.5 * table if algorithm == "metropolis" else table)
+    representation = "uniform"
+    _carried = ("M",)
 
-    def _attach(self, state: SamplerState) -> SamplerState:
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=True, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, lazy, moves)
+        n, v = self.sites, self.values.astype(np.int64)
+        # M - s_i runs over (n - 1) min(v) .. (n - 1) max(v).
+        lo, hi = (n - 1) * min(v.min(), 0), (n - 1) * max(v.max(), 0)
+        self._sum_min = int(lo)
+        ladder, tid = np.unique(self.temperatures, return_inverse=True)
+        table = sum_tables(self.move, compiled, ladder, np.arange(lo, hi + 1))
+        self._width = table.shape[1] * self._k  # (sum, value) pairs per temperature
+        self._table = self.xp.asarray(table.reshape(-1, table.shape[-1]))
+        self._tid = self.xp.asarray((tid * self._width).astype(np.int64))
+
+    def _attach(self, state: SamplerState) -> None:
         state.extra["M"] = state.spins.sum(axis=1, dtype=self.xp.int64)
-        return state
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
         spins, M = state.spins, state.extra["M"]
-        n = self.sites
-        u = self._uniforms(state, n)
-        for i in range(n):
+        u = self._uniforms(state, self.sites)
+        for i in range(self.sites):
             s = spins[:, i].astype(xp.int64)
-            key = (M - s + n - 1) * 2 + (s + 1) // 2
-            flip = u[:, i] < self._table[key]
-            new = xp.where(flip, -s, s)
+            cur = xp.take(self._lookup, s - self._vmin)
+            key = self._tid + (M - s - self._sum_min) * self._k + cur
+            new = self._choose(s, cur, xp.take(self._table, key, axis=0), u[:, i])
             spins[:, i] = new
             M += new - s
 
 
-class ReferenceDenseSampler(ReferenceSampler):
-    r"""Single-spin sampler for :math:`H = -\sum_{i<j} J_{ij} s_i s_j - h \sum_i s_i`
-    with a dense symmetric coupling matrix (zero diagonal), local fields kept
-    incrementally.  ``J`` is recorded as the coupling scale only; the matrix is
-    ``couplings``.
+class ReferenceDenseSampler(_Scan):
+    r"""Dense symmetric couplings :math:`w_{ij}` (zero diagonal): single-site updates with
+    the local fields :math:`h^{\rm loc} = -s\,w` kept in ``state.extra["fields"]``.
+
+    The probabilities are computed on the device from the fields (not tabulated),
+    so NumPy and CuPy may differ in the last bit of an exponential.
     """
 
-    def __init__(
-        self,
-        model_name,
-        couplings,
-        T,
-        J=1.0,
-        h=0.0,
-        algorithm="metropolis",
-        replicas=1,
-        backend="numpy",
-    ):
-        couplings = np.asarray(couplings, dtype=np.float64)
-        n = couplings.shape[0]
-        if couplings.shape != (n, n) or not np.allclose(couplings, couplings.T):
-            raise ValueError("couplings must be a symmetric square matrix")
-        if np.any(np.diag(couplings) != 0):
-            raise ValueError("couplings must have a zero diagonal")
-        super().__init__(model_name, (n,), T, J, h, algorithm, replicas, backend)
-        self.couplings = self.xp.asarray(couplings)
+    representation = "dense"
+    _carried = ("fields",)
 
-    def _attach(self, state: SamplerState) -> SamplerState:
-        s = state.spins.astype(self.xp.float64)
-        state.extra["fields"] = s @ self.couplings + self.h
-        return state
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=True, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, lazy, moves)
+        xp = self.xp
+        self._matrix = xp.asarray(compiled.matrix)
+        self._T = xp.asarray(self.temperatures)
+        self._offsets = xp.arange(1, self._k)[None, :]
+
+    def _attach(self, state: SamplerState) -> None:
+        state.extra["fields"] = self.compiled.local_field(state.spins)
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
         spins, fields = state.spins, state.extra["fields"]
         u = self._uniforms(state, self.sites)
+        rows = xp.arange(self.replicas)
         for i in range(self.sites):
-            s = spins[:, i].astype(xp.float64)
-            x = 2.0 * s * fields[:, i] / self.T
-            if self.name == "metropolis":  # lazy, as for Curie-Weiss
-                p = 0.5 * xp.exp(-xp.maximum(x, 0.0))
-            else:
-                p = 1.0 / (1.0 + xp.exp(xp.minimum(x, 700.0)))
-            flip = u[:, i] < p
-            spins[:, i] = xp.where(flip, -s, s).astype(xp.int8)
-            fields -= (2.0 * s * flip)[:, None] * self.couplings[i][None, :]
+            s = spins[:, i].astype(xp.int64)
+            cur = xp.take(self._lookup, s - self._vmin)
+            energies = conditional_energies(self.compiled, fields[:, i])  # (R, k)
+            p = self.move.transition(energies, self._T, xp)[rows, cur]  # (R, k): from cur
+            moved = xp.take_along_axis(p, (cur[:, None] + self._offsets) % self._k, axis=1)
+            new = self._choose(s, cur, xp.cumsum(moved, axis=1), u[:, i])
+            spins[:, i] = new
+            fields -= (new - s).astype(xp.float64)[:, None] * self._matrix[i][None, :]

@@ -1,22 +1,27 @@
-r"""Reference Metropolis and heat-bath samplers for periodic lattices.
+r"""Reference single-site sampler for lattice couplings: colour classes updated at once.
 
-Ising spins :math:`s_i = \pm 1` on a ring (1D), square (2D) or cubic (3D)
-periodic lattice,
+Any compiled model whose couplings are a lattice (``representation ==
+"lattice"``: one weight :math:`w` on every bond, periodic or open) and whose
+units take a few integer values (+-1 spins, 0/1 units, spin-1),
 
 .. math::
 
-    H = -J \sum_{\langle ij \rangle} s_i s_j - h \sum_i s_i ,
+    H = \sum_i \phi(s_i) + w \sum_{\langle ij \rangle} s_i s_j ,\qquad
+    h^{\rm loc}_i = -w \sum_{j \sim i} s_j ,
 
-each bond once (as in :func:`derive.finite.finite_energy`; on a length-2 axis the
-two bonds between the same pair both count).  Many replicas are updated at once,
-one array ``(replicas, *shape)``.
+each bond once (on a length-2 axis the two bonds between the same pair both
+count).  The local field is :math:`-w` times an integer neighbour sum, so the
+move's cumulative probabilities are tabulated once per temperature, neighbour sum
+and current value (:func:`.moves.sum_tables`), on the host.  Many replicas are
+updated at once, one array ``(replicas, n)``.
 
 Sites are split into colour classes such that no two sites of a class are
-neighbours; a sweep updates the classes one after another, every spin of a
-class simultaneously.  When every length is even, the checkerboard (parity of
-the coordinate sum) does it.  When some length is odd there is no checkerboard
-(a ring of odd length is not bipartite, and updating a "sublattice" whose spins
-neighbour each other breaks detailed balance), so three colours are used:
+neighbours (:func:`lattice_colouring`); a sweep updates the classes one after
+another, every unit of a class simultaneously.  On hypercubic lattices with every
+length even the checkerboard (parity of the coordinate sum) does it.  When some
+length is odd there is no checkerboard (a ring of odd length is not bipartite,
+and updating a "sublattice" whose spins neighbour each other breaks detailed
+balance), so three colours are used:
 
 .. math::
 
@@ -25,7 +30,8 @@ neighbour each other breaks detailed balance), so three colours are used:
     2 & x = L_a - 1,\ L_a \text{ odd,}\end{cases}
 
 a proper colouring, since neighbours differ in one coordinate, whose colour
-changes by 1 or 2 (mod 3).
+changes by 1 or 2 (mod 3).  Other lattices (the triangular lattice) are coloured
+greedily from the neighbour table; every colouring is checked to be proper.
 
 Metropolis needs one more precaution.  A spin whose energy change is zero
 flips with probability one, so sublattice moves can become deterministic: on a
@@ -34,12 +40,13 @@ into sectors that do not communicate, so averages come out wrong on even and
 odd rings alike although every move preserves the Boltzmann distribution.  The
 same happens on small tori (2 x 2, 4 x 2, 3 x 3; a test shows it).  Heat bath,
 whose flip probabilities are below one, is immune.  So, except where plain
-checkerboard Metropolis is the established method (dimension >= 2, every length
-even and >= 4), the Metropolis move is made *lazy*: each spin of the class is
-offered its move with probability 1/2, i.e. flips with probability
-:math:`\tfrac12 \min(1, e^{-\Delta E/T})`; then every configuration of the
-class is reachable from every other in one move, so the chain is irreducible
-and aperiodic.  ``lazy=True/False`` overrides the choice.
+checkerboard Metropolis is the established method (two unit values, a periodic
+hypercubic lattice of dimension >= 2, every length even and >= 4;
+:func:`plain_checkerboard_is_ergodic`), the Metropolis move is made *lazy*: each
+unit of the class is offered its move with probability 1/2, i.e. moves with
+probability :math:`\tfrac12 \min(1, e^{-\Delta E/T})`; then every configuration
+of the class is reachable from every other in one move, so the chain is
+irreducible and aperiodic.  ``lazy=True/False`` overrides the choice.
 
 References
 ----------
@@ -51,13 +58,17 @@ Physics* (Cambridge, 4th ed. 2015), ch. 4.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from .base import ReferenceSampler, SamplerState, flip_probability
+from .base import ReferenceSampler, SamplerState, SamplerUnavailable, hypercubic
+from .moves import Metropolis, sum_tables
 
 
 def neighbours(shape) -> np.ndarray:
-    """``(n, 2 d)`` flat indices of each site's neighbours (C order, periodic)."""
+    """``(n, 2 d)`` flat indices of each site's neighbours on a periodic hypercubic
+    lattice (C order)."""
     shape = tuple(shape)
     index = np.arange(int(np.prod(shape))).reshape(shape)
     cols = []
@@ -68,7 +79,8 @@ def neighbours(shape) -> np.ndarray:
 
 
 def colouring(shape) -> np.ndarray:
-    """Colour of each site (flat, C order): 2 colours if every length is even, else 3."""
+    """Colour of each site of a hypercubic lattice (flat, C order): 2 colours if every
+    length is even, else 3 (see the module docstring)."""
     shape = tuple(shape)
     grids = np.meshgrid(*[np.arange(n) for n in shape], indexing="ij")
     if all(n % 2 == 0 for n in shape):
@@ -82,82 +94,164 @@ def colouring(shape) -> np.ndarray:
     return (total % 3).ravel()
 
 
+def greedy_colouring(index: np.ndarray) -> np.ndarray:
+    """Smallest free colour for each site in turn, from an ``(n, z)`` neighbour table
+    (entries equal to the site itself are padding)."""
+    n = index.shape[0]
+    colour = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        used = set(colour[index[i]].tolist())
+        c = 0
+        while c in used:
+            c += 1
+        colour[i] = c
+    return colour
+
+
+def is_proper(colour: np.ndarray, index: np.ndarray) -> bool:
+    own = np.arange(index.shape[0])[:, None]
+    clash = (colour[index] == colour[:, None]) & (index != own)
+    return not clash.any()
+
+
+def lattice_colouring(compiled) -> np.ndarray:
+    """A proper colouring of the bonds of ``compiled``: the hypercubic colouring where
+    the lattice is hypercubic (:func:`colouring`), else greedy."""
+    index, _ = compiled.neighbours
+    if hypercubic(compiled):
+        colour = colouring(compiled.shape)
+        if is_proper(colour, index):
+            return colour
+    colour = greedy_colouring(index)
+    assert is_proper(colour, index)
+    return colour
+
+
+def plain_checkerboard_is_ergodic(compiled) -> bool:
+    """Whether plain (non-lazy) sublattice Metropolis samples this system correctly.
+
+    Only for two unit values on a periodic hypercubic lattice of dimension >= 2
+    with every length even and >= 4.  Not on rings, nor on tori with a length that
+    is odd or below 4 (zero-energy flips taken with probability one split the
+    dynamics into sectors; see the module docstring), nor on other lattices or
+    couplings, where the lazy move is used.
+    """
+    return (
+        hypercubic(compiled)
+        and compiled.periodic
+        and len(compiled.values) == 2
+        and len(compiled.shape) >= 2
+        and all(n % 2 == 0 and n >= 4 for n in compiled.shape)
+    )
+
+
 class ReferenceLatticeSampler(ReferenceSampler):
-    """Reference checkerboard (or three-colour) Metropolis / heat-bath sampler.
+    """Reference colour-class Metropolis / heat-bath sampler for lattice couplings.
 
     Parameters
     ----------
-    model_name : str
-        ``"ising1d"``, ``"ising2d"`` or ``"ising3d"`` (recorded, not interpreted).
-    shape : tuple of int
-        Lattice lengths, each >= 2.
-    T, J, h : float
-        Temperature, coupling, field.
-    algorithm : {"metropolis", "heat-bath"}
+    compiled : CompiledModel
+        With ``representation == "lattice"``.
+    T : float or sequence
+        Temperature, or one per replica.
+    algorithm : {"metropolis", "heat-bath"} or a move
     replicas : int
-    backend : {"numpy", "cupy"}
     lazy : bool, optional
-        Offer each move with probability 1/2 (default: for Metropolis, unless
-        every length is even and >= 4 in two or more dimensions).
+        Offer each Metropolis move with probability 1/2 (default: unless
+        :func:`plain_checkerboard_is_ergodic`).
+    moves : sequence
+        Periodic moves (replica exchange).
 
     Examples
     --------
-    >>> s = ReferenceLatticeSampler("ising2d", (4, 4), 2.0, 1.0, 0.0, "metropolis", 3, "numpy")
+    >>> from statmech.derive.registry import get_model
+    >>> from statmech.numeric.compiled import compile_model
+    >>> c = compile_model(get_model("ising2d"), {"L": 4})
+    >>> s = ReferenceLatticeSampler(c, 2.0, "metropolis", 3)
     >>> st = s.step(s.init(seed=1), sweeps=10)
     >>> s.configuration(st).shape
     (3, 4, 4)
     """
 
-    def __init__(
-        self,
-        model_name,
-        shape,
-        T,
-        J=1.0,
-        h=0.0,
-        algorithm="metropolis",
-        replicas=1,
-        backend="numpy",
-        lazy=None,
-    ):
-        super().__init__(model_name, shape, T, J, h, algorithm, replicas, backend)
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=None, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if compiled.representation != "lattice":
+            raise SamplerUnavailable(
+                f"the lattice sampler needs lattice couplings, {self.model_name} has "
+                f"{compiled.representation} ones"
+            )
         if min(self.shape) < 2:
             raise ValueError(f"every lattice length must be at least 2, got shape {self.shape}")
+        if isinstance(self.move, Metropolis):
+            if lazy is None:
+                lazy = self.move.lazy
+            if lazy is None:
+                lazy = not plain_checkerboard_is_ergodic(compiled)
+            self.move = replace(self.move, lazy=bool(lazy))
+        self.lazy = bool(self.move.lazy)
         xp = self.xp
-        nbr = neighbours(self.shape)
-        colour = colouring(self.shape)
-        self.coordination = nbr.shape[1]
-        z = self.coordination
+        index, weights = compiled.neighbours
+        self.coordination = z = index.shape[1]
+        own = np.arange(self.sites)[:, None]
+        real = index != own
+        colour = lattice_colouring(compiled)
         self._classes = []
         for c in range(int(colour.max()) + 1):
             idx = np.flatnonzero(colour == c)
-            columns = tuple(xp.asarray(np.ascontiguousarray(nbr[idx, k])) for k in range(z))
-            self._classes.append((xp.asarray(idx), columns))
+            cols = tuple(xp.asarray(np.ascontiguousarray(index[idx, k])) for k in range(z))
+            mask = real[idx]
+            masks = (
+                None
+                if mask.all()
+                else tuple(xp.asarray(mask[:, k].astype(np.int8)) for k in range(z))
+            )
+            self._classes.append((xp.asarray(idx), cols, masks, idx.size))
         self.colours = len(self._classes)
-        if lazy is None:
-            plain_ok = len(self.shape) >= 2 and all(n % 2 == 0 and n >= 4 for n in self.shape)
-            lazy = algorithm == "metropolis" and not plain_ok
-        self.lazy = bool(lazy)
-        # Flip probability indexed by 3 * (neighbour sum) + s + 3 z + 1 (in 0 .. 6 z + 2).
-        nsum = np.repeat(np.arange(-z, z + 1), 2)
-        s = np.tile(np.array([-1, 1]), 2 * z + 1)
-        table = np.zeros(6 * z + 3)
-        p = flip_probability(algorithm, s, self.J * nsum + self.h, self.T)
-        table[3 * nsum + s + 3 * z + 1] = 0.5 * p if self.lazy else p
-        self._table = xp.asarray(table)
-        self._offset = 3 * z + 1
+        # Neighbour sums run over z * min(values) .. z * max(values).
+        v = self.values.astype(np.int64)
+        lo, hi = z * min(v.min(), 0), z * max(v.max(), 0)
+        self._sum_min = int(lo)
+        sums = np.arange(lo, hi + 1)
+        self._ladder, self._tid = np.unique(self.temperatures, return_inverse=True)
+        table = sum_tables(self.move, compiled, self._ladder, sums)  # (K, S, k, k - 1)
+        self._k = len(v)
+        self._stride = table.shape[1] * self._k  # per temperature
+        self._table = xp.asarray(table.ravel())
+        self._vmin = int(v.min())
+        self._lookup = xp.asarray(np.searchsorted(v, np.arange(v.min(), v.max() + 1)))
+        self._values_dev = xp.asarray(v.astype(np.int8))
+        self._other = int(v.sum()) if self._k == 2 else None
+        self._tid_dev = (
+            xp.asarray((self._tid * self._stride).astype(np.int64))[:, None]
+            if len(self._ladder) > 1
+            else None
+        )
+        self._dtype = np.int8 if z * np.abs(v).max() < 127 else np.int32
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
         spins = state.spins
         u = self._uniforms(state, self.sites)
-        start = 0
-        for idx, columns in self._classes:
+        k, start = self._k, 0
+        for idx, cols, masks, size in self._classes:
             s = xp.take(spins, idx, axis=1)
-            local = xp.take(spins, columns[0], axis=1)
-            for col in columns[1:]:
-                local += xp.take(spins, col, axis=1)  # int8: |sum| <= 6
-            key = 3 * local + s + self._offset  # int8 in 0 .. 6 z + 2
-            flip = u[:, start : start + idx.size] < xp.take(self._table, key)
-            spins[:, idx] = xp.where(flip, -s, s)
-            start += idx.size
+            total = xp.zeros(s.shape, dtype=self._dtype)
+            for j, col in enumerate(cols):
+                nb = xp.take(spins, col, axis=1)
+                total += nb if masks is None else nb * masks[j]
+            cur = xp.take(self._lookup, s.astype(np.int64) - self._vmin)
+            key = (total.astype(np.int64) - self._sum_min) * k + cur
+            if self._tid_dev is not None:
+                key = key + self._tid_dev
+            uu = u[:, start : start + size]
+            if k == 2:
+                move = uu < xp.take(self._table, key)
+                new = xp.where(move, self._other - s, s).astype(np.int8)
+            else:
+                base = key * (k - 1)
+                off = xp.ones(s.shape, dtype=np.int64)
+                for j in range(k - 1):
+                    off += uu >= xp.take(self._table, base + j)
+                new = xp.take(self._values_dev, (cur + off) % k)
+            spins[:, idx] = new
+            start += size
