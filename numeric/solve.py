@@ -1,11 +1,13 @@
 r"""Every solution of a self-consistency equation, on a grid of parameters.
 
 The equations come from the derivation layer as a
-:class:`derive.meanfield.SelfConsistency`: unknown :math:`x` in an open
-interval, a free energy per spin :math:`\phi(x)` and its derivative, the
-residual :math:`r = \phi'(x)`, which vanishes exactly at the solutions.
+:class:`derive.meanfield.SelfConsistency`: unknowns :math:`x` in a box, a
+free energy per spin :math:`\phi(x)` and its gradient, the residual
+:math:`r = \nabla\phi`, which vanishes exactly at the solutions.
+:func:`solve_grid` sends equations with one unknown to the search below and
+systems (several unknowns) to :mod:`numeric.systems`.
 
-Algorithm (vectorised over the grid, NumPy or CuPy through ``xp``):
+One unknown (vectorised over the grid, NumPy or CuPy through ``xp``):
 
 1. sample :math:`r` and :math:`r'` at ``samples`` points of the interval
    (clustered towards its ends, which are included);
@@ -13,31 +15,68 @@ Algorithm (vectorised over the grid, NumPy or CuPy through ``xp``):
    :math:`r` (bracketed Newton on :math:`r'`) and split the interval there;
 3. every interval whose ends have opposite signs of :math:`r` brackets one
    root, which bracketed Newton (bisection when a step leaves the bracket)
-   polishes to machine precision; exact zeros at sample points are roots;
-4. each root is classified by the curvature :math:`\phi''(x) = r'(x)`:
-   a local minimum is ``stable`` (``equilibrium`` if its free energy is the
-   lowest) or ``metastable``, a maximum ``unstable``.
+   polishes to machine precision; exact zeros at sample points are roots
+   (a residual that is exactly zero is a symmetry's zero, :math:`m = 0` at
+   :math:`h = 0`, and is taken as one);
+4. each root is classified by the signs of :math:`r` at its neighbouring
+   evaluation points (the ends of its bracket): :math:`r` rising through the
+   root makes a local minimum of :math:`\phi`, falling a maximum, the same
+   sign on both sides an inflection.  Unlike the curvature
+   :math:`\phi'' = r'`, which vanishes at a critical point and is lost to
+   rounding near one, these signs belong to values far from the root;
+   at an end of the interval the one neighbour decides.  A root is
+   ``stable`` where it is the extremum its unknown asks for (a minimum, or
+   a maximum for an unknown the equations mark ``"max"``: replica overlaps),
+   ``unstable`` otherwise;
+5. the equilibrium is the stable root of lowest free energy (highest where
+   the unknown is maximised), the others ``metastable``.
 
 Every root is found provided :math:`r'` changes sign at most once between
 neighbouring samples.  For the Weiss and Curie-Weiss residual
 :math:`T\operatorname{artanh} m - zJm - h` that holds for any odd number of
 samples: its two extrema, :math:`\pm\sqrt{1 - T/zJ}`, lie on either side of
 the sample at 0.  For the Bethe equations the tests compare the root count with
-the mpmath search at random points.  :func:`solve_point_mp` does the same in mpmath at
-any number of digits, sampling in mpmath too, so that roots that float64
-cannot separate (just below :math:`T_c`) are still found.
+the mpmath search at random points.
+
+**Where float64 cannot decide, mpmath does.**  Every sign the search and the
+classification rely on is compared with a first-order bound on its rounding
+error (:mod:`numeric.rounding`, times a safety factor 4), and so is every
+difference of free energies.  A point is handed to mpmath when
+
+* a residual at a sample or an extremum, or a neighbour of a root, is
+  nonzero but within its rounding bound (a root may be missed or
+  misclassified: just below :math:`T_c` the ordered roots and the extrema
+  between them carry residuals of order :math:`(T_c - T)^{3/2}`);
+* a root is known to less than :data:`ROOT_RTOL` relative accuracy
+  (rounding bound over slope): the root is polished by Newton's method in
+  mpmath;
+* two stable roots have free energies equal within their bounds: their free
+  energies are recomputed in mpmath at the polished roots, and two that still
+  agree to :data:`COEXISTENCE_DIGITS` digits coexist (both equilibrium; at
+  :math:`h = 0` the :math:`\pm m` pair agrees exactly).
+
+A point whose classification is in doubt is solved again by the search of
+:func:`numeric.precise.solve_point_mp` at :data:`ESCALATION_DIGITS` digits,
+then at more; a root that even those cannot classify is reported
+``undecided``.  Nothing is guessed.  Parameters are taken as the float64
+numbers they are (``T=0.9999999999`` means the double nearest to it).  Each
+solution says in ``arithmetic`` whether float64 or mpmath settled it.
 
 A root that does not converge raises :class:`SolverError` naming the parameter
 point; nothing is returned for it.
 
-Vector-valued equations (replica-symmetric spin glasses, Hopfield networks)
-will enter through the same :class:`~derive.meanfield.SelfConsistency`
-value, whose ``unknowns`` and ``residual`` are tuples; they are refused here
-for now.
+Backends compute the same thing: the per-point reductions (the lowest free
+energy) run on the host after the roots are found.  CuPy's
+``cupyx.scatter_min`` (and the ``atomicMin(double*)`` behind it) compares in
+single precision (``fminf``), which rounded the lowest free energy to float32
+and labelled about half of the equilibria metastable; no atomic reduction is
+used here.
 
 References
 ----------
 W. H. Press et al., Numerical Recipes, 3rd ed. (2007), sec. 9.4 (``rtsafe``).
+N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed. (2002),
+sec. 3.3 (running error bounds).
 """
 
 from __future__ import annotations
@@ -49,15 +88,32 @@ from functools import lru_cache
 
 import numpy as np
 
-from .backend import get_backend, scatter_min, to_numpy
-from .compile import compile_expression
+from .backend import get_backend, to_numpy
+from .gaussian import compile_averaged
+from .rounding import SAFETY, rounding_bound, unit
 
-STABLE, METASTABLE, UNSTABLE = 1, 2, 3
-STABILITY_NAMES = {STABLE: "stable", METASTABLE: "metastable", UNSTABLE: "unstable"}
+STABLE, METASTABLE, UNSTABLE, UNDECIDED = 1, 2, 3, 4
+STABILITY_NAMES = {
+    STABLE: "stable",
+    METASTABLE: "metastable",
+    UNSTABLE: "unstable",
+    UNDECIDED: "undecided",
+}
 DEFAULT_SAMPLES = 17
 MAX_ITERATIONS = 200
-#: Two minima whose free energies agree to this relative tolerance coexist.
-COEXISTENCE_RTOL = 1e-12
+#: Unit roundoff of float64.
+FLOAT64_UNIT = 2.0**-53
+#: Relative accuracy a float64 root must have; a worse one is polished in mpmath.
+ROOT_RTOL = 1e-12
+#: Digits of the mpmath recomputation of a point float64 cannot decide (then more).
+ESCALATION_DIGITS = (30, 60, 120)
+#: Two minima whose free energies agree to this many digits in mpmath coexist.
+COEXISTENCE_DIGITS = 25
+#: Kept for callers of earlier versions: float64 no longer declares coexistence itself.
+COEXISTENCE_RTOL = 10.0**-COEXISTENCE_DIGITS
+
+# Kinds of stationary point, from the signs of the residual beside a root.
+_UNKNOWN, _MINIMUM, _MAXIMUM, _NEITHER = 0, 1, 2, 3
 
 
 class SolverError(ArithmeticError):
@@ -76,16 +132,18 @@ class CompiledEquations:
     r"""The pieces of a scalar self-consistency equation, compiled for a backend.
 
     Functions take ``(x, *parameters)`` in the order of ``equations.parameters``
-    and broadcast.
+    and broadcast; Gaussian averages become quadrature sums
+    (:mod:`numeric.gaussian`).  ``bound(name, ...)`` is the rounding bound of
+    the residual or the free energy times :data:`~numeric.rounding.SAFETY`.
     """
 
     def __init__(self, equations, backend: str = "numpy"):
         import sympy as sp
 
         if len(equations.unknowns) != 1:
-            raise NotImplementedError(
-                f"{equations.name}: {len(equations.unknowns)} unknowns; the solver handles "
-                "scalar self-consistency equations for now"
+            raise ValueError(
+                f"{equations.name}: {len(equations.unknowns)} unknowns; "
+                "numeric.systems solves systems"
             )
         self.equations = equations
         self.backend = backend
@@ -93,6 +151,7 @@ class CompiledEquations:
         (r,) = equations.residual
         self.unknown = x
         self.parameter_names = equations.parameter_names
+        self.sign = 1 if equations.extrema[0] == "min" else -1
         args = (x, *equations.parameters)
         dr = sp.diff(r, x)
         self.exprs = {
@@ -103,11 +162,18 @@ class CompiledEquations:
             "m": equations.observable("m"),
         }
         self.args = args
-        self._fns = {k: compile_expression(e, args, backend) for k, e in self.exprs.items()}
+        self._fns = {k: compile_averaged(e, args, backend) for k, e in self.exprs.items()}
+        self._bounds = {
+            k: compile_averaged(rounding_bound(self.exprs[k]), (*args, unit), backend)
+            for k in ("residual", "free_energy")
+        }
         self.domain = tuple(float(v) for v in equations.domain[0])
 
     def __call__(self, name: str, x, params):
         return self._fns[name](x, *params)
+
+    def bound(self, name: str, x, params):
+        return SAFETY * self._bounds[name](x, *params, FLOAT64_UNIT)
 
     def parameter_derivatives(self, name: str):
         """``(dr/dp, d2r/dx dp)`` compiled for parameter ``name`` (continuation)."""
@@ -116,8 +182,8 @@ class CompiledEquations:
         p = next(s for s in self.equations.parameters if s.name == name)
         r = self.exprs["residual"]
         return (
-            compile_expression(sp.diff(r, p), self.args, self.backend),
-            compile_expression(sp.diff(r, self.unknown, p), self.args, self.backend),
+            compile_averaged(sp.diff(r, p), self.args, self.backend),
+            compile_averaged(sp.diff(r, self.unknown, p), self.args, self.backend),
         )
 
 
@@ -214,9 +280,13 @@ class GridSolution:
     r"""All solutions at every grid point, padded with NaN.
 
     Arrays have shape ``(points, width)``, width the largest number of
-    solutions at any point; solutions are sorted by the unknown.  ``stability``
-    holds ``STABLE`` (an equilibrium: the lowest free energy, or one of several
-    coexisting equal ones), ``METASTABLE``, ``UNSTABLE`` or 0 (padding).
+    solutions at any point; solutions are sorted by the (first) unknown.
+    ``stability`` holds ``STABLE`` (an equilibrium: the lowest free energy,
+    or one of several coexisting equal ones), ``METASTABLE``, ``UNSTABLE``,
+    ``UNDECIDED`` (not even mpmath could classify it) or 0 (padding).  For a
+    system of ``d`` unknowns ``x`` has shape ``(points, width, d)`` and
+    ``curvature`` holds the Hessian eigenvalues, shape ``(points, width, d)``.
+    ``arithmetic`` is 0 where float64 settled a solution, 1 where mpmath did.
     """
 
     parameter_names: tuple[str, ...]
@@ -229,6 +299,14 @@ class GridSolution:
     count: np.ndarray
     unknown: str = "m"
     extras: dict = field(default_factory=dict)
+    unknowns: tuple[str, ...] = ()
+    arithmetic: np.ndarray | None = None
+
+    def __post_init__(self):
+        if not self.unknowns:
+            self.unknowns = (self.unknown,)
+        if self.arithmetic is None:
+            self.arithmetic = np.zeros(self.stability.shape, dtype=np.int8)
 
     @property
     def equilibrium(self):
@@ -239,20 +317,31 @@ class GridSolution:
         return (self.stability == STABLE) | (self.stability == METASTABLE)
 
     def point(self, i: int) -> list[dict]:
-        """The solutions at grid point ``i`` as dicts (host floats)."""
+        """The solutions at grid point ``i`` as dicts (host floats).
+
+        ``stable`` and ``equilibrium`` are None for an ``undecided`` solution.
+        """
         out = []
+        system = len(self.unknowns) > 1
         for j in range(int(self.count[i])):
             code = int(self.stability[i, j])
+            decided = code != UNDECIDED
             sol = {
                 "m": float(self.m[i, j]),
-                "stable": code in (STABLE, METASTABLE),
-                "equilibrium": code == STABLE,
+                "stable": code in (STABLE, METASTABLE) if decided else None,
+                "equilibrium": code == STABLE if decided else None,
                 "free_energy": float(self.free_energy[i, j]),
                 "stability": STABILITY_NAMES[code],
-                "curvature": float(self.curvature[i, j]),
             }
-            if self.unknown != "m":
-                sol[self.unknown] = float(self.x[i, j])
+            if system:
+                sol["hessian_eigenvalues"] = [float(v) for v in self.curvature[i, j]]
+                for k, name in enumerate(self.unknowns):
+                    sol[name] = float(self.x[i, j, k])
+            else:
+                sol["curvature"] = float(self.curvature[i, j])
+                if self.unknown != "m":
+                    sol[self.unknown] = float(self.x[i, j])
+            sol["arithmetic"] = "mpmath" if self.arithmetic[i, j] else "float64"
             out.append(sol)
         return out
 
@@ -269,6 +358,7 @@ def solve_grid(
     samples: int = DEFAULT_SAMPLES,
     backend: str = "numpy",
     chunk: int = 1 << 16,
+    **options,
 ) -> GridSolution:
     r"""Every solution at every point of a parameter grid.
 
@@ -279,8 +369,12 @@ def solve_grid(
         Parameter name -> scalar or array; arrays broadcast against each other
         and are flattened into the points of the grid (C order).
     samples : int
-        Sample points of the unknown's interval (odd keeps the middle).
+        Sample points of the unknown's interval (odd keeps the middle); one
+        unknown only.
     backend : {"numpy", "cupy"}
+    **options
+        For systems, passed to :func:`numeric.systems.solve_system_grid`
+        (``starts``, ``continuation``).
 
     Returns
     -------
@@ -300,6 +394,13 @@ def solve_grid(
     missing = [n for n in names if n not in values]
     if missing:
         raise ValueError(f"missing parameter values: {', '.join(missing)}")
+    if len(equations.unknowns) > 1 or options.get("method") == "newton":
+        from .systems import solve_system_grid
+
+        options.pop("method", None)
+        return solve_system_grid(equations, values, backend=backend, chunk=chunk, **options)
+    if options:
+        raise TypeError(f"unexpected options for one unknown: {', '.join(options)}")
     xp = get_backend(backend)
     eqc = compiled(equations, backend)
     params, shape = _as_grid(names, values, xp)
@@ -314,7 +415,7 @@ def solve_grid(
             parts = list(pool.map(work, slices))
     else:
         parts = [work(sl) for sl in slices]
-    width = max(1, max(p[0].shape[1] for p in parts))
+    width = max(1, max(p["x"].shape[1] for p in parts))
 
     def stack(k, fill=np.nan):
         out = []
@@ -326,17 +427,18 @@ def solve_grid(
             out.append(arr)
         return np.concatenate(out, axis=0)
 
-    stability = stack(4, 0).astype(np.int8)
+    stability = stack("stability", 0).astype(np.int8)
     return GridSolution(
         parameter_names=names,
         parameters={k: to_numpy(v) for k, v in zip(names, params, strict=True)},
-        x=stack(0),
-        m=stack(1),
-        free_energy=stack(2),
-        curvature=stack(3),
+        x=stack("x"),
+        m=stack("m"),
+        free_energy=stack("free_energy"),
+        curvature=stack("curvature"),
         stability=stability,
         count=(stability > 0).sum(axis=1),
         unknown=eqc.unknown.name,
+        arithmetic=stack("arithmetic", 0).astype(np.int8),
     )
 
 
@@ -345,24 +447,34 @@ def _eval(eqc, name, x, params, xp):
     return xp.broadcast_to(xp.asarray(out, dtype=np.float64), x.shape)
 
 
+def _eval_bound(eqc, name, x, params, xp):
+    out = eqc.bound(name, x, params)
+    return xp.broadcast_to(xp.asarray(out, dtype=np.float64), x.shape)
+
+
 def _sign_change(fa, fb):
     return ((fa > 0) & (fb < 0)) | ((fa < 0) & (fb > 0))
+
+
+def _noisy(value, bound):
+    """Nonzero finite values within their rounding bound: their sign is not known."""
+    size = abs(value)
+    return (value != 0) & (size < float("inf")) & (size <= bound)
 
 
 #: Residuals at the interval's ends within this many ulps of the row's scale count as zero.
 END_ZERO_ULPS = 64
 
 
-def _zero_at_ends(r, xp):
-    """Mask of end samples whose residual is zero to rounding and that bracket no root
-    with their neighbour (which would find it already)."""
+def _zero_at_ends(r, rb, xp):
+    """Mask of end samples whose residual is zero to rounding: within this many ulps
+    of the row's scale, or within its rounding bound.  Such a root cannot be
+    told from the end of the interval (m = +-1 to 1e-16 at low T)."""
     finite = xp.where(xp.isfinite(r), xp.abs(r), 0.0)
     tol = END_ZERO_ULPS * np.finfo(np.float64).eps * xp.maximum(finite.max(axis=1), 1.0)
     mask = xp.zeros(r.shape, dtype=bool)
-    for end, inner in ((0, 1), (-1, -2)):
-        mask[:, end] = (
-            (r[:, end] != 0) & (xp.abs(r[:, end]) <= tol) & ~_sign_change(r[:, end], r[:, inner])
-        )
+    for end in (0, -1):
+        mask[:, end] = (r[:, end] != 0) & ((xp.abs(r[:, end]) <= tol) | _noisy(r[:, end], rb[:, end]))
     return mask
 
 
@@ -372,12 +484,26 @@ def _solve_chunk(eqc, params, samples, xp):
     xs = xp.asarray(sample_points(lo, hi, samples))
     pcol = [p[:, None] for p in params]
     names = eqc.parameter_names
+    shape = (n, samples)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # a (1, samples) row: functions of the unknown alone are computed once per sample
         row = xs[None, :]
-        shape = (n, samples)
         r = xp.broadcast_to(xp.asarray(eqc("residual", row, pcol), dtype=np.float64), shape)
         dr = xp.broadcast_to(xp.asarray(eqc("slope", row, pcol), dtype=np.float64), shape)
+        rb = xp.broadcast_to(xp.asarray(eqc.bound("residual", row, pcol), dtype=np.float64), shape)
+    # where the slope is undefined at an end of the interval (0/0 where tanh(J/T)
+    # rounds to 1), take it one ulp inside, so that an extremum next to the end
+    # still splits the first interval
+    dr = dr.copy()
+    for k, inner in ((0, np.nextafter(lo, hi)), (samples - 1, np.nextafter(hi, lo))):
+        bad = ~xp.isfinite(dr[:, k])
+        if bool(bad.any()):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                at = xp.full((n,), inner)
+                dr[:, k] = xp.where(bad, _eval(eqc, "slope", at, params, xp), dr[:, k])
+    ends = _zero_at_ends(r, rb, xp)
+    suspect = (_noisy(r, rb) & ~ends).any(axis=1)
+    r = xp.where(ends, 0.0, r)  # a root at the end: no bracket with its neighbour
     # 2. an extremum of r inside a sample interval splits it at the extremum c
     turn = _sign_change(dr[:, :-1], dr[:, 1:])
     ti, tk = xp.nonzero(turn)
@@ -396,16 +522,23 @@ def _solve_chunk(eqc, params, samples, xp):
     )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rc = _eval(eqc, "residual", c, tp, xp)
+        rcb = _eval_bound(eqc, "residual", c, tp, xp)
+    if ti.size:
+        suspect[ti[_noisy(rc, rcb)]] = True
+    # the value (and bound) nearest to each side of every sample: the extremum
+    # inside the neighbouring interval where there is one, else the next sample
     # 3. brackets: unsplit sample intervals, and the two halves of split ones
     si, sk = xp.nonzero(_sign_change(r[:, :-1], r[:, 1:]) & ~turn)
-    ra, rb = r[ti, tk], r[ti, tk + 1]
+    ra, rb_, rab, rbb = r[ti, tk], r[ti, tk + 1], rb[ti, tk], rb[ti, tk + 1]
     left = _sign_change(ra, rc)
-    right = _sign_change(rc, rb)
+    right = _sign_change(rc, rb_)
     point = xp.concatenate([si, ti[left], ti[right]])
     a = xp.concatenate([xs[sk], xs[tk][left], c[right]])
     b = xp.concatenate([xs[sk + 1], c[left], xs[tk + 1][right]])
     fa = xp.concatenate([r[si, sk], ra[left], rc[right]])
-    fb = xp.concatenate([r[si, sk + 1], rc[left], rb[right]])
+    fb = xp.concatenate([r[si, sk + 1], rc[left], rb_[right]])
+    fab = xp.concatenate([rb[si, sk], rab[left], rcb[right]])
+    fbb = xp.concatenate([rb[si, sk + 1], rcb[left], rbb[right]])
     bp = [q[point] for q in params]
     roots = _bracketed_newton(
         lambda x, *q: eqc("residual", x, q),
@@ -422,11 +555,49 @@ def _solve_chunk(eqc, params, samples, xp):
     # exact zeros: at sample points, and extrema that touch zero (double roots);
     # at the ends of the interval also zeros to rounding, where float64 cannot
     # separate the root from the end (m = +-1 to 1e-16 at low T) and so brackets none
-    zi, zk = xp.nonzero((r == 0) | _zero_at_ends(r, xp))
+    zi, zk = xp.nonzero(r == 0)
     touch = rc == 0
-    point = xp.concatenate([point, zi, ti[touch]])
-    x = xp.concatenate([roots, xs[zk], c[touch]])
-    return _classify(eqc, params, point, x, n, xp)
+    left_v, left_b, right_v, right_b = _neighbours(r, rb, ti, tk, rc, rcb, zi, zk, xp)
+    data = {
+        "point": xp.concatenate([point, zi, ti[touch]]),
+        "x": xp.concatenate([roots, xs[zk], c[touch]]),
+        "left": xp.concatenate([fa, left_v, ra[touch]]),
+        "left_bound": xp.concatenate([fab, left_b, rab[touch]]),
+        "right": xp.concatenate([fb, right_v, rb_[touch]]),
+        "right_bound": xp.concatenate([fbb, right_b, rbb[touch]]),
+        "end": xp.concatenate(
+            [xp.zeros(point.shape, dtype=bool), ends[zi, zk], xp.zeros(ti[touch].shape, dtype=bool)]
+        ),
+    }
+    return _classify(eqc, params, data, suspect, n, xp)
+
+
+def _neighbours(r, rb, ti, tk, rc, rcb, zi, zk, xp):
+    """Residual (and bound) nearest to either side of the exact zeros at samples
+    ``(zi, zk)``: the extremum inside the neighbouring interval where there is one,
+    else the next sample; NaN beyond the ends."""
+    samples = r.shape[1]
+    key = ti * samples + tk  # row-major, so already sorted
+
+    def at(i, k, default_v, default_b):
+        pos = xp.searchsorted(key, i * samples + k)
+        pos = xp.minimum(pos, max(key.size - 1, 0))
+        if key.size:
+            hit = key[pos] == i * samples + k
+            return xp.where(hit, rc[pos], default_v), xp.where(hit, rcb[pos], default_b)
+        return default_v, default_b
+
+    nan = xp.full(zi.shape, np.nan)
+    has_left, has_right = zk > 0, zk < samples - 1
+    kl, kr = xp.maximum(zk - 1, 0), xp.minimum(zk + 1, samples - 1)
+    lv, lb = at(zi, kl, r[zi, kl], rb[zi, kl])
+    rv, rbv = at(zi, zk, r[zi, kr], rb[zi, kr])
+    return (
+        xp.where(has_left, lv, nan),
+        xp.where(has_left, lb, nan),
+        xp.where(has_right, rv, nan),
+        xp.where(has_right, rbv, nan),
+    )
 
 
 #: Digits for the free energies that overflow float64 (cosh(J/T) at T << J).
@@ -459,60 +630,170 @@ def _free_energy(eqc, x, params, xp):
 
 @lru_cache(maxsize=64)
 def _mpmath_free_energy(equations):
-    return compile_expression(
+    return compile_averaged(
         equations.free_energy, (*equations.unknowns, *equations.parameters), "mpmath"
     )
 
 
-def _classify(eqc, params, point, x, n, xp):
-    """Free energy, curvature, stability of each root; scatter into (n, width)."""
+def _classify(eqc, params, data, suspect, n, xp):
+    """Free energy, curvature and kind of each root on the device; the decisions
+    (and any mpmath) on the host.  Returns host arrays of shape (n, width)."""
     lo, hi = eqc.domain
+    point, x = data["point"], data["x"]
     order = xp.lexsort(xp.stack([x, point]))
-    point, x = point[order], x[order]
+    data = {k: v[order] for k, v in data.items()}
+    point, x = data["point"], data["x"]
     # drop duplicates (an exact zero found twice)
     if x.size > 1:
         dup = (point[1:] == point[:-1]) & (x[1:] == x[:-1])
         keep = xp.concatenate([xp.ones(1, dtype=bool), ~dup])
-        point, x = point[keep], x[keep]
+        data = {k: v[keep] for k, v in data.items()}
+        point, x = data["point"], data["x"]
     p = [q[point] for q in params]
     inside = xp.clip(x, np.nextafter(lo, hi), np.nextafter(hi, lo))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fe = _free_energy(eqc, inside, p, xp)
+        feb = _eval_bound(eqc, "free_energy", inside, p, xp)
         curv = _eval(eqc, "slope", x, p, xp)
         mag = _eval(eqc, "m", x, p, xp)
-    scale = xp.maximum(xp.abs(curv), 1.0)
-    # marginal curvature (at a critical point), or none in float64 (a root at the end of
-    # the interval at low T, where tanh(J/T) rounds to 1 and the slope is 0/0):
-    # compare the free energy at the neighbours
-    flat = (xp.abs(curv) <= 1e-9 * scale) | ~xp.isfinite(curv)
-    minimum = curv > 0
-    if bool(xp.any(flat)):
-        d = 1e-4
-        fi = xp.nonzero(flat)[0]
-        pf = [q[fi] for q in p]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            left = _free_energy(eqc, xp.clip(x[fi] - d, lo + d, hi - d), pf, xp)
-            right = _free_energy(eqc, xp.clip(x[fi] + d, lo + d, hi - d), pf, xp)
-        minimum[fi] = (left >= fe[fi]) & (right >= fe[fi])
-    # rank within point, width
-    counts = xp.bincount(point, minlength=n)
-    width = int(to_numpy(counts.max())) if counts.size else 0
-    starts = xp.cumsum(counts) - counts
-    rank = xp.arange(point.size) - starts[point]
-    # lowest free energy among minima at each point
-    big = xp.where(minimum, fe, xp.inf)
-    best = xp.full(n, xp.inf)
-    scatter_min(xp, best, point, big)
-    tol = COEXISTENCE_RTOL * xp.maximum(xp.abs(best[point]), 1.0)
-    equilibrium = minimum & (fe <= best[point] + tol)
-    code = xp.where(minimum, xp.where(equilibrium, STABLE, METASTABLE), UNSTABLE)
-    out = []
-    for values, fill in ((x, np.nan), (mag, np.nan), (fe, np.nan), (curv, np.nan), (code, 0)):
-        arr = xp.full((n, max(width, 1)), fill, dtype=np.float64)
+        rxb = _eval_bound(eqc, "residual", x, p, xp)
+    host = {k: to_numpy(v) for k, v in data.items()}
+    host.update(
+        fe=to_numpy(fe), feb=to_numpy(feb), curv=to_numpy(curv), m=to_numpy(mag), rxb=to_numpy(rxb)
+    )
+    host_params = [to_numpy(q) for q in params]
+    return _decide(eqc, host, to_numpy(suspect), host_params, n)
+
+
+def _kinds(left, lb, right, rb):
+    """Minimum, maximum, neither or unknown from the residual's signs beside each root."""
+
+    def side(v, b):
+        size = np.abs(v)
+        known = np.isinf(size) | (size > np.where(np.isnan(b), np.inf, b))
+        s = np.where(known, np.sign(v), 0.0)
+        return np.where(np.isnan(v), np.nan, s)
+
+    sl, sr = side(left, lb), side(right, rb)
+    kind = np.full(left.shape, _UNKNOWN, dtype=np.int8)
+    both = ~np.isnan(sl) & ~np.isnan(sr)
+    kind[both & (sl < 0) & (sr > 0)] = _MINIMUM
+    kind[both & (sl > 0) & (sr < 0)] = _MAXIMUM
+    kind[both & (sl == sr) & (sl != 0)] = _NEITHER
+    only_right = np.isnan(sl) & ~np.isnan(sr)  # a root at the lower end
+    kind[only_right & (sr > 0)] = _MINIMUM
+    kind[only_right & (sr < 0)] = _MAXIMUM
+    only_left = ~np.isnan(sl) & np.isnan(sr)  # at the upper end
+    kind[only_left & (sl < 0)] = _MINIMUM
+    kind[only_left & (sl > 0)] = _MAXIMUM
+    return kind
+
+
+def _decide(eqc, h, suspect, params, n):
+    """Stability codes and equilibria (host), sending what float64 cannot decide to mpmath."""
+    lo, hi = eqc.domain
+    point, x = h["point"], h["x"]
+    kind = _kinds(h["left"], h["left_bound"], h["right"], h["right_bound"])
+    stable = kind == (_MINIMUM if eqc.sign > 0 else _MAXIMUM)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dx = np.where(h["rxb"] > 0, h["rxb"] / np.abs(h["curv"]), 0.0)
+    width_tol = np.finfo(np.float64).eps * (hi - lo)
+    inaccurate = ~h["end"] & (np.isnan(dx) | (dx > ROOT_RTOL * np.abs(x) + width_tol))
+    inaccurate &= np.isfinite(h["curv"])
+    fe = h["fe"]
+    feb = np.where(np.isfinite(h["feb"]), h["feb"], SAFETY * 64 * FLOAT64_UNIT * np.abs(fe))
+    # f is stationary at the root: an error dx in the root moves it by |phi''| dx^2 / 2
+    feb = feb + np.where(np.isfinite(dx) & np.isfinite(h["curv"]), 0.5 * h["rxb"] * dx, 0.0)
+    # the best stable free energy at each point, and who ties with it within rounding
+    key = np.where(stable, eqc.sign * fe, np.inf)
+    counts = np.bincount(point, minlength=n)
+    width = int(counts.max()) if counts.size else 0
+    starts = np.cumsum(counts) - counts
+    rank = np.arange(point.size) - starts[point]
+
+    def table(values, fill):
+        arr = np.full((n, max(width, 1)), fill, dtype=np.float64)
         arr[point, rank] = values
-        out.append(to_numpy(arr))
+        return arr
+
+    keys = table(key, np.inf)
+    best_j = np.argmin(keys, axis=1)
+    best = keys[np.arange(n), best_j]
+    best_b = table(feb, 0.0)[np.arange(n), best_j]
+    with np.errstate(invalid="ignore"):
+        tied = stable & (key - best[point] <= feb + best_b[point])
+    ties = np.bincount(point[tied], minlength=n) > 1
+    undecided_kind = np.bincount(point[kind == _UNKNOWN], minlength=n) > 0
+    full = suspect | undecided_kind
+    code = np.where(stable, METASTABLE, UNSTABLE).astype(np.int8)
+    code[stable & (key == best[point])] = STABLE
+    out = {
+        "x": table(x, np.nan),
+        "m": table(h["m"], np.nan),
+        "free_energy": table(fe, np.nan),
+        "curvature": table(h["curv"], np.nan),
+        "stability": table(code, 0),
+        "arithmetic": table(np.zeros(point.size), 0),
+    }
+    polish = np.bincount(point[inaccurate], minlength=n) > 0
+    todo = np.flatnonzero(full | ties | polish)
+    if todo.size == 0:
+        return out
+    from . import precise
+
+    rows = {}
+    for i in todo:
+        sel = np.flatnonzero(point == i)
+        values = [float(q[i]) for q in params]
+        result = None
+        if not full[i]:
+            rows_i = {
+                "x": x[sel],
+                "m": h["m"][sel],
+                "free_energy": fe[sel],
+                "curvature": h["curv"][sel],
+                "code": code[sel],
+            }
+            tied_i = tied[sel] if ties[i] else np.zeros(sel.size, dtype=bool)
+            result = precise.settle_scalar_point(
+                eqc.equations, values, rows_i, tied_i, inaccurate[sel]
+            )
+        if result is None:  # classification in doubt, or the polish failed: search again
+            result = precise.escalate_scalar_point(eqc.equations, values)
+        rows[i] = result
+    return _merge_rows(out, rows)
+
+
+def _merge_rows(out, rows):
+    """Replace the rows of ``out`` named in ``rows`` (lists of solution dicts)."""
+    width = max([out["x"].shape[1]] + [len(v) for v in rows.values()])
+    for k, arr in out.items():
+        if arr.shape[1] < width:
+            fill = 0 if k in ("stability", "arithmetic") else np.nan
+            pad = np.full((arr.shape[0], width - arr.shape[1]), fill)
+            out[k] = np.concatenate([arr, pad], axis=1)
+    for i, sols in rows.items():
+        for k, fill in (
+            ("x", np.nan),
+            ("m", np.nan),
+            ("free_energy", np.nan),
+            ("curvature", np.nan),
+            ("stability", 0),
+            ("arithmetic", 0),
+        ):
+            out[k][i, :] = fill
+        for j, s in enumerate(sols):
+            out["x"][i, j] = s["x"]
+            out["m"][i, j] = s["m"]
+            out["free_energy"][i, j] = s["free_energy"]
+            out["curvature"][i, j] = s["curvature"]
+            out["stability"][i, j] = s["code"]
+            out["arithmetic"][i, j] = s["arithmetic"]
     return out
 
 
-# re-exported: the arbitrary-precision search lives in numeric/precise.py and uses this module
-from .precise import solve_point_mp  # noqa: E402, F401
+def solve_point_mp(equations, point: dict, digits: int = 50, samples: int = DEFAULT_SAMPLES):
+    """See :func:`numeric.precise.solve_point_mp` (the arbitrary-precision search)."""
+    from .precise import solve_point_mp as solve
+
+    return solve(equations, point, digits, samples)

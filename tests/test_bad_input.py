@@ -196,8 +196,11 @@ def test_bethe_at_low_temperature_has_two_ordered_equilibria(capsys, T):
 def test_bethe_at_low_temperature_in_a_field_keeps_the_metastable_branch(capsys):
     assert main(["solve", "bethe", "T=0.02", "z=4", "h=0.1", "--json"]) == 0
     (point,) = json.loads(capsys.readouterr().out)["points"]
-    stability = {round(s["m"]): s["stability"] for s in point["solutions"]}
-    assert stability == {-1: "metastable", 1: "stable"}
+    # the cavity field u: the metastable state at u = -1 (to rounding), the barrier
+    # between the two (u = -0.9866, a maximum that the mpmath search confirms) and
+    # the stable state at u = 1
+    stability = [(round(s["u"], 2), s["stability"]) for s in point["solutions"]]
+    assert stability == [(-1.0, "metastable"), (-0.99, "unstable"), (1.0, "stable")]
 
 
 @pytest.mark.parametrize("T", [1e-3, 0.01, 0.05, 0.1, 0.2, 0.3])

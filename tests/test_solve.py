@@ -157,15 +157,14 @@ def test_non_convergence_names_the_point(monkeypatch):
         solve_grid(CW, {"T": 0.7, "J": 1.0, "h": 0.05})
 
 
-def test_vector_valued_equations_are_refused_for_now():
+def test_a_system_needs_one_domain_interval_per_unknown():
     import dataclasses
 
     import sympy as sp
 
     q = sp.Symbol("q")
-    two = dataclasses.replace(CW, unknowns=(CW.unknowns[0], q), residual=(q, q))
-    with pytest.raises(NotImplementedError, match="scalar"):
-        solve_grid(two, {"T": 1.0, "J": 1.0, "h": 0.0})
+    with pytest.raises(ValueError, match="one \\(lower, upper\\) per unknown"):
+        dataclasses.replace(CW, unknowns=(CW.unknowns[0], q), residual=(q, q))
 
 
 # -- continuation -------------------------------------------------------------------
@@ -251,6 +250,67 @@ def test_cupy_backend_matches_numpy():
     b = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01}, backend="cupy")
     np.testing.assert_allclose(a.x, b.x, rtol=1e-14, atol=1e-15)
     np.testing.assert_array_equal(a.stability, b.stability)
+
+
+def _emulated_cupyx_scatter_min(out, index, values):
+    """What ``cupyx.scatter_min`` does to float64 on a GPU: CuPy's
+    ``atomicMin(double*, double)`` (cupy/_core/include/cupy/atomics.cuh) takes the
+    minimum with ``fminf``, in single precision, and stores that float32 value."""
+    for i, v in zip(np.asarray(index).ravel(), np.asarray(values).ravel(), strict=True):
+        out[i] = np.float64(np.fmin(np.float32(v), np.float32(out[i])))
+
+
+@pytest.fixture
+def numpy_as_cupy(monkeypatch):
+    """The solver's CuPy code path with NumPy standing in for CuPy (and an emulated
+    ``cupyx.scatter_min``); compiled-function caches are emptied around the test."""
+    import sys
+    import types
+
+    import statmech.numeric.compile as compile_module
+    from statmech.numeric import gaussian
+
+    fake = types.ModuleType("numpy")  # special_module() then hands out scipy.special
+    fake.__getattr__ = lambda name: getattr(np, name)
+    real = solve_module.get_backend
+
+    def get_backend(name="numpy"):
+        return fake if name == "cupy" else real(name)
+
+    def clear():
+        compile_module._cached.cache_clear()
+        solve_module.compiled.cache_clear()
+        gaussian._replacement.cache_clear()
+
+    monkeypatch.setattr(solve_module, "get_backend", get_backend)
+    monkeypatch.setattr(compile_module, "get_backend", get_backend)
+    monkeypatch.setitem(
+        sys.modules, "cupyx", types.SimpleNamespace(scatter_min=_emulated_cupyx_scatter_min)
+    )
+    clear()
+    yield fake
+    clear()
+
+
+def test_emulated_scatter_min_rounds_to_single_precision():
+    f = -0.7241713148159682
+    out = np.array([np.inf])
+    _emulated_cupyx_scatter_min(out, np.array([0]), np.array([f]))
+    assert out[0] == float(np.float32(f)) and out[0] != f
+
+
+def test_cupy_code_path_gives_the_numpy_stability_tags(numpy_as_cupy):
+    # Regression: on a GPU the stability tags differed in 51 of these 303 entries.
+    # The lowest free energy at each point came from cupyx.scatter_min, whose float64
+    # atomicMin compares in float32: about half of the minima were rounded down, and
+    # the true equilibrium, now above that minimum by more than the coexistence
+    # tolerance, was labelled metastable.  The reduction now runs on the host.
+    T = np.linspace(0.5, 1.5, 101)
+    a = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01})
+    b = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01}, backend="cupy")
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.stability, b.stability)
+    assert (a.stability == 1).sum() == 101
 
 
 def test_bethe_root_count_agrees_with_the_mpmath_search():
