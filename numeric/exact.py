@@ -7,8 +7,8 @@ SymPy) that points to an :class:`ExactRoute`::
     hooks=(("exact_route", "statmech.numeric.ising_exact:CHAIN_ROUTE"), ...)
 
 A model without one is summed over every configuration when it is small
-(:data:`MAX_CONFIGURATIONS`), at the size given; a larger one, or one whose
-size is not given (the thermodynamic limit), is refused in one sentence.
+(:data:`MAX_CONFIGURATIONS`) at its size (its default unless given; it offers no
+thermodynamic limit); a larger one is refused in one sentence.
 :func:`exact` returns an :class:`ExactResult`; the command line's ``exact`` verb
 prints it.
 
@@ -170,6 +170,16 @@ def route(model) -> ExactRoute | None:
     if not all(hasattr(target, a) for a in ("evaluate", "system", "boundaries", "infinite")):
         raise ImportError(f"the exact route {spec!r} is not an ExactRoute")
     return target
+
+
+def offers_limit(model) -> bool:
+    """Whether ``exact`` gives the thermodynamic limit when the size is left out
+    (the model's route says so; summing over configurations needs a size)."""
+    try:
+        r = route(model)
+    except ImportError:
+        return False
+    return r is not None and r.infinite
 
 
 def _enumerate(model, params: dict, precision, boundary) -> tuple[dict, str]:

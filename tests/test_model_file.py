@@ -8,11 +8,14 @@ numbers come from summing every configuration, ``ising1d``'s from the transfer m
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
 import statmech as sm
 from statmech.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RING = textwrap.dedent(
     '''
@@ -85,12 +88,11 @@ def test_exact_by_enumeration_agrees_with_the_transfer_matrix(capsys, ring_file)
         assert ring[key] == pytest.approx(chain[key], rel=1e-12, abs=1e-14), key
 
 
-def test_exact_names_the_model_and_refuses_the_infinite_system(capsys, ring_file):
+def test_exact_names_the_model_and_sums_at_its_default_size(capsys, ring_file):
     code, out, _ = run(capsys, "exact", "--model-file", ring_file, "ring", "N=4", "T=1")
     assert code == 0 and out.startswith("ring: 4 units")
-    code, _, err = run(capsys, "exact", "--model-file", ring_file, "T=1")
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "has no exact solution here for the infinite system; give its size (N)" in err
+    code, out, _ = run(capsys, "exact", "--model-file", ring_file, "T=1")
+    assert code == 0 and out.startswith("ring: 10 units")  # no route: its default size
     code, _, err = run(capsys, "exact", "--model-file", ring_file, "N=40", "T=1")
     assert code == 2 and "2^40 configurations" in err
 
@@ -184,3 +186,26 @@ def test_model_is_still_required_without_a_file(capsys):
     assert code == 2 and "unknown model 'T=1'" in err
     code, _, err = run(capsys, "simulate")
     assert code == 2 and "the following arguments are required: model" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"),
+    [
+        ("blume_capel", ["L=3", "T=1.5", "D=0.5"]),
+        ("triangular_antiferromagnet", ["L=3", "T=1.5"]),
+        ("edwards_anderson", ["T=1.5"]),
+    ],
+)
+def test_the_example_models_validate_against_enumeration(capsys, name, argv):
+    """examples/models: files no part of the package knows, validated end to end."""
+    path = ROOT / "examples" / "models" / f"{name}.py"
+    opts = ["--sweeps", "2000", "--replicas", "8", "--json"]
+    code, out, _ = run(capsys, "validate", "--model-file", path, *argv, *opts)
+    data = json.loads(out)
+    assert code == 0 and data["passed"] is True and data["reference"] == ["exact enumeration"]
+    assert [r["quantity"] for r in data["rows"]][:2] == [
+        "energy_per_spin",
+        "heat_capacity_per_spin",
+    ]
+    exact = sm.exact(sm.model(file=path), **{k: float(v) for k, v in (a.split("=") for a in argv)})
+    assert data["rows"][0]["exact"] == pytest.approx(exact["energy_per_spin"], rel=1e-12)

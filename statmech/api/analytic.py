@@ -13,22 +13,23 @@ def exact(model, params: dict | None = None, *, precision=None, boundary=None, *
 
     Leave the size out for the thermodynamic limit, where the model's exact
     route offers it; a model without a route is summed over its configurations
-    at the size given (small systems only).  ``precision`` digits give mpmath
-    numbers; ``boundary="open"`` an open chain where offered.
+    at its size (the default unless given; small systems only).  ``precision``
+    digits give mpmath numbers; ``boundary="open"`` an open chain where offered.
 
     Returns
     -------
     statmech.numeric.exact.ExactResult
     """
-    from statmech.numeric.exact import ExactUnavailable, size_names
+    from statmech.numeric.exact import ExactUnavailable, offers_limit, size_names
     from statmech.numeric.exact import exact as exact_point
 
     d = _definition(model)
     given = _given(params, kwargs)
     fixed, _ = _point(d, given)
-    for name in size_names(d):
-        if name not in given:
-            fixed.pop(name, None)  # no size: the thermodynamic limit
+    if offers_limit(d):
+        for name in size_names(d):
+            if name not in given:
+                fixed.pop(name, None)  # no size: the thermodynamic limit
     try:
         return exact_point(d, fixed, precision=precision, boundary=boundary)
     except (ExactUnavailable, ValueError) as exc:

@@ -5,7 +5,8 @@ a ring of ``N`` spins when ``N`` is given (``--open`` for an open chain), the
 infinite chain otherwise; ``ising2d`` is Kaufman's finite ``L x L`` torus when
 ``L`` is given, Onsager and Yang's infinite lattice otherwise (zero field; tori
 of at most 25 sites are enumerated, in any field).  A model without a route is
-summed over every configuration when it is small enough and its size is given.
+summed over every configuration at its size (the default unless given) when it
+is small enough.
 
 JSON keys: ``energy_per_spin``, ``heat_capacity_per_spin``,
 ``free_energy_per_spin``, ``magnetization`` where defined, with the parameters
