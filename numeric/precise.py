@@ -319,11 +319,12 @@ def polish_scalar(equations, values, x0, digits):
     fns = _mp_functions(equations)
     lo, hi = equations.domain[0]
     results = []
-    for work in (digits + 10, digits + 30):
+    # the residual may cancel many digits near T_c: work well above the target
+    for work in (2 * digits, 3 * digits):
         with mpmath.workdps(work):
             params = [mpmath.mpf(v) for v in values]
             x = mpmath.mpf(x0)
-            tol = mpmath.mpf(10) ** (-(work - 3))
+            tol = mpmath.mpf(10) ** (-(digits + 5))
             for _ in range(100):
                 rv = _safe(lambda y: fns["residual"](y, *params), x)
                 dv = _safe(lambda y: fns["slope"](y, *params), x)

@@ -268,7 +268,7 @@ def numpy_as_cupy(monkeypatch):
     import types
 
     import statmech.numeric.compile as compile_module
-    from statmech.numeric import gaussian
+    import statmech.numeric.gaussian as gaussian
 
     fake = types.ModuleType("numpy")  # special_module() then hands out scipy.special
     fake.__getattr__ = lambda name: getattr(np, name)
@@ -340,3 +340,89 @@ def test_bethe_low_temperature_root_at_the_end_of_the_interval(T, h):
     for j, s in enumerate(precise):
         assert grid.m[0, j] == pytest.approx(float(s["m"]), abs=1e-12)
         assert STABILITY[grid.stability[0, j]] == s["stability"]
+
+
+# -- near T_c, where float64 cannot decide (regressions) --------------------------------
+
+
+def _precise_at_the_double(eq, values, digits=40):
+    """The mpmath search at the float64 parameter values themselves."""
+    return solve_point_mp(eq, {k: mpmath.mpf(v) for k, v in values.items()}, digits)
+
+
+def test_curie_weiss_just_below_T_c_is_not_decided_by_rounding():
+    # Regression: at T = 1 - 1e-10 the float path compared f(m +- 1e-4) with f(0)
+    # and called m = 0 "stable, equilibrium" (its curvature is -1e-10), and the two
+    # ordered roots differed in the 8th digit.
+    values = {"T": 0.9999999999, "J": 1.0, "h": 0.0}
+    sol = solve_grid(CW, values)
+    pts = sol.point(0)
+    assert [s["stability"] for s in pts] == ["stable", "unstable", "stable"]
+    assert [s["equilibrium"] for s in pts] == [True, False, True]
+    assert pts[0]["m"] == -pts[2]["m"]
+    mpmath.mp.dps = 40
+    T = mpmath.mpf(values["T"])
+    m0 = mpmath.findroot(lambda y: y - mpmath.tanh(y / T), mpmath.sqrt(3 * (1 - T)))
+    assert pts[2]["m"] == pytest.approx(float(m0), rel=1e-15)
+    assert pts[1]["curvature"] == pytest.approx(float(T - 1), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "T, kinds",
+    [
+        # above T_c = 2/log 3 = 1.82047845325367...: no solution was marked equilibrium
+        (1.8204784533, ["stable"]),
+        # below: the labels were inverted
+        (1.820478453, ["stable", "unstable", "stable"]),
+        # 3.7e-12 below: a root was lost
+        (1.82047845325, ["stable", "unstable", "stable"]),
+    ],
+)
+def test_bethe_z3_within_1e_9_of_T_c(T, kinds):
+    values = {"T": T, "J": 1.0, "h": 0.0, "z": 3}
+    sol = solve_grid(BETHE, values)
+    pts = sol.point(0)
+    assert [s["stability"] for s in pts] == kinds
+    assert [s["equilibrium"] for s in pts] == [k == "stable" for k in kinds]
+    precise = _precise_at_the_double(BETHE, values)
+    assert [s["stability"] for s in precise] == kinds
+    for s, p in zip(pts, precise, strict=True):
+        assert s["u"] == pytest.approx(float(p["x"]), rel=1e-14, abs=1e-300)
+
+
+def test_cli_near_T_c_keeps_its_json_keys(capsys):
+    assert main(["solve", "curie-weiss", "T=0.9999999999", "h=0", "--json"]) == 0
+    (point,) = json.loads(capsys.readouterr().out)["points"]
+    for s in point["solutions"]:
+        assert {"m", "stable", "equilibrium", "free_energy", "stability", "curvature"} <= set(s)
+    assert [s["arithmetic"] for s in point["solutions"]] == ["mpmath", "float64", "mpmath"]
+
+
+def test_away_from_T_c_float64_decides_alone():
+    T = np.linspace(0.5, 1.5, 101)
+    sol = solve_grid(CW, {"T": T, "J": 1.0, "h": 0.01})
+    assert not sol.arithmetic.any()
+
+
+def test_symmetric_minima_are_settled_in_mpmath_and_coexist():
+    sol = solve_grid(CW, {"T": 0.6, "J": 1.0, "h": 0.0})
+    assert list(sol.arithmetic[0, :3]) == [1, 0, 1]
+    assert [s["equilibrium"] for s in sol.point(0)] == [True, False, True]
+    # a field of 1e-20 is below float64's resolution of f, but not mpmath's
+    tiny = solve_grid(CW, {"T": 0.6, "J": 1.0, "h": 1e-20})
+    assert [s["stability"] for s in tiny.point(0)] == ["metastable", "unstable", "stable"]
+
+
+def test_undecided_signs_make_undecided_roots():
+    from statmech.numeric.precise import _kind, _label
+
+    assert _kind(-1, 1) == "min" and _kind(1, -1) == "max" and _kind(1, 1) == "neither"
+    assert _kind(0, 1) == "undecided" and _kind(None, 1) == "min" and _kind(1, None) == "max"
+    mpmath.mp.dps = 20
+    one = mpmath.mpf(1)
+    sols = _label(
+        [{"x": one, "m": one, "free_energy": -one, "curvature": 0 * one, "kind": "undecided"}],
+        1,
+        20,
+    )
+    assert sols[0]["stability"] == "undecided" and sols[0]["stable"] is None
