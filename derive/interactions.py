@@ -27,6 +27,10 @@ couplings               bonds and :math:`K_{ij}`
 :class:`HebbianCouplings`  :math:`K_{ij} = \frac{J}{N}\sum_\mu \xi_i^\mu \xi_j^\mu`
                         from patterns (given, from a file, or drawn)
 :class:`BipartiteCouplings` visible-hidden pairs, :math:`K_{ia} = W_{ia}`
+:class:`RandomBondLattice`  the bonds of a hypercubic lattice, each with its own
+                        :math:`K_b = \text{offset} + \text{scale}\,\epsilon_b`, the
+                        :math:`\epsilon_b` drawn (:math:`\pm 1`, Gaussian) from a seed,
+                        given or read (Edwards-Anderson)
 ======================  =====================================================
 
 This module is pure SymPy: the couplings *describe* their data (a file name, a
@@ -401,6 +405,56 @@ class BipartiteCouplings:
         return pair + _sum(site(s[_i]), (_i, 1, v + hdn))
 
 
+@dataclass(frozen=True)
+class RandomBondLattice:
+    r"""The bonds of a hypercubic lattice (periodic or open), each with its own coupling
+    :math:`K_b = \text{offset} + \text{scale}\,\epsilon_b` (the Edwards-Anderson spin
+    glass: ``CouplingData("pm")``, ``scale=J``).
+
+    The bonds are those of :class:`HypercubicLattice` in its order (site by site in C
+    order, then the axes); drawn :math:`\epsilon_b` come one per bond in that order from
+    the seed, and given or file data are a vector of one value per bond in that order.
+    """
+
+    dimension: int = 3
+    data: CouplingData = CouplingData("pm")
+    scale: sp.Expr = sym.J
+    offset: sp.Expr = sp.Integer(0)
+    periodic: bool = True
+    kind: str = "random-bonds"
+    size_parameters = ("L",)
+    interacting = True
+
+    @property
+    def lattice(self) -> HypercubicLattice:
+        return HypercubicLattice(self.dimension, periodic=self.periodic)
+
+    @property
+    def coordination(self) -> int:
+        return 2 * self.dimension
+
+    def shape(self, params: dict) -> tuple[int, ...]:
+        return self.lattice.shape(params)
+
+    def pairs(self, shape):
+        return None  # data-defined couplings; the bonds are bond_pairs(shape)
+
+    def bond_pairs(self, shape) -> list[tuple[int, int]]:
+        """The lattice's bonds, in the order the bond data follow."""
+        return self.lattice.pairs(shape)
+
+    def coupling(self, n) -> sp.Expr:
+        return self.offset + self.scale * sp.IndexedBase(r"\epsilon")[_i, _j]
+
+    def mean_field_coupling(self) -> sp.Expr:
+        raise NotImplementedError("random-sign bonds have no single mean-field coupling")
+
+    def printed(self, bond, site, n, s) -> sp.Expr:
+        bonds = self.coordination * n / 2 if self.periodic else sp.Symbol("N_b")
+        pair = _sum(bond(self.coupling(n), s[_i], s[_j]), (_nb, 1, bonds), over=[_i, _j])
+        return pair + _sum(site(s[_i]), (_i, 1, n))
+
+
 Couplings = (
     Independent
     | Chain
@@ -410,6 +464,7 @@ Couplings = (
     | DenseCouplings
     | HebbianCouplings
     | BipartiteCouplings
+    | RandomBondLattice
 )
 
 

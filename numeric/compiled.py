@@ -25,8 +25,8 @@ arrays come in one of three representations:
              slices (open), so no pair list is built for large lattices;
 ``uniform``  the same :math:`w` on every pair (all-to-all, :math:`w = -J/N`):
              :math:`h^{\rm loc}_i = -w (M - s_i)`;
-``dense``    a symmetric ``(n, n)`` matrix with zero diagonal (dense, Hebbian and
-             bipartite couplings, read from their data).
+``dense``    a symmetric ``(n, n)`` matrix with zero diagonal (dense, Hebbian,
+             bipartite and random-bond lattice couplings, read from their data).
 
 Data-defined couplings (:class:`~statmech.derive.interactions.CouplingData`) are
 read or drawn here: ``given`` values, a ``.npy``/``.npz`` file, or Gaussian /
@@ -168,7 +168,36 @@ def _bipartite_matrix(c, params, values, n) -> np.ndarray:
     return k + k.T
 
 
-_MATRICES = {"dense": _dense_matrix, "hebbian": _hebbian_matrix, "bipartite": _bipartite_matrix}
+def _random_bond_matrix(c, params, values, n) -> np.ndarray:
+    """K on the bonds of a hypercubic lattice, one value per bond in the lattice's order."""
+    length = round(n ** (1.0 / c.dimension))
+    if length**c.dimension != n:
+        raise NotCompilable(f"{n} units do not fill a {c.dimension}-dimensional hypercube")
+    pairs = np.array(c.bond_pairs((length,) * c.dimension), dtype=np.int64).reshape(-1, 2)
+    b = len(pairs)
+    if c.data.random:
+        eps = _draw(c.data, params, (b,), False)
+    else:
+        eps = _load(c.data)
+        if eps.shape != (b,):
+            raise NotCompilable(
+                f"the bond couplings must be a vector of the {b} bonds, got shape {eps.shape}"
+            )
+        if not np.all(np.isfinite(eps)):
+            raise NotCompilable("the bond couplings have entries that are not finite")
+    w = _numeric(c.offset, values) + _numeric(c.scale, values) * eps
+    k = np.zeros((n, n))
+    np.add.at(k, (pairs[:, 0], pairs[:, 1]), w)
+    np.add.at(k, (pairs[:, 1], pairs[:, 0]), w)
+    return k
+
+
+_MATRICES = {
+    "dense": _dense_matrix,
+    "hebbian": _hebbian_matrix,
+    "bipartite": _bipartite_matrix,
+    "random-bonds": _random_bond_matrix,
+}
 
 
 # --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from statmech.derive.interactions import (
     DenseCouplings,
     HebbianCouplings,
     HypercubicLattice,
+    RandomBondLattice,
     TriangularLattice,
 )
 from statmech.numeric.compile import compile_expression
@@ -62,7 +63,12 @@ def _discrete_interacting():
 @pytest.mark.parametrize("name", list(_discrete_interacting()))
 def test_registered_models_compile_to_their_symbolic_energy(name):
     model = get_model(name)
-    _check(model, {"J": 0.8, "h": 0.3, "N": 5, "L": 3, "z": 4})
+    params = {"J": 0.8, "h": 0.3, "N": 5, "L": 3, "z": 4}
+    matrix = None
+    compiled = compile_model(model, params)
+    if model.coupling.pairs(compiled.shape) is None:  # data-defined: the symbolic energy takes K
+        matrix = compiled.matrix / float(model.hamiltonian.bond_scale)
+    _check(model, params, matrix=matrix)
 
 
 @pytest.mark.parametrize("shape_params", [{"N": 2}, {"N": 7}])
@@ -136,3 +142,36 @@ def test_malformed_coupling_data_is_refused(tmp_path):
         compile_model(model, {"N": 4})
     with pytest.raises(NotCompilable, match="5 x 5"):
         compile_model(model, {"N": 5})
+
+
+def test_random_bond_lattice_couplings(tmp_path):
+    # Edwards-Anderson: K = +-J on the lattice's bonds only, one draw per bond in the
+    # lattice's order from the seed; the same vector read from a file gives the same matrix.
+    c = RandomBondLattice(2)
+    ea = replace(ISING2D, coupling=c)
+    params = {"L": 4, "J": 0.7, "h": 0.2, "seed": 5}
+    pairs = np.array(c.bond_pairs((4, 4)))
+    eps = np.random.default_rng(5).choice([-1.0, 1.0], size=len(pairs))
+    k = np.zeros((16, 16))
+    k[pairs[:, 0], pairs[:, 1]] = k[pairs[:, 1], pairs[:, 0]] = 0.7 * eps
+    compiled = _check(ea, params, matrix=k)
+    np.testing.assert_array_equal(compiled.matrix, -k)  # bond -K s_i s_j: weight -K
+    assert np.count_nonzero(np.triu(compiled.matrix)) == 2 * 16
+    again = compile_model(ea, {**params, "h": -1.0}).matrix
+    other = compile_model(ea, {**params, "seed": 6}).matrix
+    np.testing.assert_array_equal(again, compiled.matrix)
+    assert not np.array_equal(other, compiled.matrix)
+    np.save(tmp_path / "bonds.npy", eps)
+    from_file = replace(
+        ISING2D,
+        coupling=RandomBondLattice(2, CouplingData("file", path=str(tmp_path / "bonds.npy"))),
+    )
+    np.testing.assert_array_equal(compile_model(from_file, params).matrix, compiled.matrix)
+    cubic = replace(get_model("ising3d"), coupling=RandomBondLattice(3, CouplingData("gaussian")))
+    _check(
+        cubic,
+        {"L": 3, "J": 1.3, "h": 0.0, "seed": 2},
+        matrix=compile_model(cubic, {"L": 3, "J": 1.3, "seed": 2}).matrix / -1.0,
+    )
+    with pytest.raises(NotCompilable, match=r"vector of the 18 bonds, got shape \(32,\)"):
+        compile_model(from_file, {**params, "L": 3})
