@@ -13,6 +13,17 @@ the result carries a warning when that is shorter than
 sweeps) of the slowest observable, or when the series is too short for its
 autocorrelation time to be estimated.
 
+Measurements go through the sampler's compiled model (:meth:`Sampler.measure`,
+:meth:`statmech.numeric.compiled.CompiledModel.measure`), so every model with a
+sampler is measured by its own energy.
+
+With ``temperatures`` (a ladder) the sampler holds ``replicas`` replicas at each
+temperature and, unless ``exchange_every=0``, exchanges configurations between
+neighbouring temperatures (:mod:`numeric.samplers.exchange`); the result has one
+set of estimates per temperature (``per_temperature``; ``observables`` are those at
+the lowest temperature) and the swap acceptance per pair and the round trips
+(``exchange``).
+
 ``flips_per_ns`` counts attempted spin flips per nanosecond spent inside
 ``sampler.step`` (measurements excluded), leaving out the first step call of a
 session, which may compile kernels, unless it is the only one.
@@ -38,7 +49,7 @@ import numpy as np
 
 from .backend import get_backend, synchronize
 from .checkpoint import load_checkpoint, save_checkpoint
-from .observables import energy_and_magnetization, estimates
+from .observables import estimates
 from .samplers import make_sampler
 from .stats import THERMALISATION_TAUS, Estimate, integrated_time
 
@@ -69,9 +80,12 @@ class SimulationResult:
     sampler: str
     warnings: list[str] = field(default_factory=list)
     series: tuple | None = None  # (e, m), each (replicas, n)
+    temperatures: tuple | None = None  # the ladder, lowest first
+    per_temperature: list | None = None  # one observables dict per ladder temperature
+    exchange: dict | None = None  # ReplicaExchange.statistics
 
     def as_dict(self) -> dict:
-        return {
+        d = {
             "model": self.model,
             "parameters": self.params,
             "algorithm": self.algorithm,
@@ -88,6 +102,14 @@ class SimulationResult:
             "flips_per_ns": self.flips_per_ns,
             "warnings": self.warnings,
         }
+        if self.temperatures is not None:
+            d["temperatures"] = list(self.temperatures)
+            d["per_temperature"] = [
+                {"T": t, "observables": {k: v.as_dict() for k, v in obs.items()}}
+                for t, obs in zip(self.temperatures, self.per_temperature, strict=True)
+            ]
+            d["replica_exchange"] = self.exchange
+        return d
 
     to_dict = as_dict  # the name every typed result of statmech.api uses
 
@@ -128,6 +150,8 @@ def simulate(
     progress: Callable | None = None,
     reference: bool = False,
     keep_series: bool = False,
+    temperatures=None,
+    exchange_every: int = 1,
 ) -> SimulationResult:
     """Run a Monte Carlo simulation of ``model`` at ``params``.
 
@@ -149,6 +173,11 @@ def simulate(
     progress : callable, optional
         Called as ``progress(done_sweeps, total_sweeps, running)`` between
         sweeps; ``running()`` returns the running estimates (or ``{}``).
+    temperatures : sequence of float, optional
+        A temperature ladder (``params["T"]`` is then not used): ``replicas``
+        replicas at each.
+    exchange_every : int
+        Sweeps between replica-exchange rounds along the ladder (0: none).
 
     Returns
     -------
@@ -164,14 +193,22 @@ def simulate(
     therm = thermalization_sweeps(sweeps, every) if thermalize is None else int(thermalize)
     if therm < 0:
         raise ValueError(f"thermalize must be >= 0, got {therm}")
-    sampler = make_sampler(model, params, algorithm, replicas, backend, reference=reference)
+    sampler = make_sampler(
+        model,
+        params,
+        algorithm,
+        replicas,
+        backend,
+        reference=reference,
+        temperatures=temperatures,
+        exchange_every=exchange_every,
+    )
+    ladder = None if temperatures is None else tuple(float(t) for t in np.unique(temperatures))
     xp = get_backend(sampler.backend)
     n_meas = sweeps // every
     total = therm + n_meas * every
     n_spins = int(np.prod(sampler.shape))
-    J = float(params.get("J", 1.0))
     h = float(params.get("h", 0.0))
-    T = float(params["T"])
     identity = json.loads(
         json.dumps(
             {
@@ -185,11 +222,16 @@ def simulate(
                 "sweeps": sweeps,
                 "thermalize": therm,
                 "every": every,
+                **(
+                    {"temperatures": list(ladder), "exchange_every": exchange_every}
+                    if ladder
+                    else {}
+                ),
             }
         )
     )
-    e = np.full((replicas, n_meas), np.nan)
-    m = np.full((replicas, n_meas), np.nan)
+    e = np.full((sampler.replicas, n_meas), np.nan)
+    m = np.full((sampler.replicas, n_meas), np.nan)
     done, k = 0, 0
     step_seconds = loop_seconds = 0.0
     flips = 0
@@ -243,9 +285,7 @@ def simulate(
                 t1 = time.perf_counter()
                 done += chunk
                 if done > therm:
-                    e[:, k], m[:, k] = energy_and_magnetization(
-                        model, sampler.configuration(state), J, h
-                    )
+                    e[:, k], m[:, k] = sampler.measure(state)
                     k += 1
                 if warm:  # the first step may compile kernels: not timed for flips/ns
                     step_seconds += t1 - t0
@@ -264,7 +304,19 @@ def simulate(
             raise
     if checkpoint is not None:
         save()
-    obs = estimates(e, m, n_spins, T, signed=h != 0)
+    if ladder is None:
+        obs = estimates(e, m, n_spins, float(params["T"]), signed=h != 0)
+        per_t, exchange, warnings = None, None, _warnings(obs, e, m, therm, every)
+    else:
+        per_t, warnings = [], []
+        for t in ladder:
+            rows = np.flatnonzero(sampler.temperatures == t)
+            per_t.append(estimates(e[rows], m[rows], n_spins, t, signed=h != 0))
+            warnings += [
+                f"T={t:g}: {w}" for w in _warnings(per_t[-1], e[rows], m[rows], therm, every)
+            ]
+        obs = per_t[0]
+        exchange = sampler.moves[0].statistics(state) if sampler.moves else None
     return SimulationResult(
         model=model.name,
         params=dict(params),
@@ -275,13 +327,16 @@ def simulate(
         sweeps=sweeps,
         thermalization=therm,
         every=every,
-        measurements=replicas * n_meas,
+        measurements=sampler.replicas * n_meas,
         observables=obs,
         elapsed_seconds=loop_seconds,
         flips_per_ns=flips / (step_seconds * 1e9) if step_seconds > 0 else float("nan"),
         sampler=type(sampler).__name__,
-        warnings=_warnings(obs, e, m, therm, every),
+        warnings=warnings,
         series=(e, m) if keep_series else None,
+        temperatures=ladder,
+        per_temperature=per_t,
+        exchange=exchange,
     )
 
 

@@ -132,7 +132,9 @@ class ReplicaExchange:
         u = x["exchange_rng"].random((ks.size, C))
         energies = sampler.energies(state)
         a, b = self.slots[ks], self.slots[ks + 1]  # (pairs, C)
-        log_p = (self.beta[ks] - self.beta[ks + 1])[:, None] * (energies[a] - energies[b])
+        log_p = self.log_acceptance(
+            self.beta[ks, None], self.beta[ks + 1, None], energies[a], energies[b]
+        )
         accept = np.log(u) < np.minimum(log_p, 0.0)
         x["exchange_attempts"][ks] += C
         x["exchange_accepted"][ks] += accept.sum(axis=1)
@@ -142,6 +144,11 @@ class ReplicaExchange:
         k = ks[pk]
         w[k, pc], w[k + 1, pc] = w[k + 1, pc], w[k, pc].copy()
         self._ends(state)
+
+    @staticmethod
+    def log_acceptance(beta_a, beta_b, energy_a, energy_b):
+        r""":math:`\log` of the swap's acceptance ratio, :math:`(\beta_a - \beta_b)(E_a - E_b)`."""
+        return (beta_a - beta_b) * (energy_a - energy_b)
 
     def statistics(self, state) -> dict:
         """Swap acceptance per neighbouring pair and round trips (in sweeps), per run so far."""
