@@ -54,7 +54,7 @@ QUANTITIES = (
 #: (2**20: twenty +-1 spins, or twelve spin-1 units).
 MAX_CONFIGURATIONS = 2**20
 
-#: Smallest linear size an exact computation accepts.
+#: Smallest linear size an exact computation of interacting units accepts.
 MIN_SIZE = 2
 
 
@@ -251,9 +251,10 @@ def exact(model, params: dict, precision: int | None = None, boundary: str | Non
     """
     if precision is not None and not 1 <= precision <= 1000:
         raise ValueError(f"precision must be between 1 and 1000 digits, got {precision}")
+    smallest = MIN_SIZE if model.coupling.interacting else 1  # one free unit is a system
     for name in size_names(model):
-        if name in params and int(params[name]) < MIN_SIZE:
-            raise ValueError(f"{name} must be at least {MIN_SIZE}, got {name}={params[name]}")
+        if name in params and int(params[name]) < smallest:
+            raise ValueError(f"{name} must be at least {smallest}, got {name}={params[name]}")
     try:
         r = route(model)
     except ImportError as exc:

@@ -33,9 +33,35 @@ def _commands():
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors; a verb's parser also takes ``NAME=VALUE`` after options
+    (``exact ising2d L=5 --json h=0.2``): it parses intermixed positionals."""
+
+    intermixed = False
+    _inside = False
+
     def error(self, message):  # one line, exit 2, as for every other bad input
         self.print_usage(sys.stderr)
         raise UserError(message)
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self.intermixed and not self._inside:
+            self._inside = True  # parse_known_intermixed_args calls back in here
+            try:
+                return self.parse_known_intermixed_args(args, namespace)
+            finally:
+                self._inside = False
+        return super().parse_known_args(args, namespace)
+
+
+def version() -> str:
+    """The installed package's version (the source tree's when not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("statmech")
+    except PackageNotFoundError:  # pragma: no cover - run from a bare source tree
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,13 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="statmech",
         description="Derive, solve and simulate statistical-mechanics models "
         "(temperatures in units with k_B = 1).",
+        epilog="examples:\n  statmech models\n  statmech derive ising1d\n"
+        "  statmech exact ising2d L=16 T=2.5\n  statmech VERB --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"statmech {version()}")
     sub = parser.add_subparsers(dest="command", metavar="VERB", parser_class=_Parser)
     sub.required = True
     for mod in _commands():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        examples = getattr(mod, "EXAMPLES", ())
+        p = sub.add_parser(
+            mod.NAME,
+            help=mod.HELP,
+            description=mod.HELP,
+            epilog=("examples:\n" + "\n".join(f"  {e}" for e in examples)) if examples else None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         mod.add_arguments(p)
         _add_model_file(p)
+        p.intermixed = any(a.dest == "assignments" for a in p._actions)
         p.set_defaults(_run=mod.run)
     return parser
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from .capabilities import require_finite_system
 from .models import _definition, _given, _point
 
 
@@ -24,6 +25,7 @@ def exact(model, params: dict | None = None, *, precision=None, boundary=None, *
     from statmech.numeric.exact import exact as exact_point
 
     d = _definition(model)
+    require_finite_system(d, "exact")
     given = _given(params, kwargs)
     fixed, _ = _point(d, given)
     if offers_limit(d):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from .capabilities import require_finite_system
 from .models import _definition, _given, _point
 
 
@@ -93,6 +94,7 @@ def simulate(
         ``tau_int``); ``to_dict()`` has the keys of ``statmech simulate --json``.
     """
     d = _definition(model)
+    require_finite_system(d, "simulate")
     check_counts(sweeps, replicas, every, seed, thermalize)
     fixed, _ = _point(d, _given(params, kwargs))
     options = dict(
@@ -188,6 +190,7 @@ def reference(model, params: dict | None = None, **kwargs) -> tuple[dict, str]:
     """The exact reference observables at one point and where they come from
     (the model's provider, or exact enumeration for a small system)."""
     d = _definition(model)
+    require_finite_system(d, "validate")
     fixed, _ = _point(d, _given(params, kwargs))
     return _reference(d, fixed)
 
@@ -232,6 +235,7 @@ def validate(
     from ..params import grid
 
     d = _definition(model)
+    require_finite_system(d, "validate")
     check_counts(sweeps, replicas, every, seed, thermalize)
     if not max_z > 0:
         raise UserError(f"max_z must be positive, got {max_z}")

@@ -10,12 +10,30 @@ from ..errors import UserError
 NAME = "derive"
 HELP = "derive a model's partition function and thermodynamics step by step"
 ORDER = 1
+EXAMPLES = (
+    "statmech derive ising1d",
+    "statmech derive curie-weiss --format markdown -o cw.md",
+    "statmech derive two-level --check",
+)
+
 
 
 def add_arguments(p):
+    from statmech.derive.registry import model_names
     from statmech.derive.render import FORMATS
+    from statmech.derive.topics import topic_names
 
-    p.add_argument("model", help="model name (see 'statmech models')")
+    import textwrap
+
+    def listed(label, names):
+        return textwrap.fill(
+            f"{label}: {', '.join(names)}", 78, subsequent_indent="  ", break_on_hyphens=False
+        )
+
+    p.description = "\n\n".join(
+        [HELP, listed("models", model_names()), listed("topics", topic_names())]
+    )
+    p.add_argument("model", help="a model or a topic (listed above; see 'statmech models')")
     p.add_argument("--format", default="text", help=f"one of {', '.join(FORMATS)}")
     p.add_argument(
         "--check",

@@ -21,11 +21,19 @@ import json
 import math
 
 from ..common import check_plot_path, lookup_model, save_plot, write_output
+from ..api.capabilities import require_finite_system
 from ..errors import UserError
 
 NAME = "exact"
 HELP = "exact thermodynamics of a solvable model at given size and temperature"
 ORDER = 3
+EXAMPLES = (
+    "statmech exact ising2d L=16 T=2.5",
+    "statmech exact ising2d T=2.2691853 --precision 25",
+    "statmech exact ising1d N=10 T=0.5:3:11 --format csv",
+    "statmech exact ising1d N=7 J=-0.8 T=0.6 h=0.37 --json",
+)
+
 
 QUANTITIES = (
     "free_energy_per_spin",
@@ -126,6 +134,7 @@ def run(args) -> int:
     from ..params import grid, parse_assignments
 
     model = lookup_model(args.model)
+    require_finite_system(model, "exact")  # before its parameters: L= cannot be given
     if args.precision is not None and not 1 <= args.precision <= 1000:
         raise UserError(f"--precision must be between 1 and 1000 digits, got {args.precision}")
     fixed, ranges = parse_assignments(model, args.assignments)

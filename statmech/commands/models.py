@@ -7,6 +7,11 @@ from ..common import dump_json, write_output
 NAME = "models"
 HELP = "list the models, their parameters and what each supports"
 ORDER = 0
+EXAMPLES = (
+    "statmech models",
+    "statmech models --json",
+)
+
 
 
 def add_arguments(p):

@@ -8,6 +8,11 @@ import time
 NAME = "report"
 HELP = "write the report (Markdown, LaTeX, and PDF where pdflatex exists)"
 ORDER = 90
+EXAMPLES = (
+    "statmech report --quick",
+    "statmech report --out /tmp/report --only s30_ising_chain",
+)
+
 
 
 def add_arguments(p):
@@ -23,6 +28,24 @@ def add_arguments(p):
     )
 
 
+def check_out(out: str) -> None:
+    """Make the output folder, or refuse in one line before any work."""
+    import os
+    from pathlib import Path
+
+    from ..errors import UserError
+
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"cannot write the report to {out}: it is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write the report to {out}: the folder is not writable")
+
+
 def run(args) -> int:
     from ..errors import UserError
     from ..report import build_report, section_names
@@ -36,8 +59,13 @@ def run(args) -> int:
                 f"the sections are: {', '.join(known)}"
             )
 
+    check_out(args.out)
     t0 = time.perf_counter()
-    res = build_report(args.out, quick=args.quick, progress=sys.stderr.isatty(), only=args.only)
+    try:
+        res = build_report(args.out, quick=args.quick, progress=sys.stderr.isatty(), only=args.only)
+    except OSError as exc:  # a file the report writes (a figure, the PDF) could not be written
+        where = exc.filename or args.out
+        raise UserError(f"cannot write the report to {where}: {exc.strerror or exc}") from None
     took = time.perf_counter() - t0
     print(
         f"wrote {res['markdown']} and {res['latex']}"

@@ -6,11 +6,18 @@ import sys
 
 from ..api.monte_carlo import describe
 from ..common import check_output_folder, dump_json, lookup_model, write_output
+from ..api.capabilities import require_finite_system
 from ..errors import UserError
 
 NAME = "simulate"
 HELP = "Monte Carlo estimates with autocorrelation-aware error bars"
 ORDER = 20
+EXAMPLES = (
+    "statmech simulate ising2d L=16 T=2.5",
+    "statmech simulate ising2d L=64 T=2.269 --algorithm wolff --sweeps 2000 --json",
+    "statmech simulate ising1d N=64 T=1 --checkpoint run.npz",
+)
+
 
 
 def add_simulation_arguments(p) -> None:
@@ -110,6 +117,7 @@ def run(args) -> int:
     check_counts(args)
     check_checkpoint(args)
     model = lookup_model(args.model)
+    require_finite_system(model, "simulate")  # before its parameters: L= cannot be given
     fixed, ranges = parse_assignments(model, args.assignments)
     if ranges:
         raise UserError(

@@ -21,6 +21,12 @@ from ..errors import UserError
 NAME = "solve"
 HELP = "solve a model's mean-field self-consistency equations: every solution and its stability"
 ORDER = 3
+EXAMPLES = (
+    "statmech solve curie-weiss T=0.8",
+    "statmech solve bethe z=3 T=1:2:101 --format csv",
+    "statmech solve curie-weiss T=0.9 h=0 --precision 30",
+)
+
 
 
 def add_arguments(p):

@@ -12,12 +12,19 @@ from __future__ import annotations
 import sys
 
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
+from ..api.capabilities import require_finite_system
 from ..errors import UserError
 from .simulate import add_simulation_arguments, check_counts, describe, options, progress
 
 NAME = "validate"
 HELP = "compare Monte Carlo estimates with the exact values (z-scores)"
 ORDER = 21
+EXAMPLES = (
+    "statmech validate ising2d L=8 T=2.1",
+    "statmech validate ising1d N=8 T=1:3:5 --sweeps 2000",
+    "statmech validate ising2d L=4 T=1.7 h=0.3 --json",
+)
+
 
 MAX_Z = 4.0  # statmech.numeric.compare.MAX_Z
 
@@ -47,6 +54,7 @@ def run(args) -> int:
     if args.plot:
         check_plot_path(args.plot)  # before the simulations, not after them
     model = lookup_model(args.model)
+    require_finite_system(model, "validate")  # before its parameters: L= cannot be given
     fixed, ranges = parse_assignments(model, args.assignments)
     varying = [r.name for r in ranges]
     # the ranges after the single values, in the order given (the first varies slowest)
