@@ -55,7 +55,8 @@ class Comparison:
         return max((abs(r.z) for r in self.rows), default=0.0)
 
     def passed(self, max_z: float = MAX_Z) -> bool:
-        return all(abs(r.z) <= max_z for r in self.rows)
+        """Every ``|z| <= max_z``; a comparison of nothing has not passed."""
+        return bool(self.rows) and all(abs(r.z) <= max_z for r in self.rows)
 
     def to_dict(self) -> dict:
         return {"reference": self.source, "rows": [r.to_dict() for r in self.rows]}

@@ -121,6 +121,19 @@ def ising2d_reference(params: dict) -> dict[str, float]:
     return out
 
 
+def _square_unavailable(params: dict) -> str:
+    L = int(params["L"])
+    M = int(params.get("M", L))
+    return (
+        f"the square lattice is solved exactly in a field (h={params.get('h')}) only on tori of "
+        f"at most {MAX_TORUS_SITES} sites, and {L} x {M} has {L * M}; give h=0 (energy and "
+        f"heat capacity at any L) or L <= {int(MAX_TORUS_SITES**0.5)}"
+    )
+
+
+ising2d_reference.unavailable = _square_unavailable
+
+
 # --------------------------------------------------------------------------
 # Exact routes (numeric.exact): one parameter point, float64 or mpmath digits
 
@@ -146,16 +159,54 @@ def _chain_system(params: dict, boundary) -> str:
     return f"{'open chain' if boundary == 'open' else 'ring'} of {params['N']} spins"
 
 
+def dos_observables_mp(g, n_bonds: int, T, J, h, digits: int) -> dict:
+    r"""The averages of :func:`numeric.ising_dos.dos_observables` in mpmath at ``digits``
+    (the counts ``g[u, k]`` are exact integers), with ``susceptibility_per_spin``
+    :math:`= N(\langle m^2\rangle - \langle m\rangle^2)/T = \partial m/\partial h`."""
+    import mpmath
+
+    n = g.shape[1] - 1
+    with mpmath.workdps(digits + 20 + 2 * len(str(n))):
+        T, J, h = mpmath.mpf(T), mpmath.mpf(J), mpmath.mpf(h)
+        terms = []
+        for u, k in zip(*g.nonzero(), strict=True):
+            e = -J * (n_bonds - 2 * int(u)) - h * (2 * int(k) - n)
+            terms.append((mpmath.mpf(int(g[u, k])), e, mpmath.mpf(2 * int(k) - n) / n))
+        top = max(-e / T for _, e, _ in terms)
+        w = [c * mpmath.exp(-e / T - top) for c, e, _ in terms]
+        z = mpmath.fsum(w)
+        p = [x / z for x in w]
+        mean_e = mpmath.fsum(pi * e for pi, (_, e, _) in zip(p, terms, strict=True))
+        var_e = mpmath.fsum(pi * (e - mean_e) ** 2 for pi, (_, e, _) in zip(p, terms, strict=True))
+        m1 = mpmath.fsum(pi * m for pi, (_, _, m) in zip(p, terms, strict=True))
+        am = mpmath.fsum(pi * abs(m) for pi, (_, _, m) in zip(p, terms, strict=True))
+        m2 = mpmath.fsum(pi * m**2 for pi, (_, _, m) in zip(p, terms, strict=True))
+        out = {
+            "free_energy_per_spin": -T * (mpmath.log(z) + top) / n,
+            "energy_per_spin": mean_e / n,
+            "heat_capacity_per_spin": var_e / (n * T**2),
+            "magnetization": m1,
+            "susceptibility_per_spin": n * (m2 - m1**2) / T,
+            "abs_magnetization": am,
+        }
+        return {k: +v for k, v in out.items()}
+
+
 def _square_values(params: dict, digits, boundary) -> dict:
     L, T, J, h = params.get("L"), params["T"], params["J"], params["h"]
-    if L is not None and L * L <= MAX_TORUS_SITES and (h != 0 or not digits):
+    if L is not None and L * L <= MAX_TORUS_SITES and digits and h != 0:
+        g, nb = torus_dos(L, L)
+        return dos_observables_mp(g, nb, T, J, h, digits)
+    if L is not None and L * L <= MAX_TORUS_SITES and not digits:
         g, nb = torus_dos(L, L)
         d = dos_observables(g, nb, T, J, h)
         keys = ("free_energy_per_spin", "energy_per_spin", "heat_capacity_per_spin")
         out = {k: d[k] for k in keys}
         out["magnetization"] = d["magnetization"]
+        n = L * L
+        out["susceptibility_per_spin"] = n * (d["magnetization_squared"] - d["magnetization"] ** 2) / T
         out["abs_magnetization"] = d["abs_magnetization"]
-        if h == 0 and not digits:  # Kaufman's formula, the same numbers by another route
+        if h == 0:  # Kaufman's formula, the same numbers by another route
             k = torus_thermodynamics(L, T, J)
             out.update({key: float(k[key]) for key in keys})
         return out

@@ -12,12 +12,16 @@ dict of observables keyed by the names the samplers use (``energy_per_spin``,
 ``susceptibility``, ``binder``), holding only those known exactly for the given
 parameters.  :func:`reference_values` adds the fallback: exact enumeration for a
 system of at most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
+A point where neither gives a value is refused (:class:`NoReference`), never
+compared with nothing; a provider may carry an ``unavailable(params) -> str``
+attribute that says why it knows nothing there and what would work.
 The models are the one source: there is no table of providers here.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 
 #: The hook that names a model's exact reference provider.
@@ -105,14 +109,33 @@ def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
 
     model = _model(model)
     try:
-        return dict(exact_reference(model, params)), source_name(model.hook(HOOK))
+        values = dict(exact_reference(model, params))
     except NoReference as exc:
-        n = 1
-        for length in system_shape(model, params):
-            n *= length
-        if n > ENUMERATION_LIMIT:
-            raise NoReference(
-                f"{exc}; exact enumeration covers at most {ENUMERATION_LIMIT} spins, "
-                f"this system has {n}"
-            ) from None
+        why = str(exc)
+    else:
+        if any(_finite(v) for v in values.values()):
+            return values, source_name(model.hook(HOOK))
+        hint = getattr(import_target(model.hook(HOOK)), "unavailable", None)
+        why = (hint(params) if hint else None) or (
+            f"the exact reference of {model.name!r} knows no value at {_describe(params)}"
+        )
+    n = 1
+    for length in system_shape(model, params):
+        n *= length
+    if n > ENUMERATION_LIMIT:
+        raise NoReference(
+            f"{why}; exact enumeration covers at most {ENUMERATION_LIMIT} spins, "
+            f"this system has {n}"
+        ) from None
     return enumerated_reference(model, params), "exact enumeration"
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _describe(params: dict) -> str:
+    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())

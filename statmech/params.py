@@ -163,3 +163,39 @@ def check_values(model, values: dict, ranges: bool = False, extra_names: dict | 
         else:
             fixed[name] = clean[0]
     return fixed, out_ranges
+
+
+def precise_points(model, texts, fixed: dict, ranges, digits: int) -> list[dict]:
+    """The points of :func:`grid` with every real parameter given on the command line
+    read from its decimal text in mpmath, at ``digits`` plus guard digits: ``T=2.2691853``
+    is that decimal, not the double nearest to it; range points are computed in mpmath.
+
+    Integers (sizes) and defaults stay as they are.
+    """
+    import mpmath
+
+    integer = {p.name for p in model.parameters if p.integer}
+    raw = {}
+    for text in texts:
+        name, _, value = text.partition("=")
+        raw[name.strip()] = value.strip()
+    with mpmath.workdps(digits + 30):
+        exact = {
+            k: mpmath.mpf(v)
+            for k, v in raw.items()
+            if k not in integer and ":" not in v and k in fixed
+        }
+        axes = []
+        for r in ranges:
+            if r.name in integer:
+                axes.append(list(r.values))
+                continue
+            start, stop, count = raw[r.name].split(":")
+            a, b, c = mpmath.mpf(start), mpmath.mpf(stop), len(r.values)
+            axes.append([a] if c == 1 else [a + (b - a) * i / (c - 1) for i in range(c)])
+    points = []
+    for combo in itertools.product(*axes) if axes else [()]:
+        p = {**fixed, **exact}
+        p.update({r.name: v for r, v in zip(ranges, combo, strict=True)})
+        points.append(p)
+    return points

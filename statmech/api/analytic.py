@@ -16,6 +16,9 @@ def exact(model, params: dict | None = None, *, precision=None, boundary=None, *
     route offers it; a model without a route is summed over its configurations
     at its size (the default unless given; small systems only).  ``precision``
     digits give mpmath numbers; ``boundary="open"`` an open chain where offered.
+    With ``precision``, a parameter given as decimal text (``T="2.2691853"``), an
+    mpmath number, a ``Fraction`` or a ``Decimal`` is used as that number, not the
+    double nearest to it.
 
     Returns
     -------
@@ -28,6 +31,8 @@ def exact(model, params: dict | None = None, *, precision=None, boundary=None, *
     require_finite_system(d, "exact")
     given = _given(params, kwargs)
     fixed, _ = _point(d, given)
+    if precision is not None:
+        fixed.update(_exact_numbers(d, given, precision))
     if offers_limit(d):
         for name in size_names(d):
             if name not in given:
@@ -36,6 +41,26 @@ def exact(model, params: dict | None = None, *, precision=None, boundary=None, *
         return exact_point(d, fixed, precision=precision, boundary=boundary)
     except (ExactUnavailable, ValueError) as exc:
         raise UserError(str(exc)) from None
+
+
+def _exact_numbers(d, given: dict, digits: int) -> dict:
+    """The real parameters of ``given`` as mpmath numbers at ``digits`` plus guard digits,
+    read without rounding through a double: decimal text (``"2.2691853"``), mpmath
+    numbers, ``Fraction`` and ``Decimal`` values.  A Python float is taken as the
+    binary number it is."""
+    import mpmath
+
+    integer = {p.name for p in d.parameters if p.integer}
+    out = {}
+    with mpmath.workdps(digits + 30):
+        for name, v in given.items():
+            if name in integer or isinstance(v, (bool, int, float)):
+                continue
+            if hasattr(v, "numerator") and hasattr(v, "denominator"):  # Fraction
+                out[name] = mpmath.mpf(v.numerator) / v.denominator
+            else:
+                out[name] = mpmath.mpf(str(v) if not isinstance(v, mpmath.mpf) else v)
+    return out
 
 
 @dataclass(frozen=True)

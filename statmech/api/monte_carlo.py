@@ -256,7 +256,14 @@ def validate(
         exact_values = _reference(d, point)  # before simulating: fail fast
         res = _run(d, point, options, progress)
         at = {k: point[k] for k in varying}
-        comparisons.append(compare(d, point, res, at, exact_values))
+        comparison = compare(d, point, res, at, exact_values)
+        if not comparison.rows:  # a check that checked nothing must not pass
+            known = ", ".join(sorted(exact_values[0])) or "none"
+            raise UserError(
+                f"nothing to compare at {describe(point)}: the exact values from "
+                f"{comparison.source} ({known}) name no quantity the simulation measured"
+            )
+        comparisons.append(comparison)
         simulations.append(res)
     return Validation(
         model=d.name,

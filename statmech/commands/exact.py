@@ -79,6 +79,14 @@ def _number(v, digits):
     return v if math.isfinite(v) else None
 
 
+def _echo(v):
+    """A parameter as the output echoes it: mpmath numbers (read from the decimal text
+    under --precision) as floats, as without --precision."""
+    if isinstance(v, (int, float, str)) or v is None:
+        return v
+    return float(v)
+
+
 def _json(points, ranges, digits) -> str:
     raw = {}
 
@@ -131,7 +139,7 @@ def _plot(path, points, ranges, model_name):
 
 def run(args) -> int:
     from .. import api
-    from ..params import grid, parse_assignments
+    from ..params import grid, parse_assignments, precise_points
 
     model = lookup_model(args.model)
     require_finite_system(model, "exact")  # before its parameters: L= cannot be given
@@ -146,10 +154,14 @@ def run(args) -> int:
     digits = args.precision
     boundary = "open" if args.open else None
     points = []
-    for p in grid(fixed, ranges):
+    # with --precision the numbers given are read as decimals, not rounded to doubles
+    todo = grid(fixed, ranges)
+    if digits:
+        todo = precise_points(model, args.assignments, fixed, ranges, digits)
+    for p in todo:
         point = {k: v for k, v in p.items() if k in given or k not in _sizes(model)}
         res = api.exact(model, point, precision=digits, boundary=boundary)
-        pt = {k: v for k, v in res.parameters.items()}
+        pt = {k: _echo(v) for k, v in res.parameters.items()}
         pt["system"] = res.system
         pt.update({q: _number(v, digits) for q, v in res.values.items()})
         points.append(pt)

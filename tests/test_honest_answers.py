@@ -1,0 +1,115 @@
+"""Answers that looked right and were not: each test here failed before its fix.
+
+Exact numbers are checked against independent routes written out here
+(mpmath formulas, brute-force sums), never against the code under test.
+"""
+
+import itertools
+import json
+import math
+
+import mpmath
+import pytest
+
+import statmech as sm
+from statmech.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def one_line(err: str) -> bool:
+    return "Traceback" not in err and err.count("\n") <= 2
+
+
+# -- item 6: --precision reads the decimal text --------------------------------
+
+
+def yang(T: str, digits: int):
+    """Yang's spontaneous magnetisation at the decimal T (J = 1), in mpmath."""
+    with mpmath.workdps(digits + 20):
+        t = mpmath.mpf(T)
+        return (1 - mpmath.sinh(2 / t) ** -4) ** (mpmath.mpf(1) / 8)
+
+
+def test_exact_precision_reads_the_decimal_temperature(capsys):
+    code, out, err = run(capsys, "exact", "ising2d", "T=2.2691853", "--precision", "25", "--json")
+    assert code == 0, err
+    text = json.loads(out, parse_float=str)["magnetization"]
+    with mpmath.workdps(40):
+        m = mpmath.mpf(text)
+        assert abs(m - yang("2.2691853", 25)) < mpmath.mpf(10) ** -24
+        # the double nearest 2.2691853 gives a value wrong from the 10th digit
+        assert abs(yang(2.2691853, 25) - yang("2.2691853", 25)) > mpmath.mpf(10) ** -11
+
+
+def test_exact_precision_reads_the_decimal_range_points(capsys):
+    code, out, err = run(
+        capsys, "exact", "ising2d", "T=2.2691851:2.2691853:3", "--precision", "25", "--json"
+    )
+    assert code == 0, err
+    points = json.loads(out, parse_float=str)["points"]
+    for pt, T in zip(points, ["2.2691851", "2.2691852", "2.2691853"], strict=True):
+        with mpmath.workdps(40):
+            assert abs(mpmath.mpf(pt["magnetization"]) - yang(T, 25)) < mpmath.mpf(10) ** -24
+
+
+def test_api_exact_precision_takes_decimal_text():
+    r = sm.exact("ising2d", T="2.2691853", precision=25)
+    with mpmath.workdps(40):
+        assert abs(r["magnetization"] - yang("2.2691853", 25)) < mpmath.mpf(10) ** -24
+
+
+def brute_force_torus(L, T, J, h):
+    """Every configuration of an L x L torus: F/N, <m>, dm/dh, <|m|> in mpmath."""
+    n = L * L
+    with mpmath.workdps(40):
+        T, J, h = mpmath.mpf(T), mpmath.mpf(J), mpmath.mpf(h)
+        z = s1 = s2 = sa = mpmath.mpf(0)
+        for bits in range(2**n):
+            s = [1 if bits >> i & 1 else -1 for i in range(n)]
+            bonds = sum(
+                s[r * L + c] * (s[r * L + (c + 1) % L] + s[((r + 1) % L) * L + c])
+                for r in range(L)
+                for c in range(L)
+            )
+            M = sum(s)
+            w = mpmath.exp((J * bonds + h * M) / T)
+            z += w
+            s1 += w * M
+            s2 += w * M * M
+            sa += w * abs(M)
+        m1, m2 = s1 / z / n, s2 / z / n**2
+        return {
+            "free_energy_per_spin": -T * mpmath.log(z) / n,
+            "magnetization": m1,
+            "susceptibility_per_spin": n * (m2 - m1**2) / T,
+            "abs_magnetization": sa / z / n,
+        }
+
+
+def test_exact_precision_in_a_field_is_computed_in_mpmath():
+    # before: the enumerated torus in a field came back as float64 under --precision
+    r = sm.exact("ising2d", L=3, T="2", h="0.1", precision=30)
+    ref = brute_force_torus(3, "2", "1", "0.1")
+    with mpmath.workdps(40):
+        for k, v in ref.items():
+            assert abs(r[k] - v) < mpmath.mpf(10) ** -28 * max(1, abs(v)), k
+
+
+# -- item 8: a validation that compares nothing does not pass -----------------
+
+
+def test_validate_with_nothing_to_compare_is_refused(capsys):
+    code, out, err = run(capsys, "validate", "ising2d", "L=6", "T=2.0", "h=0.15", "--json")
+    assert code == 2 and one_line(err) and out == ""
+    assert "in a field" in err and "h=0" in err and "L <= 5" in err
+
+
+def test_a_comparison_of_nothing_has_not_passed():
+    from statmech.numeric.compare import Comparison
+
+    assert not Comparison((), "nowhere").passed()
