@@ -83,19 +83,22 @@ def compare(model, params: dict, result, at: dict | None = None, reference=None)
     -------
     Comparison
         A row for every quantity both sides know (in the order of
-        :data:`statmech.numeric.observables.NAMES`), skipping non-finite exact values.
+        :data:`statmech.numeric.observables.ALL_NAMES`), skipping non-finite exact values.
+        The two susceptibilities are different quantities with different names
+        (``susceptibility_abs_m`` and ``susceptibility_per_spin``, dm/dh),
+        never compared with each other.
 
     Raises
     ------
     statmech.numeric.references.NoReference
         No exact values for this model and point.
     """
-    from .observables import NAMES
+    from .observables import ALL_NAMES
     from .references import reference_values
 
     exact, source = reference if reference is not None else reference_values(model, params)
     rows = []
-    for name in NAMES:
+    for name in ALL_NAMES:  # like with like: each quantity under its own name
         if name not in exact or name not in result.observables:
             continue
         value = float(exact[name])

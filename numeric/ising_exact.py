@@ -16,10 +16,12 @@ system, with the keys and definitions of :mod:`numeric.references`
 
     energy_per_spin        = <H> / N
     heat_capacity_per_spin = (<H^2> - <H>^2) / (N T^2)
-    abs_magnetization      = <|m|>
-    magnetization_squared  = <m^2>
-    susceptibility         = N (<m^2> - <|m|>^2) / T
-    binder                 = 1 - <m^4> / (3 <m^2>^2)
+    abs_magnetization       = <|m|>
+    magnetization_squared   = <m^2>
+    susceptibility_abs_m    = N (<m^2> - <|m|>^2) / T   (also under its old key, susceptibility)
+    binder                  = 1 - <m^4> / (3 <m^2>^2)
+    magnetization           = <m>
+    susceptibility_per_spin = N (<m^2> - <m>^2) / T = dm/dh
 
 :data:`CHAIN_ROUTE` and :data:`SQUARE_ROUTE` are the models' exact routes for
 :func:`numeric.exact.exact` (the ``exact_route`` hooks of ``ising1d`` and ``ising2d``).
@@ -29,7 +31,8 @@ Examples
 >>> r = ising2d_reference({"T": 2.5, "J": 1.0, "h": 0.0, "L": 4})
 >>> sorted(r)  # doctest: +NORMALIZE_WHITESPACE
 ['abs_magnetization', 'binder', 'energy_per_spin', 'heat_capacity_per_spin',
- 'magnetization_squared', 'susceptibility']
+ 'magnetization', 'magnetization_squared', 'susceptibility', 'susceptibility_abs_m',
+ 'susceptibility_per_spin']
 """
 
 from __future__ import annotations
@@ -60,6 +63,16 @@ __all__ = [
 MAX_CHAIN_DOS = 512
 
 MAGNETIC_KEYS = ("abs_magnetization", "magnetization_squared", "susceptibility", "binder")
+
+
+def _magnetic(dos: dict, n: int, T: float) -> dict:
+    """The magnetic observables of a density of states, under every name
+    (``susceptibility`` is the old key of ``susceptibility_abs_m``)."""
+    out = {k: dos[k] for k in MAGNETIC_KEYS}
+    out["susceptibility_abs_m"] = dos["susceptibility"]
+    out["magnetization"] = dos["magnetization"]
+    out["susceptibility_per_spin"] = n * (dos["magnetization_squared"] - dos["magnetization"] ** 2) / T
+    return out
 
 
 def _common(params: dict, size_name: str) -> tuple[float, float, float, int]:
@@ -93,7 +106,7 @@ def ising1d_reference(params: dict) -> dict[str, float]:
     if N <= MAX_CHAIN_DOS:
         g, nb = chain_dos(N, True)
         dos = dos_observables(g, nb, T, J, h)
-        out.update({k: dos[k] for k in MAGNETIC_KEYS})
+        out.update(_magnetic(dos, N, T))
     return out
 
 
@@ -117,7 +130,7 @@ def ising2d_reference(params: dict) -> dict[str, float]:
         if h != 0.0:
             out["energy_per_spin"] = dos["energy_per_spin"]
             out["heat_capacity_per_spin"] = dos["heat_capacity_per_spin"]
-        out.update({key: dos[key] for key in MAGNETIC_KEYS})
+        out.update(_magnetic(dos, L * M, T))
     return out
 
 

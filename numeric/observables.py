@@ -7,11 +7,26 @@ Everything else is an average of functions of them:
 .. math::
 
     c = \frac{N_s(\langle e^2\rangle - \langle e\rangle^2)}{T^2},\qquad
-    \chi = \frac{N_s(\langle m^2\rangle - \langle |m|\rangle^2)}{T},\qquad
     U_4 = 1 - \frac{\langle m^4\rangle}{3\langle m^2\rangle^2},
 
-the definitions of :mod:`numeric.references`.  The heat capacity, susceptibility
-and Binder cumulant get jackknife errors (:func:`numeric.stats.jackknife`).
+and two different susceptibilities, never to be compared with each other:
+
+.. math::
+
+    \chi_{|m|} = \frac{N_s(\langle m^2\rangle - \langle |m|\rangle^2)}{T}
+    \quad(\texttt{susceptibility\_abs\_m}),\qquad
+    \frac{\partial \langle m\rangle}{\partial h}
+    = \frac{N_s(\langle m^2\rangle - \langle m\rangle^2)}{T}
+    \quad(\texttt{susceptibility\_per\_spin}).
+
+The first is the finite-lattice quantity quoted at :math:`h = 0` (where
+:math:`\langle m\rangle = 0` by symmetry but a run rarely tunnels); the second
+is the response to the field, the ``susceptibility_per_spin`` of ``statmech
+exact``.  A simulation estimates ``susceptibility_abs_m`` always and, in a
+field, the signed ``magnetization`` and ``susceptibility_per_spin``.  The key
+``susceptibility`` (:data:`LEGACY`) is kept in ``simulate --json`` with its old
+meaning, :math:`\chi_{|m|}`.  Ratios and differences of averages get jackknife
+errors (:func:`numeric.stats.jackknife`).
 """
 
 from __future__ import annotations
@@ -21,15 +36,25 @@ import numpy as np
 from .backend import get_namespace
 from .stats import Estimate, jackknife, mean_estimate
 
-#: Reference keys, in the order tables show them.
+#: Quantities every simulation estimates, in the order tables show them.
 NAMES = (
     "energy_per_spin",
     "heat_capacity_per_spin",
     "abs_magnetization",
     "magnetization_squared",
-    "susceptibility",
+    "susceptibility_abs_m",
     "binder",
 )
+
+#: Quantities a simulation in a field estimates as well.
+FIELD_NAMES = ("magnetization", "susceptibility_per_spin")
+
+#: Every quantity a validation may compare, in table order.
+ALL_NAMES = NAMES + FIELD_NAMES
+
+#: Old keys kept in the output with their old meaning: ``susceptibility`` is
+#: :math:`N(\langle m^2\rangle - \langle |m|\rangle^2)/T`, ``susceptibility_abs_m``.
+LEGACY = {"susceptibility": "susceptibility_abs_m"}
 
 
 def energy_and_magnetization(model, spins, J: float | None = None, h: float | None = None):
@@ -60,27 +85,34 @@ def energy_and_magnetization(model, spins, J: float | None = None, h: float | No
 def estimates(e, m, n_spins: int, T: float, signed: bool = False) -> dict[str, Estimate]:
     """Every observable from the series ``e``, ``m`` of shape ``(replicas, n)``.
 
-    ``signed`` adds the signed ``magnetization`` (useful in a field).
+    ``signed`` (a run in a field) adds the signed ``magnetization`` and
+    ``susceptibility_per_spin`` (dm/dh).  The legacy key
+    ``susceptibility`` is the same estimate as ``susceptibility_abs_m``.
     """
     e = np.asarray(e, dtype=np.float64)
     m = np.asarray(m, dtype=np.float64)
     am, m2 = np.abs(m), m * m
+    chi_abs = jackknife(lambda a, b: n_spins * (b - a * a) / T, [am, m2])
     out = {
         "energy_per_spin": mean_estimate(e),
         "heat_capacity_per_spin": jackknife(lambda a, b: n_spins * (b - a * a) / T**2, [e, e * e]),
         "abs_magnetization": mean_estimate(am),
         "magnetization_squared": mean_estimate(m2),
-        "susceptibility": jackknife(lambda a, b: n_spins * (b - a * a) / T, [am, m2]),
+        "susceptibility_abs_m": chi_abs,
         "binder": jackknife(lambda a, b: 1.0 - b / (3.0 * a * a), [m2, m2 * m2]),
     }
     if signed:
         out["magnetization"] = mean_estimate(m)
+        out["susceptibility_per_spin"] = jackknife(
+            lambda a, b: n_spins * (b - a * a) / T, [m, m2]
+        )
+    out["susceptibility"] = chi_abs  # LEGACY
     return out
 
 
 def enumerated_reference(model, params: dict) -> dict[str, float]:
     """The reference observables of a small system by exact enumeration
-    (:func:`numeric.enumeration.model_thermodynamics`), keyed as in :data:`NAMES`."""
+    (:func:`numeric.enumeration.model_thermodynamics`), keyed as in :data:`ALL_NAMES`."""
     from .enumeration import model_thermodynamics
     from .samplers import sampler_shape
 
@@ -90,13 +122,18 @@ def enumerated_reference(model, params: dict) -> dict[str, float]:
     th = model_thermodynamics(model, shape, values)
     T = float(params["T"])
     am, m2, m4 = th["abs_M"] / n, th["M2"] / n**2, th["M4"] / n**4
+    m1 = th["M"] / n
+    chi_abs = n * (m2 - am * am) / T
     return {
         "energy_per_spin": th["E"] / n,
         "heat_capacity_per_spin": th["C"] / n,
         "abs_magnetization": am,
         "magnetization_squared": m2,
-        "susceptibility": n * (m2 - am * am) / T,
+        "susceptibility_abs_m": chi_abs,
+        "susceptibility": chi_abs,  # LEGACY
         "binder": 1.0 - m4 / (3.0 * m2 * m2),
+        "magnetization": m1,
+        "susceptibility_per_spin": n * (m2 - m1 * m1) / T,
     }
 
 

@@ -7,10 +7,14 @@ accepted too, for a model defined in a notebook)::
     hooks=(("exact_reference", "statmech.numeric.ising_exact:ising1d_reference"), ...)
 
 The provider takes a params dict (``T``, the couplings, the size) and returns a
-dict of observables keyed by the names the samplers use (``energy_per_spin``,
+dict of observables keyed by the names the samplers use
+(:data:`statmech.numeric.observables.ALL_NAMES`: ``energy_per_spin``,
 ``heat_capacity_per_spin``, ``abs_magnetization``, ``magnetization_squared``,
-``susceptibility``, ``binder``), holding only those known exactly for the given
-parameters.  :func:`reference_values` adds the fallback: exact enumeration for a
+``susceptibility_abs_m`` :math:`= N(\langle m^2\rangle - \langle|m|\rangle^2)/T`,
+``binder``, and in a field ``magnetization`` and ``susceptibility_per_spin``
+:math:`= \partial m/\partial h = N(\langle m^2\rangle - \langle m\rangle^2)/T`),
+holding only those known exactly for the given parameters.  A provider's
+``susceptibility`` (the old key) means ``susceptibility_abs_m``.  :func:`reference_values` adds the fallback: exact enumeration for a
 system of at most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
 A point where neither gives a value is refused (:class:`NoReference`), never
 compared with nothing; a provider may carry an ``unavailable(params) -> str``
@@ -89,7 +93,10 @@ def exact_reference(model, params: dict) -> dict[str, float]:
         raise NoReference(
             f"the exact reference for {model.name!r} is not available: {exc}"
         ) from exc
-    return fn(params)
+    values = dict(fn(params))
+    if "susceptibility" in values and "susceptibility_abs_m" not in values:
+        values["susceptibility_abs_m"] = values["susceptibility"]  # the legacy key's meaning
+    return values
 
 
 def reference_values(model, params: dict) -> tuple[dict[str, float], str]:

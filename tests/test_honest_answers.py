@@ -113,3 +113,71 @@ def test_a_comparison_of_nothing_has_not_passed():
     from statmech.numeric.compare import Comparison
 
     assert not Comparison((), "nowhere").passed()
+
+
+# -- item 5: two susceptibilities, two names ------------------------------------
+
+
+def brute_force_ring(N, T, J, h):
+    """Every configuration of a ring: <E>/N, C/N, <m>, dm/dh, <|m|>, N(<m^2>-<|m|>^2)/T."""
+    with mpmath.workdps(30):
+        T, J, h = mpmath.mpf(T), mpmath.mpf(J), mpmath.mpf(h)
+        z = se = se2 = s1 = s2 = sa = mpmath.mpf(0)
+        for s in itertools.product((-1, 1), repeat=N):
+            E = -J * sum(s[i] * s[(i + 1) % N] for i in range(N)) - h * sum(s)
+            m = mpmath.mpf(sum(s)) / N
+            w = mpmath.exp(-E / T)
+            z += w
+            se += w * E
+            se2 += w * E * E
+            s1 += w * m
+            s2 += w * m * m
+            sa += w * abs(m)
+        e, e2, m1, m2, am = se / z, se2 / z, s1 / z, s2 / z, sa / z
+        return {
+            "free_energy_per_spin": float(-T * mpmath.log(z) / N),
+            "energy_per_spin": float(e / N),
+            "heat_capacity_per_spin": float((e2 - e * e) / (N * T * T)),
+            "magnetization": float(m1),
+            "susceptibility_per_spin": float(N * (m2 - m1 * m1) / T),
+            "abs_magnetization": float(am),
+            "susceptibility_abs_m": float(N * (m2 - am * am) / T),
+        }
+
+
+def test_two_susceptibilities_have_two_names():
+    # the ring of the issue: N(<m^2> - <|m|>^2)/T = 0.277 and dm/dh = 0.689
+    ref = brute_force_ring(10, 0.8, 1.0, 0.2)
+    assert ref["susceptibility_abs_m"] == pytest.approx(0.2771, abs=1e-4)
+    assert ref["susceptibility_per_spin"] == pytest.approx(0.6893, abs=1e-4)
+    ex = sm.exact("ising1d", N=10, T=0.8, h=0.2)
+    assert ex["susceptibility_per_spin"] == pytest.approx(ref["susceptibility_per_spin"], rel=1e-12)
+    values, _ = sm.reference("ising1d", N=10, T=0.8, h=0.2)
+    for k in ("susceptibility_abs_m", "susceptibility_per_spin", "magnetization"):
+        assert values[k] == pytest.approx(ref[k], rel=1e-10), k
+    assert values["susceptibility"] == values["susceptibility_abs_m"]  # the old key, its meaning
+
+
+def test_validate_in_a_field_compares_each_susceptibility_with_its_own():
+    v = sm.validate("ising1d", N=10, T=0.8, h=0.2, sweeps=1000, replicas=8)
+    rows = {r["quantity"]: r for r in v.rows}
+    ref = brute_force_ring(10, 0.8, 1.0, 0.2)
+    assert "susceptibility" not in rows  # no row under the ambiguous name
+    for k in ("susceptibility_abs_m", "susceptibility_per_spin", "magnetization"):
+        assert rows[k]["exact"] == pytest.approx(ref[k], rel=1e-10), k
+    run = v.simulations[0]
+    chi = run.observables["susceptibility_per_spin"]
+    assert abs(chi.mean - run.observables["susceptibility_abs_m"].mean) > 0.1
+    assert run.to_dict()["observables"]["susceptibility"] == run.to_dict()["observables"][
+        "susceptibility_abs_m"
+    ]
+
+
+def test_simulate_text_names_both_susceptibilities(capsys):
+    code, out, err = run(
+        capsys, "simulate", "ising1d", "N=10", "T=0.8", "h=0.2", "--sweeps", "300", "--replicas", "2"
+    )
+    assert code == 0, err
+    names = [line.split()[0] for line in out.splitlines()[3:] if line.strip()]
+    assert "susceptibility_abs_m" in names and "susceptibility_per_spin" in names
+    assert "susceptibility" not in names

@@ -158,7 +158,11 @@ def format_result(res) -> str:
         f"thermalisation sweeps, seed {res.seed}"
     )
     lines = [head, "", f"{'quantity':<24}{'mean':>14}{'error':>12}{'tau_int':>10}"]
+    from statmech.numeric.observables import LEGACY
+
     for name, est in res.observables.items():
+        if name in LEGACY:  # the old key, in --json only: its value is under its new name
+            continue
         lines.append(f"{name:<24}{est.mean:>14.6g}{est.error:>12.2g}{est.tau_int:>10.3g}")
     lines.append("")
     lines.append(
