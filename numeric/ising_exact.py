@@ -71,7 +71,9 @@ def _magnetic(dos: dict, n: int, T: float) -> dict:
     out = {k: dos[k] for k in MAGNETIC_KEYS}
     out["susceptibility_abs_m"] = dos["susceptibility"]
     out["magnetization"] = dos["magnetization"]
-    out["susceptibility_per_spin"] = n * (dos["magnetization_squared"] - dos["magnetization"] ** 2) / T
+    out["susceptibility_per_spin"] = (
+        n * (dos["magnetization_squared"] - dos["magnetization"] ** 2) / T
+    )
     return out
 
 
@@ -217,7 +219,9 @@ def _square_values(params: dict, digits, boundary) -> dict:
         out = {k: d[k] for k in keys}
         out["magnetization"] = d["magnetization"]
         n = L * L
-        out["susceptibility_per_spin"] = n * (d["magnetization_squared"] - d["magnetization"] ** 2) / T
+        out["susceptibility_per_spin"] = (
+            n * (d["magnetization_squared"] - d["magnetization"] ** 2) / T
+        )
         out["abs_magnetization"] = d["abs_magnetization"]
         if h == 0:  # Kaufman's formula, the same numbers by another route
             k = torus_thermodynamics(L, T, J)

@@ -103,9 +103,7 @@ def estimates(e, m, n_spins: int, T: float, signed: bool = False) -> dict[str, E
     }
     if signed:
         out["magnetization"] = mean_estimate(m)
-        out["susceptibility_per_spin"] = jackknife(
-            lambda a, b: n_spins * (b - a * a) / T, [m, m2]
-        )
+        out["susceptibility_per_spin"] = jackknife(lambda a, b: n_spins * (b - a * a) / T, [m, m2])
     out["susceptibility"] = chi_abs  # LEGACY
     return out
 

@@ -6,7 +6,6 @@ Exact numbers are checked against independent routes written out here
 
 import itertools
 import json
-import math
 
 import mpmath
 import pytest
@@ -168,16 +167,73 @@ def test_validate_in_a_field_compares_each_susceptibility_with_its_own():
     run = v.simulations[0]
     chi = run.observables["susceptibility_per_spin"]
     assert abs(chi.mean - run.observables["susceptibility_abs_m"].mean) > 0.1
-    assert run.to_dict()["observables"]["susceptibility"] == run.to_dict()["observables"][
-        "susceptibility_abs_m"
-    ]
+    assert (
+        run.to_dict()["observables"]["susceptibility"]
+        == run.to_dict()["observables"]["susceptibility_abs_m"]
+    )
 
 
 def test_simulate_text_names_both_susceptibilities(capsys):
     code, out, err = run(
-        capsys, "simulate", "ising1d", "N=10", "T=0.8", "h=0.2", "--sweeps", "300", "--replicas", "2"
+        capsys,
+        "simulate",
+        "ising1d",
+        "N=10",
+        "T=0.8",
+        "h=0.2",
+        "--sweeps",
+        "300",
+        "--replicas",
+        "2",
     )
     assert code == 0, err
     names = [line.split()[0] for line in out.splitlines()[3:] if line.strip()]
     assert "susceptibility_abs_m" in names and "susceptibility_per_spin" in names
     assert "susceptibility" not in names
+
+
+# -- item 1: mean field on exactly solved models says what it is -------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "exact_m"),
+    [
+        (("ising1d", "T=1"), 0.0),  # a chain cannot order
+        (("ising2d", "T=2"), None),  # Yang's m, computed below
+    ],
+)
+def test_solve_names_the_approximation_and_shows_the_exact_value(capsys, argv, exact_m):
+    if exact_m is None:
+        with mpmath.workdps(30):
+            exact_m = float((1 - mpmath.sinh(mpmath.mpf(2) / 2) ** -4) ** (mpmath.mpf(1) / 8))
+    code, out, err = run(capsys, "solve", *argv)
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert "Weiss mean field is an approximation" in first
+    assert all("Weiss mean field: m =" in line for line in out.splitlines() if "  m =" in line)
+    exact_line = [line for line in out.splitlines() if line.strip().startswith("exact (")]
+    assert len(exact_line) == 1
+    assert float(exact_line[0].split("m =")[1]) == pytest.approx(exact_m, abs=1e-12)
+
+    code, out, err = run(capsys, "solve", *argv, "--json")
+    data = json.loads(out)
+    assert data["approximation"] == "Weiss mean field" and data["status"] == "approximation"
+    assert data["points"][0]["exact"]["magnetization"] == pytest.approx(exact_m, abs=1e-12)
+    api = sm.solve(argv[0], T=float(argv[1].split("=")[1])).to_dict()
+    assert api["approximation"] == data["approximation"] and api["status"] == data["status"]
+    assert api["points"][0]["exact"] == data["points"][0]["exact"]
+
+
+def test_solve_on_the_cubic_lattice_gives_the_model_critical_temperature(capsys):
+    code, out, err = run(capsys, "solve", "ising3d", "T=5", "--json")
+    data = json.loads(out)
+    assert data["T_c"] == 6.0 and data["model_T_c"] == pytest.approx(4.5115, abs=1e-4)
+    assert "quoted" in data["model_T_c_source"]
+    code, out, err = run(capsys, "solve", "ising3d", "T=5")
+    assert "approximation" in out.splitlines()[0] and "4.51152" in out.splitlines()[0]
+
+
+def test_solve_where_mean_field_is_exact_says_so(capsys):
+    data = json.loads((run(capsys, "solve", "curie-weiss", "T=0.8", "--json"))[1])
+    assert data["status"] == "exact as N -> infinity"
+    assert "exact" not in data["points"][0]

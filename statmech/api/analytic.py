@@ -63,6 +63,106 @@ def _exact_numbers(d, given: dict, digits: int) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------
+# What a mean-field answer is: its name, whether it is exact, the exact value beside it
+
+
+def mean_field_status(d, eq) -> dict:
+    """What ``solve`` solves for model ``d``: the approximation's name, and how it
+    stands to the model (every output of ``solve`` carries this).
+
+    Returns
+    -------
+    dict
+        ``approximation`` (``"Weiss mean field"``, ``"Bethe-Peierls"``), ``status``
+        (``"exact as N -> infinity"`` for all-to-all couplings, ``"the model's own
+        equations"`` for a model that is the approximation, else ``"approximation"``),
+        ``note`` (one sentence), and ``model_T_c`` / ``model_T_c_source`` where the
+        model's derivations give its true critical temperature, derived or quoted
+        (the source says which; ``None`` otherwise).
+    """
+    from .capabilities import missing_sizes
+
+    coupling = getattr(d, "coupling", None)
+    out = {"approximation": eq.name, "model_T_c": None, "model_T_c_source": None}
+    if getattr(coupling, "kind", None) == "all-to-all":
+        out["status"] = "exact as N -> infinity"
+        out["note"] = f"{eq.name} is exact for {d.title} as N -> infinity (all-to-all couplings)"
+        return out
+    if missing_sizes(d):
+        out["status"] = "the model's own equations"
+        out["note"] = f"{d.title}: the model is this approximation ({eq.name})"
+        return out
+    out["status"] = "approximation"
+    out["note"] = (
+        f"{eq.name} is an approximation of the {d.title}, not its solution; "
+        "its T_c and m are not the model's"
+    )
+    tc, source = _derived_critical_temperature(d)
+    if tc is not None:
+        out["model_T_c"], out["model_T_c_source"] = tc, source
+    return out
+
+
+def _derived_critical_temperature(d):
+    """The model's own T_c (a SymPy expression) and the derivation giving it, or (None, None)."""
+    from statmech.derive import derivations
+
+    try:
+        for der in derivations(d):
+            if "T_c" in der.result_dict:
+                return der.result_dict["T_c"], der.title
+    except (NotImplementedError, AttributeError, TypeError, ValueError):
+        pass
+    return None, None
+
+
+def critical_temperature_value(expr, values: dict):
+    """``expr`` (SymPy) at the parameter values, a float, or None where not a real number."""
+    import sympy as sp
+
+    if expr is None:
+        return None
+    subs = {
+        s: sp.Rational(repr(float(values[s.name]))) for s in expr.free_symbols if s.name in values
+    }
+    value = expr.subs(subs)
+    if not (value.is_number and value.is_finite and value.is_real):
+        return None
+    return float(value)
+
+
+def exact_beside(d, values: dict, status: dict) -> dict | None:
+    """The model's exact magnetization at the point, beside an approximate answer:
+    ``{"system", "magnetization"}`` (the infinite system), ``{"system", "reason"}``
+    where the model has an exact route but no value here, or None (no exact route,
+    or the answer is not an approximation)."""
+    from statmech.numeric.exact import ExactUnavailable, offers_limit, size_names
+    from statmech.numeric.exact import exact as exact_point
+
+    if status.get("status") != "approximation" or not offers_limit(d):
+        return None
+    point = {k: v for k, v in values.items() if k in d.parameter_names}
+    for name in size_names(d):
+        point.pop(name, None)
+    try:
+        r = exact_point(d, {**_defaults_without_size(d), **point})
+    except (ExactUnavailable, ValueError) as exc:
+        return {"system": "infinite system", "reason": str(exc)}
+    if "magnetization" not in r.values:
+        return {"system": r.system, "reason": "the exact solution gives no magnetization here"}
+    return {"system": r.system, "magnetization": float(r.values["magnetization"])}
+
+
+def _defaults_without_size(d) -> dict:
+    from statmech.numeric.exact import size_names
+
+    sizes = set(size_names(d))
+    return {
+        p.name: p.default for p in d.parameters if p.default is not None and p.name not in sizes
+    }
+
+
 @dataclass(frozen=True)
 class Solution:
     """Every mean-field solution at one point, with its stability.
@@ -79,6 +179,8 @@ class Solution:
     solutions: tuple
     T_c: float | str | None = None
     has_critical_temperature: bool = field(default=False, repr=False)
+    approximation: dict = field(default_factory=dict)
+    exact: dict | None = None
 
     @property
     def equilibrium(self) -> list[dict]:
@@ -95,6 +197,9 @@ class Solution:
         }
         if self.has_critical_temperature:  # null where the formula gives no transition
             out["T_c"] = self.T_c
+        out.update(approximation_keys(self.approximation, self.parameters))
+        if self.exact is not None:
+            out["points"][0]["exact"] = self.exact
         return out
 
 
@@ -148,6 +253,7 @@ def solve(
         if value.is_number and value.is_finite and value.is_real:
             tc = float(value) if precision is None else str(sp.N(value, precision))
     point = values if precision is None else {n: _digits(repr(values[n]), precision) for n in names}
+    status = mean_field_status(d, eq)
     return Solution(
         d.name,
         eq.name,
@@ -156,7 +262,19 @@ def solve(
         tuple(sols),
         tc,
         eq.critical_temperature is not None,
+        status,
+        exact_beside(d, values, status),
     )
+
+
+def approximation_keys(status: dict, values: dict) -> dict:
+    """The keys ``solve --json`` adds: ``approximation``, ``status``, ``note`` and,
+    where the model's derivations give it, ``model_T_c`` with its source."""
+    out = {k: status[k] for k in ("approximation", "status", "note") if k in status}
+    if status.get("model_T_c") is not None:
+        out["model_T_c"] = critical_temperature_value(status["model_T_c"], values)
+        out["model_T_c_source"] = status["model_T_c_source"]
+    return out
 
 
 def _digits(v, digits: int) -> str:

@@ -17,13 +17,12 @@ EXAMPLES = (
 )
 
 
-
 def add_arguments(p):
+    import textwrap
+
     from statmech.derive.registry import model_names
     from statmech.derive.render import FORMATS
     from statmech.derive.topics import topic_names
-
-    import textwrap
 
     def listed(label, names):
         return textwrap.fill(

@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import math
 
-from ..common import check_plot_path, lookup_model, save_plot, write_output
 from ..api.capabilities import require_finite_system
+from ..common import check_plot_path, lookup_model, save_plot, write_output
 from ..errors import UserError
 
 NAME = "exact"

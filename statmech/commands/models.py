@@ -13,7 +13,6 @@ EXAMPLES = (
 )
 
 
-
 def add_arguments(p):
     p.add_argument("--json", action="store_true", help="machine-readable output")
 

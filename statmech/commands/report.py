@@ -14,7 +14,6 @@ EXAMPLES = (
 )
 
 
-
 def add_arguments(p):
     p.add_argument("--out", default="report", help="output folder (default: ./report)")
     p.add_argument("--quick", action="store_true", help="smaller simulations, for a fast look")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from ..api.capabilities import require_finite_system
 from ..api.monte_carlo import describe
 from ..common import check_output_folder, dump_json, lookup_model, write_output
-from ..api.capabilities import require_finite_system
 from ..errors import UserError
 
 NAME = "simulate"
@@ -17,7 +17,6 @@ EXAMPLES = (
     "statmech simulate ising2d L=64 T=2.269 --algorithm wolff --sweeps 2000 --json",
     "statmech simulate ising1d N=64 T=1 --checkpoint run.npz",
 )
-
 
 
 def add_simulation_arguments(p) -> None:

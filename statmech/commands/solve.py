@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 
+from ..api.analytic import approximation_keys, exact_beside, mean_field_status
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
 
@@ -26,7 +27,6 @@ EXAMPLES = (
     "statmech solve bethe z=3 T=1:2:101 --format csv",
     "statmech solve curie-weiss T=0.9 h=0 --precision 30",
 )
-
 
 
 def add_arguments(p):
@@ -102,8 +102,15 @@ def run(args) -> int:
         raise UserError(str(exc)) from None
     except (ValueError, NotImplementedError) as exc:
         raise UserError(str(exc)) from None
+    status = mean_field_status(model, eq)
+    beside = len(data) <= MAX_EXACT_BESIDE
+    if beside:
+        for point in data:
+            found = exact_beside(model, {n: float(point[n]) for n in names}, status)
+            if found is not None:
+                point["exact"] = found
     if args.plot:
-        _plot(eq, data, ranges, args.plot, fixed)
+        _plot(eq, data, ranges, args.plot, fixed, status)
     if args.json:
         payload = {
             "model": model.name,
@@ -114,10 +121,19 @@ def run(args) -> int:
         }
         if eq.critical_temperature is not None:
             payload["T_c"] = _tc_value(eq, fixed, args.precision)
+        payload.update(approximation_keys(status, fixed))
+        if not beside and status["status"] == "approximation":
+            payload["note"] += (
+                f"; exact values are given beside grids of at most {MAX_EXACT_BESIDE} points"
+            )
         write_output(dump_json(payload), args.output)
     else:
-        write_output(_text(data, names), args.output)
+        write_output(_text(data, names, model, status, fixed), args.output)
     return 0
+
+
+#: Grids of at most this many points get the exact value beside each point.
+MAX_EXACT_BESIDE = 1000
 
 
 def _tc_value(eq, fixed, digits):
@@ -197,18 +213,33 @@ def _solve_precise(eq, args, fixed, ranges, kwargs):
     return out
 
 
-def _text(data, names) -> str:
-    lines = []
+def _header(model, status, fixed) -> str:
+    """The first line of every text output: which approximation, and how it stands."""
+    keys = approximation_keys(status, fixed)
+    line = f"{model.name}: {status['note']}"
+    if keys.get("model_T_c") is not None:
+        line += f"; the model's T_c = {keys['model_T_c']:.6g} ({keys['model_T_c_source']})"
+    return line
+
+
+def _text(data, names, model, status, fixed) -> str:
+    lines = [_header(model, status, fixed)]
+    tag_name = status["approximation"]
     for point in data:
         head = " ".join(f"{n}={point[n]}" for n in names)
         lines.append(head)
         for s in point["solutions"]:
             tag = s["stability"] + (", equilibrium" if s["equilibrium"] else "")
-            lines.append(f"  m = {s['m']}  f = {s['free_energy']}  ({tag})")
+            lines.append(f"  {tag_name}: m = {s['m']}  f = {s['free_energy']}  ({tag})")
+        exact = point.get("exact")
+        if exact is not None and "magnetization" in exact:
+            lines.append(f"  exact ({exact['system']}): m = {exact['magnetization']}")
+        elif exact is not None:
+            lines.append(f"  exact: no value here ({exact['reason']})")
     return "\n".join(lines)
 
 
-def _plot(eq, data, ranges, path, fixed):
+def _plot(eq, data, ranges, path, fixed, status):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -223,6 +254,11 @@ def _plot(eq, data, ranges, path, fixed):
             xs = [float(p[name]) for p in data for s in p["solutions"] if s["stability"] == kind]
             ms = [float(s["m"]) for p in data for s in p["solutions"] if s["stability"] == kind]
             ax.plot(xs, ms, ".", ms=3, color=colour, label=kind)
+        known = [p for p in data if "magnetization" in p.get("exact", {})]
+        if known:
+            xs = [float(p[name]) for p in known]
+            ms = [p["exact"]["magnetization"] for p in known]
+            ax.plot(xs, ms, "-", color="k", lw=1, label=f"exact ({known[0]['exact']['system']})")
         ax.set_xlabel(name)
         ax.set_ylabel("m")
         ax.legend()
@@ -259,6 +295,7 @@ def _plot(eq, data, ranges, path, fixed):
         ax.set_ylabel("free energy per spin")
     varying = {r.name for r in ranges}
     shown = [f"{k}={v}" for k, v in fixed.items() if k in eq.parameter_names and k not in varying]
-    ax.set_title(f"{eq.name}: " + ", ".join(shown))
+    what = eq.name if status["status"] != "approximation" else f"{eq.name} (approximation)"
+    ax.set_title(f"{what}: " + ", ".join(shown), fontsize=9)
     save_plot(fig, path)
     print(f"wrote {path}", file=sys.stderr)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..api.capabilities import require_finite_system
+from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
 from .simulate import add_simulation_arguments, check_counts, describe, options, progress
 
