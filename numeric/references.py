@@ -15,7 +15,8 @@ dict of observables keyed by the names the samplers use
 :math:`= \partial m/\partial h = N(\langle m^2\rangle - \langle m\rangle^2)/T`),
 holding only those known exactly for the given parameters.  A provider's
 ``susceptibility`` (the old key) means ``susceptibility_abs_m``.
-:func:`reference_values` adds the fallback: exact enumeration for a system of at most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
+:func:`reference_values` adds the fallback: exact enumeration for a system of at
+most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
 A point where neither gives a value is refused (:class:`NoReference`), never
 compared with nothing; a provider may carry an ``unavailable(params) -> str``
 attribute that says why it knows nothing there and what would work.
