@@ -384,6 +384,27 @@ def replicon() -> sp.Expr:
     return 1 - beta**2 * J**2 * GaussianAverage(sp.sech(FIELD) ** 4, z)
 
 
+def _regular(expr: sp.Expr) -> sp.Expr:
+    """Linearity and Stein's lemma until no average of ``z`` times a function is left."""
+    for _ in range(4):
+        new = stein(expand_average(to_tanh(expr)))
+        if new == expr:
+            break
+        expr = new
+    return expand_average(expr)
+
+
+def rs_hessian() -> tuple[tuple[sp.Expr, ...], ...]:
+    r"""The Hessian of :math:`f_{\rm RS}` in :math:`(m, q)`, in :math:`T`, with every factor
+    :math:`z/\sqrt{q}` that differentiation in :math:`q` brings down removed by Stein's
+    lemma, so that each entry is finite at :math:`q = 0` (the naive derivative of the
+    residuals is not)."""
+    dm, dq = rs_derivatives()[3:]
+    return tuple(
+        tuple(sp.expand_mul(_in_T(_regular(sp.diff(g, x)))) for x in (m, q)) for g in (dm, dq)
+    )
+
+
 def rs_equations(model=None) -> SelfConsistency:
     r"""The RS equations of the SK model as the solver's value: unknowns :math:`(m, q)`.
 

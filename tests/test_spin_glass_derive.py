@@ -23,7 +23,7 @@ from statmech.derive.interactions import CouplingData, DenseCouplings
 from statmech.derive.meanfield import m, mean_field_equations
 from statmech.derive.models.spin_glass import EA2D, EA3D, SK, sherrington_kirkpatrick
 from statmech.derive.render import FORMATS, render, results_of
-from statmech.derive.replica import beta, q, replicon, rs_equations
+from statmech.derive.replica import beta, q, replicon, rs_equations, rs_hessian
 from statmech.derive.tap import H_k, W_k, m_k, tap_map
 from statmech.numeric.compile import compile_expression
 from statmech.numeric.compiled import compile_model
@@ -258,17 +258,17 @@ def _hermite(n=200):
 
 
 def test_rs_q_equation_has_only_the_paramagnet_above_tc():
-    x, w = _hermite()
-    qs = np.linspace(1e-4, 1, 400)
-    for t in (1.02, 1.2, 2.0):
-        rhs = (w * np.tanh(np.sqrt(qs)[:, None] * x / t) ** 2).sum(axis=1)
-        assert np.all(rhs - qs < 0)
-    for t in (0.98, 0.6):
-        rhs = (w * np.tanh(np.sqrt(qs)[:, None] * x / t) ** 2).sum(axis=1)
-        assert np.any(rhs - qs > 0)
+    # E_z tanh^2(sqrt(q) z / T) - q at h = J0 = 0, in mpmath on a logarithmic grid of q
+    mpmath.mp.dps = 20
+    gap = averaged(rs_equations(SK).fixed_point[1].subs({J0: 0, h: 0, J: 1, m: 0}) - q, [q, T])
+    grid = [mpmath.mpf(10) ** (-k / 4) for k in range(25)]
+    for t in ("1.02", "1.2", "2"):
+        assert all(gap(v, mpmath.mpf(t)) < 0 for v in grid)
+    for t in ("0.98", "0.6"):
+        assert any(gap(v, mpmath.mpf(t)) > 0 for v in grid)
     # near T_c the root is the small-q prediction (beta^2 - 1)/(2 beta^4)
-    t = 0.99
-    root = brentq(lambda v: (w * np.tanh(np.sqrt(v) * x / t) ** 2).sum() - v, 1e-6, 0.5)
+    t = mpmath.mpf("0.99")
+    root = mpmath.findroot(lambda v: gap(v, t), (mpmath.mpf("0.005"), mpmath.mpf("0.05")))
     b2 = 1 / t**2
     assert root == pytest.approx((b2 - 1) / (2 * b2**2), rel=0.05)
 
@@ -317,6 +317,11 @@ def test_rs_equations_are_the_stationary_points():
     assert hess[0][1] == pytest.approx(hess[1][0], rel=1e-6)
     assert hess[1][1] < 0
     assert hess[0][0] - hess[0][1] * hess[1][0] / hess[1][1] > 0
+    # the derived Hessian (Stein's lemma, finite at q = 0) agrees and is finite at q = 0
+    derived = [[averaged(e, args) for e in row] for row in rs_hessian()]
+    for i, j in itertools.product(range(2), repeat=2):
+        assert derived[i][j](sol[0], sol[1], *point) == pytest.approx(hess[i][j], rel=1e-6)
+        assert mpmath.isfinite(derived[i][j](sol[0], 0, *point))
 
 
 def test_rs_zero_temperature_limits():
