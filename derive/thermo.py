@@ -98,6 +98,10 @@ def partition_function(model: Model) -> Derivation:
     hook = model.hook("partition_function")
     if hook is not None:
         return hook(model)
+    own = model.hook("derivations") if model.coupling.interacting else None
+    found = [d for d in own(model) if "Z" in d.result_dict] if own else []
+    if found:  # an interacting model's own route to Z (a transfer matrix, ...)
+        return found[0]
     if model.coupling.interacting:
         raise NotImplementedError(
             f"{model.name}: interacting models must supply a partition_function hook"
@@ -184,6 +188,14 @@ def thermodynamics(model: Model, z: sp.Expr | None = None) -> Derivation:
 
 
 def _result(model: Model, name: str) -> sp.Expr:
+    if model.coupling.interacting and model.hook("partition_function") is None:
+        # an interacting model's results are those of its own derivations (a transfer
+        # matrix, Onsager's solution, ...), where they give the quantity
+        own = model.hook("derivations")
+        found = [d.result_dict[name] for d in own(model) if name in d.result_dict] if own else []
+        if found:
+            return found[-1]
+        raise NotImplementedError(f"{model.name}: its derivations give no {name}")
     if name == "Z":
         return partition_function(model).result_dict["Z"]
     out = thermodynamics(model).result_dict

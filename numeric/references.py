@@ -127,6 +127,8 @@ def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
         why = (hint(params) if hint else None) or (
             f"the exact reference of {model.name!r} knows no value at {_describe(params)}"
         )
+    if not hasattr(model.states, "values"):
+        raise NoReference(f"{why}; its units are not discrete, so they cannot be enumerated")
     n = 1
     for length in system_shape(model, params):
         n *= length

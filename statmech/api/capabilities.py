@@ -36,10 +36,11 @@ def _can_solve(d) -> bool:
     from statmech.derive.meanfield import mean_field_equations
 
     try:
-        mean_field_equations(d)
+        eq = mean_field_equations(d)
     except (NotImplementedError, AttributeError, TypeError, ValueError):
         return False
-    return True
+    defaults = _defaults(d)
+    return all(n in defaults for n in eq.parameter_names)  # solvable with nothing given
 
 
 def _can_exact(d) -> bool:

@@ -68,7 +68,16 @@ class ModelHandle:
                 for p in d.parameters
             ],
             "supports": d.supports(),
+            "verbs": self.verbs,
         }
+
+    @property
+    def verbs(self) -> list[str]:
+        """The verbs that work on this model at its defaults
+        (:func:`statmech.api.capabilities.verbs`)."""
+        from .capabilities import verbs
+
+        return verbs(self.definition)
 
     def __repr__(self) -> str:
         return f"<model {self.definition.name!r}: {self.definition.title}>"

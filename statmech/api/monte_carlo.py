@@ -195,6 +195,17 @@ def reference(model, params: dict | None = None, **kwargs) -> tuple[dict, str]:
     return _reference(d, fixed)
 
 
+def _samplable(d, params) -> None:
+    from statmech.numeric.samplers import SamplerUnavailable, compile_for_sampling
+
+    try:
+        compile_for_sampling(d, params)
+    except SamplerUnavailable as exc:
+        raise UserError(str(exc)) from None
+    except (KeyError, ValueError):
+        pass  # the sampler itself says what is wrong, in its own words
+
+
 def _reference(d, params):
     from statmech.numeric.references import NoReference, reference_values
     from statmech.numeric.samplers import SamplerUnavailable
@@ -252,6 +263,7 @@ def validate(
         reference=reference,
     )
     comparisons, simulations = [], []
+    _samplable(d, fixed)  # before the exact values: a model without a sampler is refused first
     for point in grid(fixed, ranges):
         exact_values = _reference(d, point)  # before simulating: fail fast
         res = _run(d, point, options, progress)
