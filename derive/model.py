@@ -37,14 +37,21 @@ from .interactions import (  # noqa: F401 - the couplings kinds are part of the 
 class Parameter:
     """A named model parameter.
 
-    ``symbol`` carries the assumptions (``positive=True`` means the value must
-    be > 0 on the command line); ``default`` is used when the user gives none.
-    ``integer`` parameters (sizes) are parsed as integers.
+    ``symbol`` carries the assumptions the derivations rely on (``positive=True``
+    means the value must be > 0 on the command line); ``default`` is used when the
+    user gives none.  ``integer`` parameters (sizes) are parsed as integers.
+
+    ``signed`` lets a value of either sign through although the symbol is positive:
+    the model's numbers hold for either sign (the ring's transfer matrix, the sum over
+    configurations, the samplers; each checked against brute force for J < 0), while
+    the results that need the positive sign (Onsager's T_c, the uniform mean field)
+    refuse a negative value with their reason.
     """
 
     symbol: sp.Symbol
     description: str
     default: float | int | None = None
+    signed: bool = False
 
     @property
     def name(self) -> str:
@@ -52,7 +59,7 @@ class Parameter:
 
     @property
     def positive(self) -> bool:
-        return bool(self.symbol.is_positive)
+        return bool(self.symbol.is_positive) and not self.signed
 
     @property
     def integer(self) -> bool:

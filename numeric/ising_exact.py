@@ -122,14 +122,14 @@ def ising2d_reference(params: dict) -> dict[str, float]:
     T, J, h, L = _common(params, "L")
     M = int(params.get("M", L))
     out: dict[str, float] = {}
-    if h == 0.0:
+    if h == 0.0 and J > 0:  # Kaufman's torus: a ferromagnet
         k = torus_thermodynamics(L, T, J, M=M)
         out["energy_per_spin"] = float(k["energy_per_spin"])
         out["heat_capacity_per_spin"] = float(k["heat_capacity_per_spin"])
     if L * M <= MAX_TORUS_SITES:
         g, nb = torus_dos(L, M)
         dos = dos_observables(g, nb, T, J, h)
-        if h != 0.0:
+        if h != 0.0 or J <= 0:
             out["energy_per_spin"] = dos["energy_per_spin"]
             out["heat_capacity_per_spin"] = dos["heat_capacity_per_spin"]
         out.update(_magnetic(dos, L * M, T))
@@ -139,6 +139,11 @@ def ising2d_reference(params: dict) -> dict[str, float]:
 def _square_unavailable(params: dict) -> str:
     L = int(params["L"])
     M = int(params.get("M", L))
+    if float(params.get("J", 1.0)) <= 0:
+        return (
+            f"{FERROMAGNET_ONLY}, not J={params['J']:g}; tori of at most {MAX_TORUS_SITES} "
+            f"sites are enumerated for either sign, and {L} x {M} has {L * M}"
+        )
     return (
         f"the square lattice is solved exactly in a field (h={params.get('h')}) only on tori of "
         f"at most {MAX_TORUS_SITES} sites, and {L} x {M} has {L * M}; give h=0 (energy and "
@@ -207,11 +212,24 @@ def dos_observables_mp(g, n_bonds: int, T, J, h, digits: int) -> dict:
         return {k: +v for k, v in out.items()}
 
 
+#: Why the square lattice's closed forms refuse J <= 0.
+FERROMAGNET_ONLY = (
+    "Onsager's solution, Yang's magnetization and Kaufman's torus are derived here for a "
+    "ferromagnet (J > 0)"
+)
+
+
 def _square_values(params: dict, digits, boundary) -> dict:
     L, T, J, h = params.get("L"), params["T"], params["J"], params["h"]
-    if L is not None and L * L <= MAX_TORUS_SITES and digits and h != 0:
+    enumerated = L is not None and L * L <= MAX_TORUS_SITES
+    if enumerated and digits and (h != 0 or J <= 0):
         g, nb = torus_dos(L, L)
         return dos_observables_mp(g, nb, T, J, h, digits)
+    if J <= 0 and not enumerated:
+        raise ExactUnavailable(
+            f"{FERROMAGNET_ONLY}, not J={J:g}; tori of at most {MAX_TORUS_SITES} sites "
+            "are enumerated for either sign (L <= 5)"
+        )
     if L is not None and L * L <= MAX_TORUS_SITES and not digits:
         g, nb = torus_dos(L, L)
         d = dos_observables(g, nb, T, J, h)
@@ -223,7 +241,7 @@ def _square_values(params: dict, digits, boundary) -> dict:
             n * (d["magnetization_squared"] - d["magnetization"] ** 2) / T
         )
         out["abs_magnetization"] = d["abs_magnetization"]
-        if h == 0:  # Kaufman's formula, the same numbers by another route
+        if h == 0 and J > 0:  # Kaufman's formula, the same numbers by another route
             k = torus_thermodynamics(L, T, J)
             out.update({key: float(k[key]) for key in keys})
         return out

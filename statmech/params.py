@@ -70,7 +70,8 @@ def validate_value(model, name: str, value) -> None:
         raise UserError(f"{name} must be a finite number, got {name}={value}")
     if parameter.positive and not value > 0:
         what = DESCRIPTIONS.get(name, name)
-        raise UserError(f"{what} must be positive, got {name}={value}")
+        why = "" if name in DESCRIPTIONS else f" ({model.name}'s derivations assume {name} > 0)"
+        raise UserError(f"{what} must be positive, got {name}={value}{why}")
 
 
 def parse_assignments(model, texts, extra_names: dict | None = None):

@@ -237,3 +237,84 @@ def test_solve_where_mean_field_is_exact_says_so(capsys):
     data = json.loads((run(capsys, "solve", "curie-weiss", "T=0.8", "--json"))[1])
     assert data["status"] == "exact as N -> infinity"
     assert "exact" not in data["points"][0]
+
+
+# -- item 7: antiferromagnets where the numbers hold for either sign ------------------
+
+
+def brute_force_chain(N, T, J, h, periodic=True):
+    """Every configuration of a ring (or open chain): f, e, c, m, dm/dh per spin."""
+    with mpmath.workdps(30):
+        T, J, h = mpmath.mpf(T), mpmath.mpf(J), mpmath.mpf(h)
+        z = se = se2 = s1 = s2 = mpmath.mpf(0)
+        bonds = N if periodic else N - 1
+        for s in itertools.product((-1, 1), repeat=N):
+            E = -J * sum(s[i] * s[(i + 1) % N] for i in range(bonds)) - h * sum(s)
+            M = sum(s)
+            w = mpmath.exp(-E / T)
+            z, se, se2, s1, s2 = z + w, se + w * E, se2 + w * E * E, s1 + w * M, s2 + w * M * M
+        e, m = se / z, s1 / z
+        return {
+            "free_energy_per_spin": float(-T * mpmath.log(z) / N),
+            "energy_per_spin": float(e / N),
+            "heat_capacity_per_spin": float((se2 / z - e * e) / (N * T * T)),
+            "magnetization": float(m / N),
+            "susceptibility_per_spin": float((s2 / z - m * m) / (N * T)),
+        }
+
+
+def test_antiferromagnetic_ring_matches_brute_force(capsys):
+    # the issue's reference: f = -0.816443436, e = -0.585398902, c = 0.148464560,
+    # m = 0.086874903, chi = dm/dh = 0.199458187
+    ref = brute_force_chain(7, 0.6, -0.8, 0.37)
+    assert ref["free_energy_per_spin"] == pytest.approx(-0.816443436, abs=1e-9)
+    assert ref["susceptibility_per_spin"] == pytest.approx(0.199458187, abs=1e-9)
+    code, out, err = run(capsys, "exact", "ising1d", "N=7", "J=-0.8", "T=0.6", "h=0.37", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    for k, v in ref.items():
+        assert data[k] == pytest.approx(v, rel=1e-12, abs=1e-14), k
+
+
+def test_antiferromagnetic_open_chain_and_infinite_chain():
+    ref = brute_force_chain(8, 0.9, -1.3, 0.2, periodic=False)
+    r = sm.exact("ising1d", N=8, T=0.9, J=-1.3, h=0.2, boundary="open")
+    for k, v in ref.items():
+        assert r[k] == pytest.approx(v, rel=1e-12, abs=1e-14), k
+    # the infinite chain is the long ring's limit: (lambda_-/lambda_+)^N is tiny at N = 14
+    ring = brute_force_chain(14, 2.0, -0.5, 0.3)
+    inf = sm.exact("ising1d", T=2.0, J=-0.5, h=0.3)
+    for k in ("free_energy_per_spin", "energy_per_spin", "magnetization"):
+        assert inf[k] == pytest.approx(ring[k], rel=1e-6), k
+
+
+def test_antiferromagnetic_torus_is_enumerated_and_closed_forms_refuse():
+    ref = brute_force_torus(3, "1.7", "-1", "0.25")
+    r = sm.exact("ising2d", L=3, T=1.7, J=-1.0, h=0.25)
+    for k, v in ref.items():
+        assert r[k] == pytest.approx(float(v), rel=1e-11, abs=1e-14), k
+    for kw in ({"T": 2.0}, {"T": 2.0, "L": 8}):
+        with pytest.raises(sm.UserError, match="ferromagnet"):
+            sm.exact("ising2d", J=-1.0, **kw)
+
+
+def test_antiferromagnets_simulate_and_validate():
+    v = sm.validate("ising1d", N=7, T=0.6, J=-0.8, h=0.37, sweeps=2000, replicas=8, seed=5)
+    rows = {r["quantity"]: r for r in v.rows}
+    ref = brute_force_chain(7, 0.6, -0.8, 0.37)
+    assert rows["energy_per_spin"]["exact"] == pytest.approx(ref["energy_per_spin"], rel=1e-12)
+    assert v.passed, v.rows
+    v2 = sm.validate("ising2d", L=4, T=2.0, J=-1.0, h=0.3, sweeps=2000, replicas=8, seed=5)
+    assert v2.passed and v2.reference == ["statmech.numeric.ising_exact"]
+
+
+def test_uniform_mean_field_refuses_an_antiferromagnet_with_the_reason(capsys):
+    code, _, err = run(capsys, "solve", "ising2d", "J=-1", "T=2")
+    assert code == 2 and one_line(err) and "sublattices" in err
+    code, _, err = run(capsys, "solve", "mean-field", "J=-1", "T=2")
+    assert code == 2 and one_line(err) and "assume J > 0" in err
+    # all-to-all couplings have no sublattices: solved, and no transition
+    code, out, err = run(capsys, "solve", "curie-weiss", "J=-1", "T=0.5", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["T_c"] is None
+    assert [s["m"] for s in data["points"][0]["solutions"]] == [0.0]

@@ -147,7 +147,7 @@ CURIE_WEISS = Model(
     summary="N spins +-1, every pair coupled with J/N, in a field h: mean field is exact.",
     parameters=(
         TEMPERATURE,
-        Parameter(sym.J, "coupling (J/N per pair)", 1.0),
+        Parameter(sym.J, "coupling (J/N per pair; < 0 frustrates every pair)", 1.0, True),
         Parameter(sym.h, "external field", 0.0),
         Parameter(sym.N, "number of spins", 64),
     ),

@@ -15,7 +15,12 @@ from ..transfer_matrix import chain_derivations
 
 L = sp.Symbol("L", positive=True, integer=True)
 
-COUPLING = Parameter(sym.J, "nearest-neighbour coupling (ferromagnetic > 0)", 1.0)
+#: J < 0 (an antiferromagnet) is accepted where the numbers hold for either sign: the
+#: chain's transfer matrix, the enumerated torus, the samplers.  The derivations write
+#: J > 0; Onsager's and Kaufman's solutions and the uniform mean field refuse J < 0.
+COUPLING = Parameter(
+    sym.J, "nearest-neighbour coupling (ferromagnetic > 0, antiferromagnetic < 0)", 1.0, True
+)
 FIELD = Parameter(sym.h, "external field", 0.0)
 
 

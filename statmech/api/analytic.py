@@ -94,14 +94,27 @@ def mean_field_status(d, eq) -> dict:
         out["note"] = f"{d.title}: the model is this approximation ({eq.name})"
         return out
     out["status"] = "approximation"
-    out["note"] = (
-        f"{eq.name} is an approximation of the {d.title}, not its solution; "
-        "its T_c and m are not the model's"
-    )
+    out["note"] = f"{eq.name} is an approximation of the {d.title}, not its exact solution"
     tc, source = _derived_critical_temperature(d)
     if tc is not None:
         out["model_T_c"], out["model_T_c_source"] = tc, source
     return out
+
+
+def check_mean_field_sign(d, values: dict, status: dict) -> None:
+    """Refuse the uniform mean field of a lattice model at a negative coupling: an
+    antiferromagnet orders on sublattices, which a uniform magnetization cannot
+    describe (all-to-all couplings have no sublattices: there J < 0 is solved)."""
+    if status.get("status") != "approximation":
+        return
+    for p in getattr(d, "parameters", ()):
+        if getattr(p, "signed", False) and p.name in values and float(values[p.name]) < 0:
+            raise UserError(
+                f"the {status['approximation']} equations solved here assume one uniform "
+                f"magnetization, which an antiferromagnet ({p.name} < 0, got "
+                f"{p.name}={float(values[p.name]):g}) does not have: it orders on two "
+                "sublattices; use 'statmech exact' or 'statmech simulate' for J < 0"
+            )
 
 
 def _derived_critical_temperature(d):
@@ -127,8 +140,8 @@ def critical_temperature_value(expr, values: dict):
         s: sp.Rational(repr(float(values[s.name]))) for s in expr.free_symbols if s.name in values
     }
     value = expr.subs(subs)
-    if not (value.is_number and value.is_finite and value.is_real):
-        return None
+    if not (value.is_number and value.is_finite and value.is_real) or not value > 0:
+        return None  # no transition (a negative coupling, z = 1, ...)
     return float(value)
 
 
@@ -239,6 +252,8 @@ def solve(
         raise UserError(f"samples must be at least 3, got {samples}")
     extra = {} if samples is None else {"samples": samples}
     values = {n: float(fixed[n]) for n in names}
+    status = mean_field_status(d, eq)
+    check_mean_field_sign(d, fixed, status)
     try:
         if precision is None:
             sols = solve_grid(eq, values, backend=backend, **extra).point(0)
@@ -250,10 +265,9 @@ def solve(
     if eq.critical_temperature is not None:
         subs = {p: sp.Rational(repr(values[p.name])) for p in eq.parameters if p.name in values}
         value = eq.critical_temperature.subs(subs)
-        if value.is_number and value.is_finite and value.is_real:
+        if value.is_number and value.is_finite and value.is_real and value > 0:
             tc = float(value) if precision is None else str(sp.N(value, precision))
     point = values if precision is None else {n: _digits(repr(values[n]), precision) for n in names}
-    status = mean_field_status(d, eq)
     return Solution(
         d.name,
         eq.name,

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import sys
 
-from ..api.analytic import approximation_keys, exact_beside, mean_field_status
+from ..api.analytic import (
+    approximation_keys,
+    check_mean_field_sign,
+    exact_beside,
+    mean_field_status,
+)
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
 
@@ -76,6 +81,11 @@ def run(args) -> int:
         if n not in fixed and all(r.name != n for r in ranges):
             raise UserError(f"give a value for {n} (NAME=VALUE)")
     ranges = [r for r in ranges if r.name in names]
+    status = mean_field_status(model, eq)
+    for r in ranges:
+        for v in (min(r.values), max(r.values)):
+            check_mean_field_sign(model, {**fixed, r.name: v}, status)
+    check_mean_field_sign(model, fixed, status)
     if args.precision is not None and args.precision < 1:
         raise UserError(f"--precision must be a positive number of digits, got {args.precision}")
     if args.samples is not None and args.samples < 3:
@@ -102,7 +112,6 @@ def run(args) -> int:
         raise UserError(str(exc)) from None
     except (ValueError, NotImplementedError) as exc:
         raise UserError(str(exc)) from None
-    status = mean_field_status(model, eq)
     beside = len(data) <= MAX_EXACT_BESIDE
     if beside:
         for point in data:
@@ -141,8 +150,8 @@ def _tc_value(eq, fixed, digits):
 
     subs = {p: sp.Rational(str(fixed[p.name])) for p in eq.parameters if p.name in fixed}
     value = eq.critical_temperature.subs(subs)
-    if not (value.is_number and value.is_finite and value.is_real):
-        return None  # e.g. Bethe with z = 1: no transition
+    if not (value.is_number and value.is_finite and value.is_real) or not value > 0:
+        return None  # e.g. Bethe with z = 1, or a negative coupling: no transition
     if digits is None:
         return float(value)
     return str(sp.N(value, digits))
