@@ -319,15 +319,15 @@ def polish_scalar(equations, values, x0, digits):
     fns = _mp_functions(equations)
     lo, hi = equations.domain[0]
     results = []
-    # the residual may cancel many digits near T_c: work well above the target
-    for work in (2 * digits, 3 * digits):
+    # the residual may cancel digits near T_c: work above the target, twice
+    for work in (digits + 20, digits + 40):
         with mpmath.workdps(work):
             params = [mpmath.mpf(v) for v in values]
             x = mpmath.mpf(x0)
             tol = mpmath.mpf(10) ** (-(digits + 5))
             for _ in range(100):
-                rv = _safe(lambda y: fns["residual"](y, *params), x)
-                dv = _safe(lambda y: fns["slope"](y, *params), x)
+                rv = _safe(lambda y, p=params: fns["residual"](y, *p), x)
+                dv = _safe(lambda y, p=params: fns["slope"](y, *p), x)
                 if rv is None or dv is None or dv == 0 or not mpmath.isfinite(rv * dv):
                     return None
                 step = rv / dv
@@ -338,7 +338,7 @@ def polish_scalar(equations, values, x0, digits):
                     break
             else:
                 return None
-            fe = _safe(lambda y: fns["free_energy"](y, *params), x)
+            fe = _safe(lambda y, p=params: fns["free_energy"](y, *p), x)
             if fe is None or not mpmath.isfinite(fe):
                 return None
             results.append(

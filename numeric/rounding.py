@@ -41,10 +41,9 @@ J. H. Wilkinson, Rounding Errors in Algebraic Processes (1963).
 from __future__ import annotations
 
 import sympy as sp
-
 from statmech.derive.gaussian import GaussianAverage
 
-from .gaussian import NODES, QuadratureError
+from .gaussian import NODES, LooseAverage, QuadratureError
 
 #: Accuracy of the elementary functions, in units of the last place.
 LIBRARY_ULPS = 4
@@ -87,8 +86,8 @@ def rounding_bound(expr, nodes: int = NODES) -> sp.Expr:
         if isinstance(e, GaussianAverage):
             f, z = e.args
             return (
-                GaussianAverage(bound(f), z)
-                + nodes * unit * GaussianAverage(_abs(f), z)
+                LooseAverage(bound(f), z)
+                + nodes * unit * LooseAverage(_abs(f), z)
                 + QuadratureError(f, z)
             )
         if isinstance(e, sp.Abs):

@@ -47,9 +47,9 @@ difference of free energies.  A point is handed to mpmath when
   nonzero but within its rounding bound (a root may be missed or
   misclassified: just below :math:`T_c` the ordered roots and the extrema
   between them carry residuals of order :math:`(T_c - T)^{3/2}`);
-* a root is known to less than :data:`ROOT_RTOL` relative accuracy
-  (rounding bound over slope): the root is polished by Newton's method in
-  mpmath;
+* a root is known to less than :data:`ROOT_RTOL` relative accuracy, and
+  less than :data:`ROOT_ATOL` times the interval (rounding bound over slope):
+  the root is polished by Newton's method in mpmath;
 * two stable roots have free energies equal within their bounds: their free
   energies are recomputed in mpmath at the polished roots, and two that still
   agree to :data:`COEXISTENCE_DIGITS` digits coexist (both equilibrium; at
@@ -104,7 +104,9 @@ MAX_ITERATIONS = 200
 #: Unit roundoff of float64.
 FLOAT64_UNIT = 2.0**-53
 #: Relative accuracy a float64 root must have; a worse one is polished in mpmath.
-ROOT_RTOL = 1e-12
+ROOT_RTOL = 1e-10
+#: ... or absolute accuracy, as a fraction of the unknown's interval (roots at 0).
+ROOT_ATOL = 1e-15
 #: Digits of the mpmath recomputation of a point float64 cannot decide (then more).
 ESCALATION_DIGITS = (30, 60, 120)
 #: Two minima whose free energies agree to this many digits in mpmath coexist.
@@ -322,7 +324,7 @@ class GridSolution:
         ``stable`` and ``equilibrium`` are None for an ``undecided`` solution.
         """
         out = []
-        system = len(self.unknowns) > 1
+        system = self.x.ndim == 3
         for j in range(int(self.count[i])):
             code = int(self.stability[i, j])
             decided = code != UNDECIDED
@@ -474,7 +476,9 @@ def _zero_at_ends(r, rb, xp):
     tol = END_ZERO_ULPS * np.finfo(np.float64).eps * xp.maximum(finite.max(axis=1), 1.0)
     mask = xp.zeros(r.shape, dtype=bool)
     for end in (0, -1):
-        mask[:, end] = (r[:, end] != 0) & ((xp.abs(r[:, end]) <= tol) | _noisy(r[:, end], rb[:, end]))
+        mask[:, end] = (r[:, end] != 0) & (
+            (xp.abs(r[:, end]) <= tol) | _noisy(r[:, end], rb[:, end])
+        )
     return mask
 
 
@@ -697,7 +701,7 @@ def _decide(eqc, h, suspect, params, n):
     stable = kind == (_MINIMUM if eqc.sign > 0 else _MAXIMUM)
     with np.errstate(divide="ignore", invalid="ignore"):
         dx = np.where(h["rxb"] > 0, h["rxb"] / np.abs(h["curv"]), 0.0)
-    width_tol = np.finfo(np.float64).eps * (hi - lo)
+    width_tol = ROOT_ATOL * (hi - lo)
     inaccurate = ~h["end"] & (np.isnan(dx) | (dx > ROOT_RTOL * np.abs(x) + width_tol))
     inaccurate &= np.isfinite(h["curv"])
     fe = h["fe"]

@@ -6,13 +6,13 @@ import math
 import mpmath
 import numpy as np
 import pytest
-
-from statmech import derive
 import statmech.numeric.solve as solve_module
 from statmech.derive.meanfield import mean_field_equations
 from statmech.numeric.continuation import continuation, hysteresis_loop
 from statmech.numeric.solve import STABILITY_NAMES as STABILITY
 from statmech.numeric.solve import SolverError, solve_grid, solve_point_mp
+
+from statmech import derive
 from statmech.cli import main
 
 CW = mean_field_equations(derive.get_model("curie-weiss"))
