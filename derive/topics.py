@@ -52,6 +52,30 @@ def _microcanonical():
     return [paramagnet_microcanonical(), einstein_microcanonical()]
 
 
+def _dense_memory():
+    from .dense_memory import dense_memory
+
+    return [dense_memory()]
+
+
+def _modern_hopfield():
+    from .dense_memory import modern_hopfield
+
+    return [modern_hopfield()]
+
+
+def _diffusion():
+    from .diffusion import diffusion
+
+    return [diffusion()]
+
+
+def _residual():
+    from .residual import residual
+
+    return [residual()]
+
+
 TOPICS = {
     t.name: t
     for t in (
@@ -73,6 +97,34 @@ TOPICS = {
             "Why heat flows from hot to cold",
             "Two Einstein solids in contact: the multiplicity peaks where the temperatures match.",
             _heat_flow,
+        ),
+        Topic(
+            "dense-memory",
+            "Dense associative memory",
+            "E = -sum F(xi.s), F = x^n: the update rule and the capacity N^(n-1).",
+            _dense_memory,
+            references=("Krotov and Hopfield, NeurIPS 29 (2016)",),
+        ),
+        Topic(
+            "modern-hopfield",
+            "Modern Hopfield network",
+            "Log-sum-exp energy; its CCCP step is attention, x <- X softmax(beta X^T x).",
+            _modern_hopfield,
+            references=("Ramsauer et al., ICLR 2021",),
+        ),
+        Topic(
+            "diffusion",
+            "Diffusion as associative memory",
+            "The exact score of noised training points is a modern-Hopfield update.",
+            _diffusion,
+            references=("Biroli, Bonnaire, de Bortoli and Mezard, Nat. Commun. 15 (2024)",),
+        ),
+        Topic(
+            "residual",
+            "The residual connection as a gradient step",
+            "x + f(x) with f = -eta grad E lowers the energy for eta < 2/L.",
+            _residual,
+            references=("Hoover et al., NeurIPS 2023",),
         ),
     )
 }
