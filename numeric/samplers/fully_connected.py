@@ -37,7 +37,7 @@ from dataclasses import replace
 import numpy as np
 
 from .base import ReferenceSampler, SamplerState, SamplerUnavailable
-from .moves import Metropolis, conditional_energies, sum_tables
+from .moves import Metropolis, SumTable, conditional_energies
 
 
 class _Scan(ReferenceSampler):
@@ -90,27 +90,19 @@ class ReferenceCurieWeissSampler(_Scan):
     def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=True, moves=()):
         super().__init__(compiled, T, algorithm, replicas, lazy, moves)
         n, v = self.sites, self.values.astype(np.int64)
-        # M - s_i runs over (n - 1) min(v) .. (n - 1) max(v).
-        lo, hi = (n - 1) * min(v.min(), 0), (n - 1) * max(v.max(), 0)
-        self._sum_min = int(lo)
-        ladder, tid = np.unique(self.temperatures, return_inverse=True)
-        table = sum_tables(self.move, compiled, ladder, np.arange(lo, hi + 1))
-        self._width = table.shape[1] * self._k  # (sum, value) pairs per temperature
-        self._table = self.xp.asarray(table.reshape(-1, table.shape[-1]))
-        self._tid = self.xp.asarray((tid * self._width).astype(np.int64))
+        # M - s_i runs over (n - 1) min(v, 0) .. (n - 1) max(v, 0).
+        lo, hi = (n - 1) * min(int(v.min()), 0), (n - 1) * max(int(v.max()), 0)
+        self._table = SumTable(self.move, compiled, self.temperatures, lo, hi, self.xp)
 
     def _attach(self, state: SamplerState) -> None:
         state.extra["M"] = state.spins.sum(axis=1, dtype=self.xp.int64)
 
     def _sweep(self, state: SamplerState) -> None:
-        xp = self.xp
-        spins, M = state.spins, state.extra["M"]
+        spins, M, table = state.spins, state.extra["M"], self._table
         u = self._uniforms(state, self.sites)
         for i in range(self.sites):
-            s = spins[:, i].astype(xp.int64)
-            cur = xp.take(self._lookup, s - self._vmin)
-            key = self._tid + (M - s - self._sum_min) * self._k + cur
-            new = self._choose(s, cur, xp.take(self._table, key, axis=0), u[:, i])
+            s = spins[:, i].copy()  # a view would follow the assignment below
+            new = table.choose(s, table.key(M - s, s, tid_axis=False), u[:, i])
             spins[:, i] = new
             M += new - s
 

@@ -63,7 +63,7 @@ from dataclasses import replace
 import numpy as np
 
 from .base import ReferenceSampler, SamplerState, SamplerUnavailable, hypercubic
-from .moves import Metropolis, sum_tables
+from .moves import Metropolis, SumTable
 
 
 def neighbours(shape) -> np.ndarray:
@@ -190,7 +190,7 @@ class ReferenceLatticeSampler(ReferenceSampler):
             self.move = replace(self.move, lazy=bool(lazy))
         self.lazy = bool(self.move.lazy)
         xp = self.xp
-        index, weights = compiled.neighbours
+        index, _ = compiled.neighbours
         self.coordination = z = index.shape[1]
         own = np.arange(self.sites)[:, None]
         real = index != own
@@ -207,51 +207,22 @@ class ReferenceLatticeSampler(ReferenceSampler):
             )
             self._classes.append((xp.asarray(idx), cols, masks, idx.size))
         self.colours = len(self._classes)
-        # Neighbour sums run over z * min(values) .. z * max(values).
+        # Neighbour sums run over z * min(values, 0) .. z * max(values, 0).
         v = self.values.astype(np.int64)
-        lo, hi = z * min(v.min(), 0), z * max(v.max(), 0)
-        self._sum_min = int(lo)
-        sums = np.arange(lo, hi + 1)
-        self._ladder, self._tid = np.unique(self.temperatures, return_inverse=True)
-        table = sum_tables(self.move, compiled, self._ladder, sums)  # (K, S, k, k - 1)
-        self._k = len(v)
-        self._stride = table.shape[1] * self._k  # per temperature
-        self._table = xp.asarray(table.ravel())
-        self._vmin = int(v.min())
-        self._lookup = xp.asarray(np.searchsorted(v, np.arange(v.min(), v.max() + 1)))
-        self._values_dev = xp.asarray(v.astype(np.int8))
-        self._other = int(v.sum()) if self._k == 2 else None
-        self._tid_dev = (
-            xp.asarray((self._tid * self._stride).astype(np.int64))[:, None]
-            if len(self._ladder) > 1
-            else None
-        )
-        self._dtype = np.int8 if z * np.abs(v).max() < 127 else np.int32
+        lo, hi = z * min(int(v.min()), 0), z * max(int(v.max()), 0)
+        self._table = SumTable(self.move, compiled, self.temperatures, lo, hi, xp)
 
     def _sweep(self, state: SamplerState) -> None:
         xp = self.xp
-        spins = state.spins
+        spins, table = state.spins, self._table
         u = self._uniforms(state, self.sites)
-        k, start = self._k, 0
+        start = 0
         for idx, cols, masks, size in self._classes:
-            s = xp.take(spins, idx, axis=1)
-            total = xp.zeros(s.shape, dtype=self._dtype)
+            s = xp.take(spins, idx, axis=1).astype(table.dtype, copy=False)
+            total = xp.zeros(s.shape, dtype=table.dtype)
             for j, col in enumerate(cols):
                 nb = xp.take(spins, col, axis=1)
                 total += nb if masks is None else nb * masks[j]
-            cur = xp.take(self._lookup, s.astype(np.int64) - self._vmin)
-            key = (total.astype(np.int64) - self._sum_min) * k + cur
-            if self._tid_dev is not None:
-                key = key + self._tid_dev
-            uu = u[:, start : start + size]
-            if k == 2:
-                move = uu < xp.take(self._table, key)
-                new = xp.where(move, self._other - s, s).astype(np.int8)
-            else:
-                base = key * (k - 1)
-                off = xp.ones(s.shape, dtype=np.int64)
-                for j in range(k - 1):
-                    off += uu >= xp.take(self._table, base + j)
-                new = xp.take(self._values_dev, (cur + off) % k)
-            spins[:, idx] = new
+            key = table.key(total, s)
+            spins[:, idx] = table.choose(s, key, u[:, start : start + size])
             start += size

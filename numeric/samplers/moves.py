@@ -145,3 +145,53 @@ def sum_tables(move, compiled, temperatures, sums) -> np.ndarray:
     T = np.asarray(temperatures, dtype=np.float64)[:, None]
     p = move.transition(E[None, :, :], T)
     return offset_cumulative(np.asarray(p))
+
+
+class SumTable:
+    r"""The move's cumulative probabilities (:func:`sum_tables`) for units whose local field
+    is :math:`-w` times an integer sum, indexed directly by integers.
+
+    ``key(sums, s)`` is ``tid + (sums - sum_min) * span + (s - vmin)`` with ``span``
+    the range of the unit values (so no value-to-index lookup is needed) and ``tid``
+    the replica's temperature block; ``choose(s, key, u)`` returns the new unit values
+    for uniforms ``u``.  The table is computed on the host and copied to the backend,
+    so NumPy and CuPy compare the same numbers.
+    """
+
+    def __init__(self, move, compiled, temperatures, sum_min: int, sum_max: int, xp=np):
+        values = np.asarray(compiled.values).astype(np.int64)
+        k, vmin = len(values), int(values.min())
+        span = int(values.max()) - vmin + 1
+        ladder, tid = np.unique(temperatures, return_inverse=True)
+        sums = np.arange(sum_min, sum_max + 1)
+        cumulative = sum_tables(move, compiled, ladder, sums)  # (K, S, k, k - 1)
+        table = np.zeros((ladder.size, sums.size, span, k - 1))
+        table[:, :, values - vmin, :] = cumulative
+        size = table.size // (k - 1)
+        self.dtype = np.int8 if size < 127 else np.int32
+        self.xp, self.k, self.span, self.vmin = xp, k, span, vmin
+        self.offset = -sum_min * span - vmin
+        self.table = xp.asarray(table.ravel() if k == 2 else table.reshape(size, k - 1))
+        block = (tid * sums.size * span).astype(self.dtype)
+        self.tid = None if ladder.size == 1 else xp.asarray(block)
+        self.other = int(values.sum()) if k == 2 else None
+        if k > 2:  # new value from (current value, offset 1 .. k)
+            shift = np.zeros((span, k + 1), dtype=np.int8)
+            for a, v in enumerate(values):
+                shift[v - vmin, 1:] = values[(a + np.arange(1, k + 1)) % k]
+            self.shift = xp.asarray(shift.ravel())
+
+    def key(self, sums, s, tid_axis: bool = True):
+        """Table keys for neighbour sums ``sums`` and unit values ``s`` (replicas first)."""
+        key = sums * self.span + s + self.offset
+        if self.tid is not None:
+            key = key + (self.tid[:, None] if tid_axis else self.tid)
+        return key
+
+    def choose(self, s, key, u):
+        xp = self.xp
+        if self.k == 2:
+            return xp.where(u < xp.take(self.table, key), self.other - s, s)
+        cumulative = xp.take(self.table, key, axis=0)
+        off = 1 + (u[..., None] >= cumulative).sum(axis=-1)
+        return xp.take(self.shift, (s.astype(np.int64) - self.vmin) * (self.k + 1) + off)
