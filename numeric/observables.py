@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import get_namespace
-from .stats import Estimate, jackknife, mean_estimate
+from .stats import Estimate, jackknife, mean_estimate, shared_window
 
 #: Quantities every simulation estimates, in the order tables show them.
 NAMES = (
@@ -92,18 +92,25 @@ def estimates(e, m, n_spins: int, T: float, signed: bool = False) -> dict[str, E
     e = np.asarray(e, dtype=np.float64)
     m = np.asarray(m, dtype=np.float64)
     am, m2 = np.abs(m), m * m
-    chi_abs = jackknife(lambda a, b: n_spins * (b - a * a) / T, [am, m2])
+    # one window for all: the slowest mode seen (in a field, the signed m sees the
+    # metastable visits that the energy carries with a small amplitude)
+    w = shared_window([e, am, m2, m] if signed else [e, am, m2])
+    chi_abs = jackknife(lambda a, b: n_spins * (b - a * a) / T, [am, m2], window=w)
     out = {
-        "energy_per_spin": mean_estimate(e),
-        "heat_capacity_per_spin": jackknife(lambda a, b: n_spins * (b - a * a) / T**2, [e, e * e]),
-        "abs_magnetization": mean_estimate(am),
-        "magnetization_squared": mean_estimate(m2),
+        "energy_per_spin": mean_estimate(e, w),
+        "heat_capacity_per_spin": jackknife(
+            lambda a, b: n_spins * (b - a * a) / T**2, [e, e * e], window=w
+        ),
+        "abs_magnetization": mean_estimate(am, w),
+        "magnetization_squared": mean_estimate(m2, w),
         "susceptibility_abs_m": chi_abs,
-        "binder": jackknife(lambda a, b: 1.0 - b / (3.0 * a * a), [m2, m2 * m2]),
+        "binder": jackknife(lambda a, b: 1.0 - b / (3.0 * a * a), [m2, m2 * m2], window=w),
     }
     if signed:
-        out["magnetization"] = mean_estimate(m)
-        out["susceptibility_per_spin"] = jackknife(lambda a, b: n_spins * (b - a * a) / T, [m, m2])
+        out["magnetization"] = mean_estimate(m, w)
+        out["susceptibility_per_spin"] = jackknife(
+            lambda a, b: n_spins * (b - a * a) / T, [m, m2], window=w
+        )
     out["susceptibility"] = chi_abs  # LEGACY
     return out
 

@@ -20,6 +20,17 @@ time).  Series are arrays of shape ``(replicas, n)``: independent replicas
 * :func:`binning_analysis` is the classic cross-check: the error of the mean
   from bins of growing size reaches a plateau at the honest error.
 
+A slow mode with a small amplitude (in a field below :math:`T_c`, a replica's
+rare visit to the metastable state flips the :math:`-hM` part of the energy)
+is missed by a window tuned on the fast decay of the series itself: the energy's
+:math:`\tau_{\rm int}` came out 1.3 where the sum over the slow tail gives 11,
+and its error bar three times too small.  So the estimates of one run share one
+window, set by the slowest series measured (:func:`shared_window`: ``WINDOW_C``
+times the largest automatic :math:`\tau_{\rm int}` among them), and every mean's
+:math:`\tau_{\rm int}` is cross-checked against a binning analysis
+(:func:`binning_tau`); where the two disagree by more than
+:data:`DISAGREEMENT` the larger is used and :attr:`Estimate.note` says so.
+
 Thermalisation rule (used by :mod:`numeric.simulation`): the first
 ``max(100, sweeps // 5)`` sweeps are discarded, and a run whose discarded part is
 shorter than :data:`THERMALISATION_TAUS` integrated autocorrelation times (in
@@ -52,6 +63,13 @@ BLOCK_TAUS = 10.0
 MAX_BLOCKS_PER_REPLICA = 64
 #: A run is flagged when it discarded fewer autocorrelation times than this.
 THERMALISATION_TAUS = 20.0
+#: Windowed and binned tau_int disagree when one exceeds the other this many times.
+DISAGREEMENT = 2.0
+#: The binning cross-check uses the largest bins of which at least this many remain.
+MIN_BINS = 64
+#: The spread of the replicas' means overrules the windowed error when it is larger
+#: than this quantile of its distribution under honest error bars.
+SPREAD_QUANTILE = 0.999
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,7 @@ class Estimate:
     mean: float
     error: float
     tau_int: float
+    note: str = ""  # why the error bar deserves a second look (not in as_dict)
 
     def z(self, exact: float) -> float:
         """How many error bars the estimate lies from ``exact``."""
@@ -106,14 +125,16 @@ def autocorrelation(x) -> np.ndarray:
     return c / c[0]
 
 
-def integrated_time(x, c: float = WINDOW_C) -> tuple[float, bool]:
+def integrated_time(x, c: float = WINDOW_C, window: int | None = None) -> tuple[float, bool]:
     r"""Integrated autocorrelation time with Sokal's automatic window.
 
     .. math::
 
         \tau_{\rm int}(M) = \tfrac12 + \sum_{t=1}^{M} \rho(t),
 
-    with ``M`` the smallest window such that ``M >= c * tau_int(M)``.
+    with ``M`` the smallest window such that ``M >= c * tau_int(M)``, or at
+    least ``window`` when given (a window shared with slower series: see
+    :func:`shared_window`).
 
     Returns
     -------
@@ -124,6 +145,11 @@ def integrated_time(x, c: float = WINDOW_C) -> tuple[float, bool]:
     """
     rho = autocorrelation(x)
     taus = 0.5 + np.cumsum(rho[1:]) if rho.size > 1 else np.array([0.5])
+    if window is not None and taus.size:
+        m = min(max(int(window), 1), taus.size) - 1
+        own, reliable = integrated_time(x, c)
+        tau = float(max(taus[m], 0.5, own))
+        return tau, reliable and rho.size >= MIN_TAUS * tau
     windows = np.arange(1, taus.size + 1)
     ok = windows >= c * taus
     if not ok.any():
@@ -133,13 +159,73 @@ def integrated_time(x, c: float = WINDOW_C) -> tuple[float, bool]:
     return tau, rho.size >= MIN_TAUS * tau
 
 
-def mean_estimate(x) -> Estimate:
-    """Mean of a ``(replicas, n)`` series with an autocorrelation-aware error."""
+def shared_window(series, c: float = WINDOW_C) -> int:
+    """One summation window for the series of one run: ``c`` times the largest
+    automatic tau_int among them (the slowest mode seen), so that a series in which
+    that mode has a small amplitude still sums its slow tail."""
+    slowest = max(integrated_time(x, c)[0] for x in series)
+    return max(1, math.ceil(c * slowest))
+
+
+def binning_tau(x, min_bins: int = MIN_BINS) -> float | None:
+    """tau_int from the binning analysis: ``(error_b / error_1)**2 / 2`` at the largest
+    bins of which at least ``min_bins`` remain (None for a constant or too short series)."""
+    rows = binning_analysis(x, min_bins=min_bins)
+    if len(rows) < 2 or rows[0][1] <= 0:
+        return None
+    return 0.5 * (rows[-1][1] / rows[0][1]) ** 2
+
+
+def mean_estimate(x, window: int | None = None) -> Estimate:
+    """Mean of a ``(replicas, n)`` series with an autocorrelation-aware error.
+
+    ``window``: a summation window shared with the run's other series
+    (:func:`shared_window`).  The windowed tau_int is checked against
+    :func:`binning_tau`; where they disagree by more than :data:`DISAGREEMENT`
+    the larger is used and ``note`` says so.
+    """
     x = _as_series(x)
     r, n = x.shape
-    tau, _ = integrated_time(x)
+    tau, _ = integrated_time(x, window=window)
+    note = ""
+    binned = binning_tau(x)
+    if binned is not None and not (tau / DISAGREEMENT <= binned <= DISAGREEMENT * tau):
+        note = (
+            f"the windowed autocorrelation time ({tau:.3g} measurements) and the binning "
+            f"analysis ({binned:.3g}) disagree; the error bar uses the larger"
+        )
+        tau = max(tau, binned)
     var = float(x.var())
-    return Estimate(float(x.mean()), math.sqrt(2.0 * tau * var / (r * n)), tau)
+    error = math.sqrt(2.0 * tau * var / (r * n))
+    spread = replica_spread(x)
+    if spread is not None and spread > error * spread_limit(r):
+        note = (
+            f"the replicas' means spread {spread / error:.2g} times wider than the windowed "
+            "error bar (a slow mode, or replicas not in equilibrium); the error bar is "
+            "their spread"
+        )
+        tau, error = tau * (spread / error) ** 2, spread
+    return Estimate(float(x.mean()), error, tau, note)
+
+
+def replica_spread(x) -> float | None:
+    """The error of the mean from the scatter of the replicas' own means,
+    ``std(means) / sqrt(R)``: blind to autocorrelation within a replica, so it sees a
+    slow mode (or a replica stuck in a metastable state) that a window can miss.
+    None for fewer than 4 replicas."""
+    x = _as_series(x)
+    r = x.shape[0]
+    if r < 4:
+        return None
+    return float(x.mean(axis=1).std(ddof=1) / math.sqrt(r))
+
+
+def spread_limit(r: int) -> float:
+    """How much wider than an honest error the replicas' spread may come out by chance
+    (the :data:`SPREAD_QUANTILE` quantile of ``sqrt(chi2_{r-1} / (r - 1))``)."""
+    from scipy.stats import chi2
+
+    return math.sqrt(chi2.ppf(SPREAD_QUANTILE, r - 1) / (r - 1))
 
 
 def binning_analysis(x, min_bins: int = 32) -> list[tuple[int, float]]:
@@ -174,6 +260,7 @@ def jackknife(
     func: Callable[..., np.ndarray],
     series: Sequence,
     block: int | None = None,
+    window: int | None = None,
 ) -> Estimate:
     r"""Jackknife estimate of ``func(mean_1, mean_2, ...)`` over blocks and replicas.
 
@@ -186,6 +273,8 @@ def jackknife(
     block : int, optional
         Block length in measurements; by default :func:`block_length` of the
         largest integrated autocorrelation time of the linearised quantity.
+    window : int, optional
+        The summation window of that tau_int (:func:`shared_window`).
 
     Returns
     -------
@@ -198,7 +287,7 @@ def jackknife(
     xs = [_as_series(s) for s in series]
     r, n = xs[0].shape
     means = np.array([s.mean() for s in xs])
-    tau = _linearised_tau(func, xs, means)
+    tau = _linearised_tau(func, xs, means, window)
     if block is None:
         block = block_length(n, tau)
         if r * (n // block) < 2 and n >= 2:  # one replica: at least two blocks
@@ -224,7 +313,7 @@ def jackknife(
     return Estimate(float(corrected), error, tau)
 
 
-def _linearised_tau(func, xs, means) -> float:
+def _linearised_tau(func, xs, means, window=None) -> float:
     """tau_int of ``sum_k df/dx_k * x_k(t)`` (gradient by central differences)."""
     grad = np.empty(len(xs))
     for i, m in enumerate(means):
@@ -234,4 +323,4 @@ def _linearised_tau(func, xs, means) -> float:
         down[i] -= step
         grad[i] = (float(func(*up)) - float(func(*down))) / (2 * step)
     y = sum(g * s for g, s in zip(grad, xs, strict=True))
-    return integrated_time(y)[0]
+    return integrated_time(y, window=window)[0]

@@ -42,6 +42,22 @@ def check_counts(sweeps, replicas, every, seed, thermalize, flag: str = "") -> N
         raise UserError(f"{flag}thermalize must be >= 0, got {thermalize}")
 
 
+def check_memory(d, params, sweeps, replicas, every, max_memory, reference=False):
+    """Refuse, before the sampler is built, a run that needs more memory than is
+    available (or than ``max_memory``): :func:`statmech.numeric.limits.check_memory`."""
+    from statmech.numeric.limits import MemoryLimit
+    from statmech.numeric.limits import check_memory as check
+
+    try:
+        return check(d, params, replicas, sweeps, every, max_memory, reference)
+    except MemoryLimit as exc:
+        raise UserError(str(exc)) from None
+    except ValueError as exc:  # a --max-memory that is not an amount
+        raise UserError(f"max-memory: {exc}") from None
+    except (KeyError, AttributeError, TypeError):
+        return None  # no shape to estimate from: the sampler will say what is missing
+
+
 def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
     from statmech.numeric.backend import BackendUnavailable
     from statmech.numeric.checkpoint import CheckpointError
@@ -50,7 +66,7 @@ def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
 
     with _progress(progress, f"{d.name} {describe(params)}") as bar:
         try:
-            return run_simulation(
+            res = run_simulation(
                 d,
                 params,
                 **options,
@@ -62,6 +78,19 @@ def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
             raise UserError(str(exc)) from None
         except ValueError as exc:  # a sampler refusing its parameters (a 1 x 1 lattice, ...)
             raise UserError(str(exc)) from None
+    return _with_checks(res)
+
+
+def _with_checks(res):
+    """Add to the run's warnings what its estimates say about their own error bars
+    (a windowed autocorrelation time that binning or the replicas' spread contradicts)."""
+    from statmech.numeric.observables import LEGACY
+
+    for name, est in res.observables.items():
+        note = getattr(est, "note", "")
+        if note and name not in LEGACY:
+            res.warnings.append(f"{name}: {note}")
+    return res
 
 
 def simulate(
@@ -79,9 +108,13 @@ def simulate(
     checkpoint: str | None = None,
     checkpoint_every: float = 60.0,
     progress=None,
+    max_memory=None,
     **kwargs,
 ):
     """Monte Carlo estimates with autocorrelation-aware error bars at one point.
+
+    ``max_memory`` (bytes, or text such as ``"8G"``): refuse a run estimated to need
+    more; by default the memory available on this machine is the limit.
 
     ``progress``: True for a bar on standard error, or a callable
     ``desc -> context manager`` yielding a ``progress(done, total, running)``
@@ -97,6 +130,7 @@ def simulate(
     require_finite_system(d, "simulate")
     check_counts(sweeps, replicas, every, seed, thermalize)
     fixed, _ = _point(d, _given(params, kwargs))
+    check_memory(d, fixed, sweeps, replicas, every, max_memory, reference)
     options = dict(
         sweeps=sweeps,
         replicas=replicas,
@@ -232,6 +266,7 @@ def validate(
     reference: bool = False,
     max_z: float = 4.0,
     progress=None,
+    max_memory=None,
     **kwargs,
 ) -> Validation:
     """Simulate and compare every quantity the exact reference knows (z-scores).
@@ -264,6 +299,8 @@ def validate(
     )
     comparisons, simulations = [], []
     _samplable(d, fixed)  # before the exact values: a model without a sampler is refused first
+    for point in grid(fixed, ranges):
+        check_memory(d, point, sweeps, replicas, every, max_memory, reference)
     for point in grid(fixed, ranges):
         exact_values = _reference(d, point)  # before simulating: fail fast
         res = _run(d, point, options, progress)
