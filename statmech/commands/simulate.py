@@ -52,6 +52,12 @@ def add_simulation_arguments(p) -> None:
         action="store_true",
         help="machine-readable output (valid JSON: a non-finite number is written as null)",
     )
+    p.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        help="refuse a run estimated to need more memory than SIZE (e.g. 8G, 512M; "
+        "default: the memory available)",
+    )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
 
 
@@ -98,6 +104,7 @@ def options(args) -> dict:
         thermalize=args.thermalize,
         every=args.every,
         reference=args.reference,
+        max_memory=args.max_memory,
     )
 
 
