@@ -147,7 +147,10 @@ def _dense_matrix(c, params, values, n) -> np.ndarray:
 
 def _hebbian_matrix(c, params, values, n) -> np.ndarray:
     if c.data.random:
-        p = int(params[c.patterns])
+        count = {s.name: value for s, value in values.items()}.get(c.patterns)
+        if count is None:
+            raise NotCompilable(f"give the number of patterns {c.patterns}")
+        p = int(count)
         xi = _draw(type(c.data)("pm", seed=c.data.seed), params, (p, n), False)
     else:
         xi = _load(c.data)
