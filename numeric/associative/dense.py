@@ -180,3 +180,22 @@ def modern_retrieved_fraction(P: int, d: int, beta: float, *, noise: float = 0.3
     new = softmax_update(x, patterns, beta)
     err = to_numpy(xp.linalg.norm(new - patterns[:k], axis=1)) / math.sqrt(d)
     return float(np.mean(err < tolerance))
+
+
+def one_step_bound(P: int, d: int, beta: float, *, noise: float = 0.3, tested: int = 64,
+                   seed: int = 0, xp=np):
+    r"""The mean over the tested starts of the bound
+    :math:`\min(2, 2(P-1)e^{-\beta\Delta(x)})` on ``|x' - xi| / |xi|``, with
+    :math:`\Delta(x) = \xi\cdot x - \max_{\nu}\xi^\nu\cdot x` the separation at the start
+    (:math:`1 - w_\mu \le (P-1)e^{-\beta\Delta}` and :math:`|\xi^\nu - \xi^\mu| \le 2M`;
+    the form of Ramsauer et al. 2020, Theorem 5).  Same starts as :func:`one_step_error`."""
+    patterns = sphere_patterns(P, d, seed, xp)
+    rng = default_rng(seed + 1, xp)
+    k = min(tested, P)
+    x = patterns[:k] + noise * rng.standard_normal((k, d))
+    scores = x @ patterns.T
+    own = scores[xp.arange(k), xp.arange(k)]
+    others = xp.where(xp.eye(k, P, dtype=bool), -xp.inf, scores)
+    sep = own - xp.max(others, axis=1)
+    bound = xp.minimum(2.0, 2 * (P - 1) * xp.exp(-beta * sep))
+    return float(to_numpy(xp.mean(bound)))

@@ -120,6 +120,10 @@ def run(args) -> int:
     from .. import api
     from ..params import parse_assignments
 
+    from ._associative import EXPERIMENTS, simulate
+
+    if args.model in EXPERIMENTS:  # experiments with their own parameters, not sampled models
+        return simulate(args)
     check_counts(args)
     check_checkpoint(args)
     model = lookup_model(args.model)
