@@ -9,7 +9,11 @@ Newton's method on
 
     r(x, p) = 0,\qquad \partial_x r(x, p) = 0
 
-in the unknown :math:`x` and the parameter :math:`p` together.
+in the unknown :math:`x` and the parameter :math:`p` together.  It follows
+one unknown; for systems, :func:`numeric.solve.solve_grid` itself continues
+every root from each grid point to its neighbours (:mod:`numeric.systems`).
+A solution whose stability even mpmath could not decide keeps that label
+(``undecided``) along its branch.
 :func:`hysteresis_loop` sweeps the parameter up and then down, letting the
 state relax by gradient flow of the free energy to the nearest local minimum:
 it stays on a metastable branch until that branch ends at a spinodal.
@@ -58,6 +62,15 @@ class Continuation:
     values: np.ndarray
     branches: list[Branch]
     spinodals: list[Spinodal]
+
+
+def _one_unknown(equations):
+    if len(equations.unknowns) != 1:
+        raise ValueError(
+            f"{equations.name}: continuation follows one unknown, these equations have "
+            f"{len(equations.unknowns)}; solve_grid continues a system's roots between "
+            "neighbouring grid points"
+        )
 
 
 def _point_params(equations, parameter, value, fixed):
@@ -113,6 +126,7 @@ def continuation(equations, parameter: str, values, fixed: dict, samples=None) -
     >>> [round(s.value, 6) for s in c.spinodals]
     [-0.062244, 0.062244]
     """
+    _one_unknown(equations)
     values = np.asarray(values, dtype=np.float64)
     grid_values = dict(fixed)
     grid_values[parameter] = values
@@ -200,6 +214,7 @@ def _relax(eqc, xs, x_prev, args):
 
 def hysteresis_loop(equations, parameter: str, values, fixed: dict) -> HysteresisLoop:
     """Sweep ``parameter`` up through ``values`` and back, following metastable states."""
+    _one_unknown(equations)
     values = np.asarray(values, dtype=np.float64)
     grid_values = dict(fixed)
     grid_values[parameter] = values

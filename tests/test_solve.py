@@ -192,6 +192,29 @@ def test_spinodal_in_T_at_fixed_field():
     assert sp_.value * math.atanh(m_s) - m_s - 0.05 == pytest.approx(0, abs=1e-10)
 
 
+def test_continuation_refuses_a_system_with_the_way_forward():
+    import sympy as sp
+    from statmech.derive.meanfield import SelfConsistency
+
+    x, y, s = sp.symbols("x y s", real=True)
+    phi = (x**2 + y**2) / 2 - s * x
+    eq = SelfConsistency(
+        name="two",
+        unknowns=(x, y),
+        fixed_point=(s, 0 * y),
+        free_energy=phi,
+        residual=(x - s, y),
+        observables=(("m", x),),
+        parameters=(s,),
+        domain=((-1.0, 1.0), (-1.0, 1.0)),
+    )
+    with pytest.raises(ValueError, match="solve_grid continues"):
+        continuation(eq, "s", np.linspace(0, 0.5, 3), {})
+    sol = solve_grid(eq, {"s": np.linspace(0, 0.5, 3)})
+    np.testing.assert_allclose(sol.x[:, 0, 0], [0, 0.25, 0.5], atol=1e-15)
+    assert (sol.stability[:, 0] == 1).all()
+
+
 def test_hysteresis_loop_jumps_at_the_spinodals():
     values = np.linspace(-0.3, 0.3, 601)
     loop = hysteresis_loop(CW, "h", values, {"T": 0.8, "J": 1.0})
