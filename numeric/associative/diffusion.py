@@ -122,7 +122,7 @@ def sample_forward(patterns, t, count, rng):
     xp = get_namespace(patterns)
     P, d = patterns.shape
     idx = rng.integers(0, P, size=count)
-    noise = rng.standard_normal((count, d))
+    noise = rng.standard_normal((count, d), dtype=patterns.dtype)
     return math.exp(-t) * patterns[idx] + math.sqrt(float(delta(t))) * noise, idx
 
 
@@ -176,7 +176,7 @@ def reverse(
         s = (math.exp(-t) * (w @ patterns) - x) / float(delta(t))
         x = x + h * (x + drift_factor * s)
         if method == "sde":
-            x = x + math.sqrt(2 * h) * rng.standard_normal(x.shape)
+            x = x + math.sqrt(2 * h) * rng.standard_normal(x.shape, dtype=x.dtype)
     if record is not None:
         record(float(times[-1]), x, posterior(x, patterns, float(times[-1]), sqnorms))
     return x
