@@ -37,9 +37,7 @@ import sympy as sp
 from .derivation import Derivation, Step
 
 ACKLEY_1985 = "D. H. Ackley, G. E. Hinton and T. J. Sejnowski, Cognitive Science 9, 147 (1985)"
-SMOLENSKY_1986 = (
-    "P. Smolensky, in Parallel Distributed Processing, vol. 1, ch. 6 (MIT Press, 1986)"
-)
+SMOLENSKY_1986 = "P. Smolensky, in Parallel Distributed Processing, vol. 1, ch. 6 (MIT Press, 1986)"
 HINTON_2002 = "G. E. Hinton, Neural Computation 14, 1771 (2002)"
 BARRA_2012 = (
     "A. Barra, A. Bernacchia, E. Santucci and P. Contucci, Neural Networks 34, 1 (2012), "
@@ -60,7 +58,9 @@ b = _vector("b", NV)
 c = _vector("c", NH)
 W = [[sp.Symbol(f"W_{i + 1}{j + 1}", real=True) for j in range(NH)] for i in range(NV)]
 L = {(i, k): sp.Symbol(f"L_{i + 1}{k + 1}", real=True) for i in range(NV) for k in range(i + 1, NV)}
-Jh = {(j, k): sp.Symbol(f"J_{j + 1}{k + 1}", real=True) for j in range(NH) for k in range(j + 1, NH)}
+Jh = {
+    (j, k): sp.Symbol(f"J_{j + 1}{k + 1}", real=True) for j in range(NH) for k in range(j + 1, NH)
+}
 
 
 class Named(sp.Expr):
@@ -144,7 +144,9 @@ def _sum_visible(f) -> sp.Expr:
 
 
 def _sum_both(f) -> sp.Expr:
-    return sp.Add(*[f(list(vv), list(hh)) for vv in _configurations(NV) for hh in _configurations(NH)])
+    return sp.Add(
+        *[f(list(vv), list(hh)) for vv in _configurations(NV) for hh in _configurations(NH)]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -190,8 +192,7 @@ def boltzmann_machine_derivation(model) -> Derivation:
         Step(
             sp.Symbol(r"\sum_v P(v)"),
             sp.Integer(1),
-            "The marginal is normalised: summing it over the visible configurations "
-            "gives back Z",
+            "The marginal is normalised: summing it over the visible configurations gives back Z",
             via=_sum_visible(lambda vv: marginal.subs(dict(zip(v, vv, strict=True)))) / Z,
         ),
         Step(
@@ -293,7 +294,8 @@ def rbm_derivation(model) -> Derivation:
         ),
         Step(
             sp.Symbol(r"\partial \log P(v) / \partial b_1"),
-            v[0] - Named(
+            v[0]
+            - Named(
                 r"\langle v_1 \rangle_{\rm model}",
                 _sum_both(lambda vv, hh: vv[0] * sp.exp(-energy(vv, hh))) / Z.definition,
             ),
@@ -302,7 +304,8 @@ def rbm_derivation(model) -> Derivation:
         ),
         Step(
             sp.Symbol(r"\partial \log P(v) / \partial c_1"),
-            sigmoid(x[0]) - Named(
+            sigmoid(x[0])
+            - Named(
                 r"\langle h_1 \rangle_{\rm model}",
                 _sum_both(lambda vv, hh: hh[0] * sp.exp(-energy(vv, hh))) / Z.definition,
             ),
@@ -328,7 +331,10 @@ def spin_map_derivation(model) -> Derivation:
     W_{ij}/4` and :math:`c_j/2 + \sum_i W_{ij}/4`, and a constant."""
     s = _vector("s", NV)
     sg = _vector("sigma", NH)
-    to01 = {**{v[i]: (1 + s[i]) / 2 for i in range(NV)}, **{h[j]: (1 + sg[j]) / 2 for j in range(NH)}}
+    to01 = {
+        **{v[i]: (1 + s[i]) / 2 for i in range(NV)},
+        **{h[j]: (1 + sg[j]) / 2 for j in range(NH)},
+    }
     field_v = [b[i] / 2 + sum(W[i][j] for j in range(NH)) / 4 for i in range(NV)]
     field_h = [c[j] / 2 + sum(W[i][j] for i in range(NV)) / 4 for j in range(NH)]
     const = -sum(b) / 2 - sum(c) / 2 - sum(W[i][j] for i in range(NV) for j in range(NH)) / 4
@@ -386,15 +392,17 @@ def gaussian_hidden_derivation(model) -> Derivation:
     marginal = sp.Mul(*[one_unit.subs(u, inputs[m]) for m in range(P)])
     exponent = sp.expand(sum(inputs[m] ** 2 for m in range(P)) / 2)
     reduced = exponent.subs({s[i] ** 2: 1 for i in range(NV)})
-    K = {(i, k): sum(w[i][m] * w[k][m] for m in range(P)) for i in range(NV) for k in range(i + 1, NV)}
+    K = {
+        (i, k): sum(w[i][m] * w[k][m] for m in range(P))
+        for i in range(NV)
+        for k in range(i + 1, NV)
+    }
     hebbian = sum(K[i, k] * s[i] * s[k] for (i, k) in K)
     diagonal = sum(w[i][m] ** 2 for i in range(NV) for m in range(P)) / 2
     xi = [[sp.Symbol(f"xi_{i + 1}^{m + 1}", real=True) for m in range(P)] for i in range(NV)]
     N = sp.Integer(NV)
     scaled = {w[i][m]: xi[i][m] / sp.sqrt(N) for i in range(NV) for m in range(P)}
-    hopfield = sum(
-        sum(xi[i][m] * xi[k][m] for m in range(P)) / N * s[i] * s[k] for (i, k) in K
-    )
+    hopfield = sum(sum(xi[i][m] * xi[k][m] for m in range(P)) / N * s[i] * s[k] for (i, k) in K)
     steps = [
         Step(
             sp.Function("E")(sp.Symbol("s"), sp.Symbol("z")),

@@ -42,7 +42,9 @@ UNIT = binary_unit("n")
 
 
 def _machine(name: str, title: str, summary: str, hooks, references) -> Model:
-    couplings = BipartiteCouplings(CouplingData("gaussian"), scale=sigma, visible="N_v", hidden="N_h")
+    couplings = BipartiteCouplings(
+        CouplingData("gaussian"), scale=sigma, visible="N_v", hidden="N_h"
+    )
     return Model(
         name=name,
         title=title,
