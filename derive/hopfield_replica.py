@@ -399,6 +399,23 @@ def zero_temperature_derivation(model) -> Derivation:
             "$\\operatorname{sign}(m + \\sigma z)$ ($|\\tanh| \\le 1$)",
             via=sp.Integral(density, (z, edge, sp.oo)) - sp.Integral(density, (z, -sp.oo, edge)),
         ),
+        Step(
+            GaussianAverage(z * sp.tanh(b * (m + sigma * z)), z) / sigma,
+            b * (1 - GaussianAverage(sp.tanh(b * (m + sigma * z)) ** 2, z)),
+            f"$C = \\beta(1 - q)$ at finite $\\beta$, by Stein's lemma backwards ({STEIN})",
+            via=expand_average(stein(GaussianAverage(z * sp.tanh(b * (m + sigma * z)), z))) / sigma,
+        ),
+        Step(
+            sp.Limit(GaussianAverage(z * sp.tanh(b * (m + sigma * z)), z) / sigma, b, sp.oo),
+            sp.sqrt(2 / sp.pi) / sigma * sp.exp(-(m**2) / (2 * sigma**2)),
+            "The $C$ equation at $T \\to 0$ directly: the average of the limit "
+            "$z\\operatorname{sign}(m + \\sigma z)$ ($|z \\tanh| \\le |z|$)",
+            via=(
+                sp.Integral(z * density, (z, edge, sp.oo))
+                - sp.Integral(z * density, (z, -sp.oo, edge))
+            )
+            / sigma,
+        ),
         Step(sp.Derivative(e0_of, m), grad_m, "Differentiate", via=sp.Derivative(e0_of, m)),
         Step(sp.Derivative(e0_of, C), grad_c, "Differentiate", via=sp.Derivative(e0_of, C)),
         Step(sp.Derivative(e0_of, r), grad_r, "Differentiate", via=sp.Derivative(e0_of, r)),
