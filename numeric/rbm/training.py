@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..backend import default_rng
+from ..backend import asarray, default_rng, to_numpy
 from .machine import (
     RBM,
     bernoulli,
@@ -236,3 +236,34 @@ def _namespace(data):
     from ..backend import get_namespace
 
     return get_namespace(data)
+
+
+def state_dict(state: TrainingState) -> dict:
+    """The training state as NumPy arrays and JSON-able values (for checkpoints)."""
+    if not isinstance(state.rng, np.random.Generator):
+        raise ValueError(
+            "checkpoints of training on the GPU are not supported; use the NumPy backend"
+        )
+    out = {f"rbm_{k}": v for k, v in state.rbm.to_numpy().items()}
+    out.update({f"velocity_{k}": to_numpy(v) for k, v in state.velocity.items()})
+    if state.chains is not None:
+        out["chains"] = to_numpy(state.chains)
+    out["epoch"] = int(state.epoch)
+    out["rng"] = state.rng.bit_generator.state
+    return out
+
+
+def load_state_dict(d: dict, xp=np) -> TrainingState:
+    """The inverse of :func:`state_dict`."""
+    rbm = RBM(
+        asarray(d["rbm_W"], xp),
+        asarray(d["rbm_visible_bias"], xp),
+        asarray(d["rbm_hidden_bias"], xp),
+    )
+    velocity = {
+        k[len("velocity_") :]: asarray(v, xp) for k, v in d.items() if k.startswith("velocity_")
+    }
+    chains = asarray(d["chains"], xp) if "chains" in d else None
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = d["rng"]
+    return TrainingState(rbm, int(d["epoch"]), velocity, chains, rng)
