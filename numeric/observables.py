@@ -153,3 +153,52 @@ def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
     from .references import reference_values as found_through_the_model
 
     return found_through_the_model(model, params)
+
+
+#: Below this fraction of measurements in which a replica's energy changed, the
+#: sampler is taken to accept (almost) nothing.
+FROZEN_FRACTION = 0.01
+#: A variance smaller than this fraction of the mean square is lost to rounding.
+ROUNDING = 1e-12
+
+
+def run_checks(e, m, T: float) -> list[str]:
+    """Warnings that the series of one run (``(replicas, n)`` energies and magnetizations
+    per unit) give about the estimates built on them, each saying what is wrong:
+
+    * the energy still drifts between the two halves of the measurements: the run is
+      not in equilibrium (:func:`numeric.stats.drift`);
+    * the configurations almost never change (the acceptance rate is near zero, as at
+      T = 1e-9): the averages describe the states the replicas froze in;
+    * a variance (heat capacity, susceptibility) is of the order of the rounding of
+      the mean square it is computed from.
+    """
+    from .stats import DRIFT_Z, drift
+
+    e = np.asarray(e, dtype=np.float64)
+    m = np.asarray(m, dtype=np.float64)
+    out = []
+    d = drift(e)
+    if d is not None and abs(d[2]) > DRIFT_Z:
+        out.append(
+            f"energy_per_spin is still drifting: {d[0]:.6g} in the first half of the "
+            f"measurements, {d[1]:.6g} in the second (z = {d[2]:.1f}); the run is not in "
+            "equilibrium: give more --thermalize (or --sweeps)"
+        )
+    if e.shape[1] > 1:
+        changed = float(np.mean(np.diff(e, axis=1) != 0))
+        if changed < FROZEN_FRACTION:
+            out.append(
+                f"the energy changed in only {100 * changed:.2g}% of the measurements at "
+                f"T={T:g}: the sampler accepts almost no move, so the estimates rest on the "
+                "states the replicas sit in (the ground state, or states frozen out of "
+                "equilibrium) and their error bars cannot tell which"
+            )
+    for name, x in (("heat_capacity_per_spin", e), ("susceptibility_abs_m", np.abs(m))):
+        var, square = float(x.var()), float(np.mean(x * x))
+        if 0 < var < ROUNDING * square:
+            out.append(
+                f"{name}: the variance it rests on ({var:.3g}) is of the order of the "
+                f"rounding of the mean square ({square:.3g}); the estimate is rounding noise"
+            )
+    return out

@@ -324,3 +324,30 @@ def _linearised_tau(func, xs, means, window=None) -> float:
         grad[i] = (float(func(*up)) - float(func(*down))) / (2 * step)
     y = sum(g * s for g, s in zip(grad, xs, strict=True))
     return integrated_time(y, window=window)[0]
+
+
+#: A run whose halves differ by more than this many standard errors is still drifting.
+DRIFT_Z = 4.5
+
+
+def drift(x) -> tuple[float, float, float] | None:
+    """Whether a series still drifts: ``(first-half mean, second-half mean, z)``, with z
+    the difference over its error from the spread of the replicas' own differences
+    (blind to autocorrelation); None for fewer than 4 replicas or 8 measurements.
+
+    In equilibrium z is about standard normal (Student's t with ``R - 1`` degrees of
+    freedom); a run that started far from equilibrium and is still relaxing has
+    ``|z| > DRIFT_Z``.
+    """
+    x = _as_series(x)
+    r, n = x.shape
+    if r < 4 or n < 8:
+        return None
+    half = n // 2
+    first, second = x[:, :half].mean(axis=1), x[:, n - half :].mean(axis=1)
+    d = second - first
+    spread = float(d.std(ddof=1) / math.sqrt(r))
+    diff = float(d.mean())
+    if spread == 0:
+        return float(first.mean()), float(second.mean()), 0.0 if diff == 0 else math.inf
+    return float(first.mean()), float(second.mean()), diff / spread

@@ -8,6 +8,7 @@ import itertools
 import json
 
 import mpmath
+import numpy as np
 import pytest
 
 import statmech as sm
@@ -318,3 +319,37 @@ def test_uniform_mean_field_refuses_an_antiferromagnet_with_the_reason(capsys):
     data = json.loads(out)
     assert code == 0 and data["T_c"] is None
     assert [s["m"] for s in data["points"][0]["solutions"]] == [0.0]
+
+
+# -- items 10 and 13: runs that are not in equilibrium, or barely move, say so ------
+
+
+def test_wolff_from_a_random_start_warns_that_it_is_still_drifting():
+    # the report: L = 128 at T_c, 200 discarded sweeps of ~2 clusters each, E = -1.18
+    # against the exact -1.42, with only "series too short" as a warning
+    res = sm.simulate("ising2d", L=128, T=2.269185, algorithm="wolff", sweeps=1000, seed=1)
+    drifting = [w for w in res.warnings if "still drifting" in w]
+    assert len(drifting) == 1 and "not in equilibrium" in drifting[0]
+    assert "--thermalize" in drifting[0]
+
+
+def test_an_equilibrium_run_does_not_warn_of_drift():
+    res = sm.simulate("ising2d", L=8, T=3.0, sweeps=2000, replicas=16, seed=2)
+    assert not [w for w in res.warnings if "drifting" in w or "accepts almost" in w]
+
+
+def test_a_frozen_run_says_the_sampler_accepts_nothing(capsys):
+    # the report: L = 8 at T = 1e-9 gave C = 2.6e18 +- 1.6e18 without a word
+    code, out, err = run(capsys, "simulate", "ising2d", "L=8", "T=1e-9", "--sweeps", "500")
+    assert code == 0
+    assert "accepts almost no move" in err and "T=1e-09" in err
+
+
+def test_drift_statistic():
+    from statmech.numeric.stats import drift
+
+    rng = np.random.default_rng(1)
+    flat = rng.standard_normal((16, 400))
+    assert abs(drift(flat)[2]) < 4
+    relaxing = flat + 3 * np.exp(-np.arange(400) / 100.0)
+    assert drift(relaxing)[2] < -4.5

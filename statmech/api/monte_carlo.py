@@ -73,6 +73,7 @@ def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
                 checkpoint=checkpoint,
                 checkpoint_every=checkpoint_every,
                 progress=bar,
+                keep_series=True,  # for the checks of _with_checks
             )
         except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
             raise UserError(str(exc)) from None
@@ -82,10 +83,18 @@ def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
 
 
 def _with_checks(res):
-    """Add to the run's warnings what its estimates say about their own error bars
-    (a windowed autocorrelation time that binning or the replicas' spread contradicts)."""
-    from statmech.numeric.observables import LEGACY
+    """Add to the run's warnings what its series and estimates say about themselves:
+    a drift between the halves of the measurements, a sampler that accepts almost
+    nothing, a variance lost to rounding (:func:`statmech.numeric.observables.run_checks`),
+    and a windowed autocorrelation time that binning or the replicas' spread contradicts."""
+    from statmech.numeric.observables import LEGACY, run_checks
 
+    if res.series is not None and res.temperatures is None:
+        e, m = res.series
+        res.warnings.extend(
+            w for w in run_checks(e, m, float(res.params["T"])) if w not in res.warnings
+        )
+        res.series = None  # kept for the checks only
     for name, est in res.observables.items():
         note = getattr(est, "note", "")
         if note and name not in LEGACY:
