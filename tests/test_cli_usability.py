@@ -95,3 +95,58 @@ def test_a_model_without_a_size_says_what_works(capsys, argv):
     assert "no finite system" in err and "no size L" in err
     assert "ising2d" in err  # what would work
     assert "has no parameter" not in err
+
+
+# -- tables of points as CSV, large grids as .npz or .csv -----------------------------
+
+
+def test_exact_format_csv(capsys):
+    code, out, err = run(capsys, "exact", "ising1d", "N=10", "T=0.5:3:3", "--format", "csv")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("T,J,h,N,system,free_energy_per_spin")
+    assert len(lines) == 4 and lines[1].startswith("0.5,1.0,0.0,10,ring of 10 spins,")
+
+
+def test_solve_format_csv_names_the_approximation(capsys):
+    code, out, err = run(capsys, "solve", "ising1d", "T=1", "--format", "csv")
+    assert code == 0, err
+    head, *rows = out.strip().splitlines()
+    assert head.split(",")[-2:] == ["approximation", "exact_m"]
+    assert len(rows) == 3 and all(r.endswith("Weiss mean field,0.0") for r in rows)
+
+
+def test_solve_large_grid_to_npz_and_csv(capsys, tmp_path):
+    import numpy as np
+
+    npz = tmp_path / "grid.npz"
+    code, out, err = run(
+        capsys, "solve", "curie-weiss", "T=0.5:1.5:60", "h=-0.1:0.1:50", "-o", str(npz)
+    )
+    assert code == 0 and out == "", err
+    d = np.load(npz)
+    assert d["m"].shape[0] == 3000 and d["param_T"].shape == (3000,)
+    assert "status=exact as N -> infinity" in list(d["meta"])
+    eq = d["equilibrium"] & (d["param_T"][:, None] < 1) & (np.abs(d["param_h"][:, None]) < 1e-12)
+    assert np.all(
+        np.abs(
+            np.abs(d["m"][eq])
+            - np.tanh(np.abs(d["m"][eq]) / d["param_T"][:, None].repeat(d["m"].shape[1], 1)[eq])
+        )
+        < 1e-9
+    )
+    csv = tmp_path / "grid.csv"
+    code, _, err = run(
+        capsys, "solve", "curie-weiss", "T=0.5:1.5:60", "h=-0.1:0.1:50", "-o", str(csv)
+    )
+    assert code == 0, err
+    lines = csv.read_text().splitlines()
+    assert lines[0] == "T,J,h,solution,m,free_energy,stability,equilibrium,approximation"
+    assert len(lines) - 1 == int(d["count"].sum())
+
+
+def test_solve_precision_refuses_npz(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "solve", "curie-weiss", "T=0.8", "--precision", "20", "-o", str(tmp_path / "x.npz")
+    )
+    assert code == 2 and one_line(err) and "npz" in err

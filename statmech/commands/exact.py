@@ -64,6 +64,12 @@ def add_arguments(p):
     p.add_argument(
         "--open", action="store_true", help="open boundaries where offered (ising1d: an open chain)"
     )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default=None,
+        help="text (default), json (as --json), or csv: one row per point",
+    )
     p.add_argument("--plot", metavar="FILE", help="plot the quantities along a range")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
 
@@ -142,7 +148,11 @@ def run(args) -> int:
     from ..params import grid, parse_assignments, precise_points
 
     model = lookup_model(args.model)
-    require_finite_system(model, "exact")  # before its parameters: L= cannot be given
+    require_finite_system(model, "exact")
+    if args.json and args.format not in (None, "json"):
+        raise UserError(
+            f"--json and --format {args.format} ask for two formats; give one"
+        )  # before its parameters: L= cannot be given
     if args.precision is not None and not 1 <= args.precision <= 1000:
         raise UserError(f"--precision must be between 1 and 1000 digits, got {args.precision}")
     fixed, ranges = parse_assignments(model, args.assignments)
@@ -167,8 +177,15 @@ def run(args) -> int:
         points.append(pt)
     if args.plot:
         _plot(args.plot, points, ranges, model.name)
-    if args.json:
+    if args.json or args.format == "json":
         text = _json(points, ranges, digits)
+    elif args.format == "csv":
+        cols = list(dict.fromkeys(k for pt in points for k in pt))
+        lines = [",".join(cols)]
+        for pt in points:
+            cells = ("" if pt.get(c) is None else str(pt[c]) for c in cols)
+            lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+        text = "\n".join(lines)
     else:
         names = [r.name for r in ranges] or ["T"]
         names += [q for q in QUANTITIES if q in points[0]]

@@ -56,7 +56,18 @@ def add_arguments(p):
     )
     p.add_argument("--samples", type=int, default=None, help="sample points of the unknown")
     p.add_argument("--backend", default="numpy", help="numpy or cupy")
-    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default=None,
+        help="text (default), json (as --json), or csv: one row per solution",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write to FILE instead of standard output; FILE.npz writes the solution "
+        "arrays (NumPy), FILE.csv one row per solution: for large grids",
+    )
 
 
 def _equations(model):
@@ -93,6 +104,7 @@ def run(args) -> int:
     kwargs = {} if args.samples is None else {"samples": args.samples}
     if args.plot:
         check_plot_path(args.plot)  # before solving, not after
+    _format(args)  # a contradiction between --format, --json and -o FILE: before solving
 
     # the grid: ranges vary in the order given, the first slowest
     axes = [np.asarray(r.values, dtype=float) for r in ranges]
@@ -103,11 +115,22 @@ def run(args) -> int:
     from statmech.numeric.backend import BackendUnavailable
     from statmech.numeric.solve import SolverError
 
+    fmt = _format(args)
     try:
         if args.precision is not None:
+            if fmt == "npz":
+                raise UserError(
+                    "--precision gives decimal strings of every digit; write them with "
+                    "--json or --format csv, not to an .npz file"
+                )
             data = _solve_precise(eq, args, fixed, ranges, kwargs)
         else:
-            data = _solve_float(eq, values, args, kwargs)
+            sol = _grid_float(eq, values, args, kwargs)
+            large = sol.count.shape[0] > MAX_EXACT_BESIDE
+            if (fmt == "npz" or (fmt == "csv" and large)) and not args.plot:  # no dicts
+                _write_arrays(sol, eq, model, status, fixed, fmt, args.output)
+                return 0
+            data = _points(eq, sol)
     except (SolverError, BackendUnavailable) as exc:
         raise UserError(str(exc)) from None
     except (ValueError, NotImplementedError) as exc:
@@ -120,7 +143,11 @@ def run(args) -> int:
                 point["exact"] = found
     if args.plot:
         _plot(eq, data, ranges, args.plot, fixed, status)
-    if args.json:
+    if fmt == "npz":
+        _write_arrays(sol, eq, model, status, fixed, fmt, args.output)
+    elif fmt == "csv":
+        write_output(_csv(data, names, status), args.output)
+    elif fmt == "json":
         payload = {
             "model": model.name,
             "equations": eq.name,
@@ -157,12 +184,116 @@ def _tc_value(eq, fixed, digits):
     return str(sp.N(value, digits))
 
 
-def _solve_float(eq, values, args, kwargs):
-    import numpy as np
+def _format(args) -> str:
+    """``text``, ``json``, ``csv`` or ``npz``: from --format, --json and the output's suffix."""
+    fmt = args.format or ("json" if args.json else None)
+    if args.json and args.format not in (None, "json"):
+        raise UserError(f"--json and --format {args.format} ask for two formats; give one")
+    suffix = (args.output or "").rsplit(".", 1)[-1].lower() if "." in (args.output or "") else ""
+    if suffix == "npz":
+        if fmt not in (None, "npz"):
+            raise UserError(f"{args.output} is an .npz file; --format {fmt} writes text")
+        return "npz"
+    if suffix == "csv" and fmt is None:
+        return "csv"
+    return fmt or "text"
 
+
+def _grid_float(eq, values, args, kwargs):
     from statmech.numeric.solve import solve_grid
 
-    sol = solve_grid(eq, values, backend=args.backend, **kwargs)
+    return solve_grid(eq, values, backend=args.backend, **kwargs)
+
+
+def _write_arrays(sol, eq, model, status, fixed, fmt, path):
+    """The solutions of a float grid as arrays (``.npz``) or one CSV row per solution,
+    straight from the solver's arrays (a 10^6-point grid in seconds)."""
+    import numpy as np
+
+    from statmech.numeric.solve import STABILITY_NAMES, STABLE
+
+    n = sol.count.shape[0]
+    params = {
+        k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in sol.parameters.items()
+    }
+    if fmt == "npz":
+        if not path:
+            raise UserError("an .npz file needs -o FILE.npz")
+        keys = approximation_keys(status, fixed)
+        arrays = {f"param_{k}": params[k] for k in eq.parameter_names}
+        arrays.update(
+            m=sol.m,
+            free_energy=sol.free_energy,
+            curvature=sol.curvature,
+            stability=sol.stability,
+            equilibrium=sol.stability == STABLE,
+            count=sol.count,
+            x=sol.x,
+        )
+        arrays["stability_names"] = np.array([STABILITY_NAMES.get(i, "") for i in range(4)])
+        arrays["meta"] = np.array(
+            [f"model={model.name}", f"equations={eq.name}", f"unknown={eq.unknowns[0].name}"]
+            + [f"{k}={v}" for k, v in keys.items()]
+        )
+        try:
+            np.savez_compressed(path, **arrays)
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        return
+    width = sol.m.shape[1] if sol.m.ndim > 1 else 0
+    i, j = np.nonzero(np.arange(width)[None, :] < sol.count[:, None])
+    cols = [params[k][i] for k in eq.parameter_names]
+    codes = sol.stability[i, j]
+    names = np.array([STABILITY_NAMES.get(c, "") for c in range(4)])[codes]
+    head = [*eq.parameter_names, "solution", "m", "free_energy", "stability", "equilibrium"]
+    rows = zip(*cols, j, sol.m[i, j], sol.free_energy[i, j], names, codes == STABLE, strict=True)
+    tag = _csv_text(status["approximation"])
+    lines = [",".join([*head, "approximation"])]
+    lines += [",".join([*(_cell(v) for v in row), tag]) for row in rows]
+    write_output("\n".join(lines), path)
+
+
+def _cell(v) -> str:
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    return str(v)
+
+
+def _csv_text(text: str) -> str:
+    return f'"{text}"' if "," in text else text
+
+
+def _csv(data, names, status) -> str:
+    """One row per solution of the points (text or decimal strings as they are), with the
+    approximation's name and the exact m beside it where the model has one."""
+    head = [*names, "solution", "m", "free_energy", "stability", "equilibrium"]
+    lines = [",".join([*head, "approximation", "exact_m"])]
+    tag = _csv_text(status["approximation"])
+    for point in data:
+        exact = point.get("exact", {}).get("magnetization", "")
+        for k, s in enumerate(point["solutions"]):
+            eqm = s["equilibrium"]
+            cells = [
+                *(point[n] for n in names),
+                k,
+                s["m"],
+                s["free_energy"],
+                s["stability"],
+                "" if eqm is None else str(bool(eqm)).lower(),
+                tag,
+                exact,
+            ]
+            lines.append(",".join(_cell(c) if not isinstance(c, str) else c for c in cells))
+    return "\n".join(lines)
+
+
+def _points(eq, sol):
+    import numpy as np
+
     n = sol.count.shape[0]
     params = {k: np.broadcast_to(v, (n,)) for k, v in sol.parameters.items()}
     return [
