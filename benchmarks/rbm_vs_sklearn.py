@@ -51,7 +51,6 @@ def split(seed: int):
 
 def sklearn_run(train, test, seed: int, settings: dict):
     from sklearn.neural_network import BernoulliRBM
-
     from statmech.numeric.rbm import RBM, log_likelihood
 
     est = BernoulliRBM(n_components=HIDDEN, random_state=seed, **settings)
