@@ -150,3 +150,12 @@ def test_solve_precision_refuses_npz(capsys, tmp_path):
         capsys, "solve", "curie-weiss", "T=0.8", "--precision", "20", "-o", str(tmp_path / "x.npz")
     )
     assert code == 2 and one_line(err) and "npz" in err
+
+
+def test_resuming_from_a_checkpoint_says_so(capsys, tmp_path):
+    ck = str(tmp_path / "run.npz")
+    argv = ("simulate", "ising2d", "L=4", "--sweeps", "300", "--checkpoint", ck)
+    code, _, err = run(capsys, *argv)
+    assert code == 0 and "resuming" not in err
+    code, _, err = run(capsys, *argv)
+    assert code == 0 and f"resuming from checkpoint {ck} (400 of 400 sweeps done)" in err

@@ -86,6 +86,29 @@ def check_checkpoint(args) -> None:
         check_output_folder(args.checkpoint, "checkpoint")
 
 
+def checkpoint_progress(path: str) -> str | None:
+    """``(N of M sweeps done)`` for an existing checkpoint file, or None (no file, or
+    one the run itself will refuse with its reason)."""
+    import json
+    import os
+
+    if not os.path.isfile(path):
+        return None
+    try:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["__meta__"]))
+        done = int(meta["progress"]["done"])
+        ident = meta["identity"]
+        total = int(ident["thermalize"]) + int(ident["sweeps"]) // int(ident["every"]) * int(
+            ident["every"]
+        )
+    except Exception:  # noqa: BLE001 - unreadable: load_checkpoint says why
+        return None
+    return f"({done} of {total} sweeps done)"
+
+
 def check_counts(args) -> None:
     """The sampling options, checked before any work (as the library checks them)."""
     from ..api.monte_carlo import check_counts as _check_counts
@@ -119,7 +142,6 @@ def progress(json_output: bool):
 def run(args) -> int:
     from .. import api
     from ..params import parse_assignments
-
     from ._associative import EXPERIMENTS, simulate
 
     if args.model in EXPERIMENTS:  # experiments with their own parameters, not sampled models
@@ -134,6 +156,12 @@ def run(args) -> int:
             "simulate runs one parameter point; use 'statmech validate' for a range "
             f"(got a range for {ranges[0].name})"
         )
+    if args.checkpoint is not None:
+        resuming = checkpoint_progress(args.checkpoint)
+        if resuming is not None:
+            print(
+                f"statmech: resuming from checkpoint {args.checkpoint} {resuming}", file=sys.stderr
+            )
     try:
         every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
         res = api.simulate(
