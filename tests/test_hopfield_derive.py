@@ -23,7 +23,6 @@ from statmech import derive
 
 MODEL = derive.get_model("hopfield")
 RESULTS = results_of(derive.derivations(MODEL))
-T, alpha, m, q, r, C, y = sp.symbols("T alpha m q r C y")
 
 
 def _plain(expr):
