@@ -160,7 +160,10 @@ def boltzmann_machine_derivation(model) -> Derivation:
     E = sp.Function("E")(sp.Symbol("v"), sp.Symbol("h"))
     Pv = sp.Function("P")(sp.Symbol("v"))
     full = energy(restricted=False)
-    Z = Named("Z", _sum_both(lambda vv, hh: sp.exp(-energy(vv, hh, restricted=False))))
+    Z = Named(
+        r"\sum_{v,h} e^{-E(v,h)}",
+        _sum_both(lambda vv, hh: sp.exp(-energy(vv, hh, restricted=False))),
+    )
     marginal = _sum_hidden(lambda hh: sp.exp(-energy(v, hh, restricted=False)))
     restricted = marginal.subs({s: 0 for s in (*L.values(), *Jh.values())})
     factorised = sp.exp(sum(b[i] * v[i] for i in range(NV))) * sp.Mul(
@@ -177,14 +180,14 @@ def boltzmann_machine_derivation(model) -> Derivation:
         ),
         Step(
             sp.Symbol("Z"),
-            Z.definition,
+            Z,
             "The partition function: the Boltzmann weight summed over every configuration "
             "of both layers",
             rule="define",
         ),
         Step(
             Pv,
-            marginal / Z,
+            Named(r"\sum_h e^{-E(v,h)}", marginal) / sp.Symbol("Z"),
             "Marginalise the hidden units: the probability of a visible configuration is "
             "the Boltzmann weight summed over the hidden ones",
             rule="define",
@@ -193,7 +196,8 @@ def boltzmann_machine_derivation(model) -> Derivation:
             sp.Symbol(r"\sum_v P(v)"),
             sp.Integer(1),
             "The marginal is normalised: summing it over the visible configurations gives back Z",
-            via=_sum_visible(lambda vv: marginal.subs(dict(zip(v, vv, strict=True)))) / Z,
+            via=_sum_visible(lambda vv: marginal.subs(dict(zip(v, vv, strict=True))))
+            / Z.definition,
         ),
         Step(
             sp.Function(r"\tilde P")(sp.Symbol("v")),
@@ -437,7 +441,8 @@ def gaussian_hidden_derivation(model) -> Derivation:
             -hopfield,
             "With $W_{i\\mu} = \\xi_i^\\mu/\\sqrt{N}$ the couplings are Hebb's "
             "$K_{ij} = \\frac1N\\sum_\\mu \\xi_i^\\mu \\xi_j^\\mu$: the machine's visible marginal "
-            "is the Hopfield network's Boltzmann weight $e^{-H}$",
+            "is the Hopfield network's Boltzmann weight $e^{-H}$ (at temperature $T$: "
+            "$W_{i\\mu} = \\xi_i^\\mu/\\sqrt{N T}$)",
             via=-hebbian.subs(scaled),
         ),
     ]
