@@ -48,6 +48,7 @@ from .onsager import thermodynamics_mp as onsager_thermodynamics_mp
 __all__ = [
     "CHAIN_ROUTE",
     "CRITICAL_TEMPERATURE",
+    "CURIE_WEISS_ROUTE",
     "MAX_CHAIN_DOS",
     "chain_thermodynamics",
     "ising1d_reference",
@@ -274,3 +275,66 @@ CHAIN_ROUTE = ExactRoute(_chain_values, _chain_system, boundaries=("periodic", "
 #: The square lattice: Kaufman's ``L x L`` torus (enumerated, in any field, up to
 #: :data:`MAX_TORUS_SITES` sites), Onsager and Yang's infinite lattice without ``L``.
 SQUARE_ROUTE = ExactRoute(_square_values, _square_system)
+
+
+# --------------------------------------------------------------------------
+# Curie-Weiss: the sum over the magnetization (N + 1 sectors), any N
+
+
+def _curie_weiss_values(params: dict, digits, boundary) -> dict:
+    r""":math:`Z = \sum_k \binom{N}{k} e^{-E(2k - N)/T}`, :math:`E(M) = -J(M^2 - N)/(2N) - hM`
+    (:mod:`statmech.derive.models.curie_weiss`): float64 with log-sum-exp, or mpmath."""
+    N = int(params["N"])
+    T, J, h = params["T"], params["J"], params["h"]
+    if not digits:
+        from .curie_weiss import exact_thermodynamics
+
+        th = exact_thermodynamics(N, float(T), float(J), float(h))
+        m1, m2 = float(th["m"]), float(th["m2"])
+        return {
+            "free_energy_per_spin": float(th["F"]) / N,
+            "energy_per_spin": float(th["E"]) / N,
+            "heat_capacity_per_spin": float(th["C"]) / N,
+            "magnetization": m1,
+            "susceptibility_per_spin": N * (m2 - m1 * m1) / float(T),
+            "abs_magnetization": float(th["abs_m"]),
+        }
+    import mpmath
+
+    with mpmath.workdps(digits + 20 + len(str(N))):
+        T, J, h = mpmath.mpf(T), mpmath.mpf(J), mpmath.mpf(h)
+        terms = []
+        for k in range(N + 1):
+            M = 2 * k - N
+            E = -J * (M * M - N) / (2 * N) - h * M
+            terms.append((mpmath.log(mpmath.binomial(N, k)) - E / T, E, mpmath.mpf(M) / N))
+        top = max(t[0] for t in terms)
+        w = [mpmath.exp(t[0] - top) for t in terms]
+        z = mpmath.fsum(w)
+        p = [x / z for x in w]
+
+        def avg(f):
+            return mpmath.fsum(pi * f(t) for pi, t in zip(p, terms, strict=True))
+
+        e1 = avg(lambda t: t[1])
+        e2 = avg(lambda t: t[1] ** 2)
+        m1 = avg(lambda t: t[2])
+        m2 = avg(lambda t: t[2] ** 2)
+        out = {
+            "free_energy_per_spin": -T * (mpmath.log(z) + top) / N,
+            "energy_per_spin": e1 / N,
+            "heat_capacity_per_spin": (e2 - e1 * e1) / (N * T * T),
+            "magnetization": m1,
+            "susceptibility_per_spin": N * (m2 - m1 * m1) / T,
+            "abs_magnetization": avg(lambda t: abs(t[2])),
+        }
+        return {k: +v for k, v in out.items()}
+
+
+def _curie_weiss_system(params: dict, boundary) -> str:
+    return f"{params['N']} spins, all-to-all, summed over the magnetization"
+
+
+#: Curie-Weiss at any finite ``N``: the sum over its ``N + 1`` magnetization sectors
+#: (the N -> infinity limit is 'statmech solve', where mean field is exact).
+CURIE_WEISS_ROUTE = ExactRoute(_curie_weiss_values, _curie_weiss_system, infinite=False)

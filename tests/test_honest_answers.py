@@ -353,3 +353,31 @@ def test_drift_statistic():
     assert abs(drift(flat)[2]) < 4
     relaxing = flat + 3 * np.exp(-np.arange(400) / 100.0)
     assert drift(relaxing)[2] < -4.5
+
+
+def test_curie_weiss_exact_route_matches_brute_force():
+    N, T, J, h = 9, 0.8, 1.0, 0.1
+    with mpmath.workdps(30):
+        T = mpmath.mpf(T)  # the binary 0.8, as the route takes it
+        z = se = se2 = s1 = s2 = sa = mpmath.mpf(0)
+        for s in itertools.product((-1, 1), repeat=N):
+            M = sum(s)
+            E = -mpmath.mpf(J) / N * sum(s[i] * s[j] for i in range(N) for j in range(i + 1, N))
+            E -= mpmath.mpf(h) * M
+            w = mpmath.exp(-E / T)
+            z, se, se2 = z + w, se + w * E, se2 + w * E * E
+            s1, s2, sa = s1 + w * M, s2 + w * M * M, sa + w * abs(M)
+        ref = {
+            "free_energy_per_spin": -T * mpmath.log(z) / N,
+            "energy_per_spin": se / z / N,
+            "heat_capacity_per_spin": (se2 / z - (se / z) ** 2) / (N * T * T),
+            "magnetization": s1 / z / N,
+            "susceptibility_per_spin": (s2 / z - (s1 / z) ** 2) / (N * T),
+            "abs_magnetization": sa / z / N,
+        }
+    for digits in (None, 25):
+        r = sm.exact("curie-weiss", N=N, T=0.8, J=J, h=h, precision=digits)
+        assert r.system.startswith("9 spins, all-to-all")
+        for k, v in ref.items():
+            tol = 1e-12 if digits is None else 1e-22
+            assert abs(float(r[k] - v) if digits is None else r[k] - v) < tol * max(1, abs(v)), k

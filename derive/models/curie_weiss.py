@@ -157,6 +157,7 @@ CURIE_WEISS = Model(
     hooks=(
         ("derivations", curie_weiss_derivations),
         ("exact_reference", "statmech.numeric.curie_weiss:curie_weiss_reference"),
+        ("exact_route", "statmech.numeric.ising_exact:CURIE_WEISS_ROUTE"),
         *(("supports:" + q, None) for q in ("f", "F_1", "T_c", "chi", "mean-field")),
     ),
     references=(KAC,),
