@@ -51,6 +51,8 @@ LIBRARY_ULPS = 4
 SAFETY = 4
 
 unit = sp.Symbol("u_roundoff", positive=True)
+#: Bounds of at most this many operations are expanded, which merges like terms.
+EXPAND_OPS = 300
 
 
 def _abs(e):
@@ -68,6 +70,8 @@ def rounding_bound(expr, nodes: int = NODES) -> sp.Expr:
     >>> x = sp.Symbol("x", real=True)
     >>> rounding_bound(x + 1)
     u_roundoff*(Abs(x) + 1)
+    >>> rounding_bound(x * sp.tanh(x) - x)  # tanh: 4 ulps; the product and the sum: 1 each
+    u_roundoff*(4*Abs(x)*Abs(tanh(x)) + Abs(x) + 2*Abs(x*tanh(x)))
     """
     memo: dict = {}
 
@@ -130,4 +134,7 @@ def rounding_bound(expr, nodes: int = NODES) -> sp.Expr:
             return total + LIBRARY_ULPS * unit * _abs(e)
         raise NotImplementedError(f"no rounding bound for {type(e).__name__} expressions")
 
-    return bound(sp.sympify(expr))
+    out = bound(sp.sympify(expr))
+    if sp.count_ops(out) <= EXPAND_OPS:  # combine like terms: fewer operations to run
+        out = unit * sp.expand(out / unit)
+    return out
