@@ -8,9 +8,11 @@ Gaussian in ``d`` dimensions):
 * ``P <= K``: one memory per training point, with no width -- the exact
   empirical score, which copies training points;
 * ``P > K``: the memories are the centroids of ``K`` k-means cells, each with the
-  weight and the (isotropic) spread of its cell.  In Hopfield's language the
-  memories are now mixtures of the stored patterns -- spurious states -- and the
-  samples they generate are new points, close to the true distribution.
+  weight and the (isotropic) spread of its cell.  A cell of one point still
+  stores that point (no width: it is copied); a cell of several is a mixture of
+  stored patterns -- in Hopfield's language a spurious state -- and the samples
+  it generates are new points.  As ``P/K`` grows, singletons die out and the
+  samples approach the true distribution.
 
 The score of the fitted mixture :math:`\sum_k w_k\,\mathcal N(m_k, s_k^2 I)` under the
 forward process is exact in closed form (means :math:`m_k e^{-t}`, variances
@@ -69,9 +71,7 @@ def fit_memory(points, K: int, seed: int = 0):
     counts = xp.sum(onehot, axis=0)
     resid = xp.sum((points - centres[labels]) ** 2, axis=1)
     spread = (onehot.T @ resid) / (d * xp.maximum(counts, 1))
-    # a singleton cell has no measured spread: give it the mean spread of the others
-    mean_spread = float(xp.sum(spread * counts) / max(1.0, float(xp.sum(counts[counts > 1]))))
-    spread = xp.where(counts > 1, spread, mean_spread)
+    # a cell of one training point stores that point alone: its memory has no width
     keep = counts > 0
     return centres[keep], (counts / P)[keep], spread[keep]
 
@@ -179,3 +179,24 @@ def plot_crossover(result, path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def main(argv=None) -> int:
+    """``python -m statmech.numeric.associative.generalization OUT.png``: the figure."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="the memorization-to-generalization figure")
+    ap.add_argument("output", help="PNG file to write")
+    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--count", type=int, default=512)
+    args = ap.parse_args(argv)
+    P_values = [16, 32, 64, 96, 128, 192, 256, 512, 1024, 4096]
+    result = crossover(P_values, seeds=range(args.seeds), count=args.count, steps=100)
+    plot_crossover(result, args.output)
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
