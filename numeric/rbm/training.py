@@ -209,7 +209,7 @@ def train_epoch(state: TrainingState, data, config: TrainingConfig) -> None:
     """One pass over ``data`` in shuffled minibatches; advances ``state.epoch``."""
     xp = state.rbm.xp
     n = int(data.shape[0])
-    order = state.rng.permutation(n)
+    order = xp.argsort(state.rng.random(n))  # a permutation (CuPy generators have no permutation)
     rate = config.rate(state.epoch)
     for start in range(0, n, config.batch_size):
         batch = data[order[start : start + config.batch_size]]
