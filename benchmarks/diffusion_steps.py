@@ -56,11 +56,20 @@ def main(argv=None) -> int:
                 print(f"{backend} batch {batch}: failed: {exc}", file=sys.stderr)
                 failed = True
                 continue
-            rows.append({"backend": backend, "P": args.P, "d": args.d, "batch": batch,
-                         "dtype": args.dtype, "steps_per_second": r,
-                         "trajectory_steps_per_second": r * batch})
-            table.append([backend, args.P, args.d, batch, args.dtype, f"{r:.3g}",
-                          f"{r * batch:.3g}"])
+            rows.append(
+                {
+                    "backend": backend,
+                    "P": args.P,
+                    "d": args.d,
+                    "batch": batch,
+                    "dtype": args.dtype,
+                    "steps_per_second": r,
+                    "trajectory_steps_per_second": r * batch,
+                }
+            )
+            table.append(
+                [backend, args.P, args.d, batch, args.dtype, f"{r:.3g}", f"{r * batch:.3g}"]
+            )
     header = ["backend", "P", "d", "batch", "dtype", "steps/s", "trajectory-steps/s"]
     emit({"machine": machine(), "results": rows}, table, header, args.json)
     return 1 if failed else 0

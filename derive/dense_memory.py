@@ -219,7 +219,8 @@ def modern_hopfield() -> Derivation:
                 update[k],
                 f"CCCP step, component {k + 1}: "
                 "$\\nabla E_1(x') = -\\nabla E_2(x)$, i.e. $x' = \\nabla_x \\beta^{-1}\\log"
-                "\\sum_\\mu e^{\\beta\\xi^\\mu\\cdot x} = X\\,\\mathrm{softmax}(\\beta X^{\\mathsf T}x)$"
+                "\\sum_\\mu e^{\\beta\\xi^\\mu\\cdot x} = "
+                "X\\,\\mathrm{softmax}(\\beta X^{\\mathsf T}x)$"
                 ": attention with keys and values the stored patterns",
                 via=-sp.Derivative(E2, x[k]),
             )

@@ -38,7 +38,7 @@ from functools import cache
 
 import sympy as sp
 
-from .dense_memory import D, K, X_VEC, XI, softmax_weights
+from .dense_memory import X_VEC, XI, D, K, softmax_weights
 from .derivation import Derivation, Step
 
 t = sp.Symbol("t", positive=True)
@@ -125,8 +125,7 @@ def diffusion() -> Derivation:
             "the mean obeys $\\dot m = -m$",
             rule="define",
         ),
-        Step(sp.Integer(0), sp.Integer(0), "Check: $\\dot m + m = 0$",
-             via=sp.Derivative(m, t) + m),
+        Step(sp.Integer(0), sp.Integer(0), "Check: $\\dot m + m = 0$", via=sp.Derivative(m, t) + m),
         Step(s_name, sp.exp(-t), "The mean scale $s_t = e^{-t}$", rule="define"),
         Step(delta_name, var, "The variance of each coordinate, $\\Delta_t$", rule="define"),
         Step(
@@ -143,8 +142,9 @@ def diffusion() -> Derivation:
             "identities below hold for any $s_t, \\Delta_t > 0$)",
             rule="define",
         ),
-        Step(beta_t, s_t / Delta, "Inverse temperature $\\beta_t = e^{-t}/\\Delta_t$",
-             rule="define"),
+        Step(
+            beta_t, s_t / Delta, "Inverse temperature $\\beta_t = e^{-t}/\\Delta_t$", rule="define"
+        ),
     ]
     for k in range(D):
         steps.append(
@@ -220,12 +220,8 @@ def diffusion() -> Derivation:
         Step(
             sp.Symbol("t_C"),
             sp.log(1 + sigma**2 / (sp.exp(2 * alpha) - 1)) / 2,
-            "The same with $P^{2/d} = e^{2\\alpha}$: solving the excess-entropy condition "
-            "for $t$",
-            via=-sp.log(
-                sp.solve(sp.Eq(sigma**2 * u / (1 - u), sp.exp(2 * alpha) - 1), u)[0]
-            )
-            / 2,
+            "The same with $P^{2/d} = e^{2\\alpha}$: solving the excess-entropy condition for $t$",
+            via=-sp.log(sp.solve(sp.Eq(sigma**2 * u / (1 - u), sp.exp(2 * alpha) - 1), u)[0]) / 2,
         ),
     ]
     return Derivation(

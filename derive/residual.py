@@ -26,7 +26,7 @@ from functools import cache
 
 import sympy as sp
 
-from .dense_memory import D, X_VEC, modern_energy, softmax_update
+from .dense_memory import X_VEC, D, modern_energy, softmax_update
 from .derivation import Derivation, Step
 
 eta = sp.Symbol("eta", positive=True)

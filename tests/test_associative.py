@@ -11,7 +11,6 @@ import sys
 import numpy as np
 import pytest
 import sympy as sp
-
 from statmech.derive import check
 from statmech.derive.checking import cheaply_equal
 from statmech.derive.topics import get_topic
@@ -35,7 +34,7 @@ def test_topic_derivations_check(name):
 
 
 def test_cccp_step_is_the_softmax_update_symbolically():
-    from statmech.derive.dense_memory import D, X_VEC, lse, softmax_update
+    from statmech.derive.dense_memory import X_VEC, D, lse, softmax_update
     from statmech.derive.dense_memory import XI as xi
 
     scores = [sum(xi[mu, k] * X_VEC[k] for k in range(D)) for mu in range(xi.shape[0])]
@@ -48,7 +47,7 @@ def test_cccp_step_is_the_softmax_update_symbolically():
 
 def test_modern_hopfield_derivation_matches_numerics():
     """The SymPy update and energy evaluated at numbers equal the batched NumPy ones."""
-    from statmech.derive.dense_memory import K, X_VEC, XI, beta, modern_energy, softmax_update
+    from statmech.derive.dense_memory import X_VEC, XI, K, beta, modern_energy, softmax_update
 
     rng = np.random.default_rng(3)
     pats = rng.standard_normal((K, 2))
@@ -83,7 +82,7 @@ def test_modern_gradient_is_the_energy_gradient():
     for k in range(5):
         e = np.zeros(5)
         e[k] = h
-        fd = (dense.modern_energy(x + e, pats, beta) - dense.modern_energy(x - e, pats, beta))
+        fd = dense.modern_energy(x + e, pats, beta) - dense.modern_energy(x - e, pats, beta)
         np.testing.assert_allclose(g[:, k], fd / (2 * h), rtol=1e-6, atol=1e-7)
 
 
@@ -162,9 +161,19 @@ def test_limited_capacity_model_copies_then_generalizes():
 
 def test_simulate_modern_hopfield_json():
     out = subprocess.run(
-        [sys.executable, "-m", "statmech", "simulate", "modern-hopfield", "P=30", "beta=1",
-         "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "statmech",
+            "simulate",
+            "modern-hopfield",
+            "P=30",
+            "beta=1",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     res = json.loads(out.stdout)
     assert res["retrieved_fraction"] == 1.0
@@ -174,7 +183,31 @@ def test_simulate_modern_hopfield_json():
 def test_simulate_modern_hopfield_refuses_unknown_parameter():
     out = subprocess.run(
         [sys.executable, "-m", "statmech", "simulate", "modern-hopfield", "Q=3"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode != 0
     assert "no parameter 'Q'" in out.stderr
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("name", TOPICS)
+def test_topic_latex_compiles(name, tmp_path):
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    tex = tmp_path / f"{name}.tex"
+    subprocess.run(
+        [sys.executable, "-m", "statmech", "derive", name, "--format", "latex", "-o", str(tex)],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout[-2000:]

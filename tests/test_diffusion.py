@@ -11,13 +11,12 @@ import sys
 import numpy as np
 import pytest
 import sympy as sp
-
 from statmech.derive.checking import cheaply_equal
 from statmech.numeric.associative import diffusion as dif
 
 
 def test_score_is_the_hopfield_update_symbolically():
-    from statmech.derive.dense_memory import D, X_VEC
+    from statmech.derive.dense_memory import X_VEC, D
     from statmech.derive.diffusion import hopfield_score, mixture_density
 
     density = mixture_density()
@@ -123,8 +122,10 @@ def test_speciation_time_d64_within_ten_percent():
         pats, labels = dif.two_clusters(2000, 64, 8.0, seed=seed)
         res = dif.measure(pats, labels, count=512, steps=300, seed=seed + 10)
         theory = res["speciation_theory"]
-        assert abs(res["speciation_time"] - theory) < 0.10 * theory, (res["speciation_time"],
-                                                                      theory)
+        assert abs(res["speciation_time"] - theory) < 0.10 * theory, (
+            res["speciation_time"],
+            theory,
+        )
 
 
 @pytest.mark.slow
@@ -147,9 +148,22 @@ def test_collapse_theory_formula():
 
 def test_simulate_diffusion_json():
     out = subprocess.run(
-        [sys.executable, "-m", "statmech", "simulate", "diffusion", "d=16", "P=200", "a=6",
-         "samples=128", "steps=120", "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "statmech",
+            "simulate",
+            "diffusion",
+            "d=16",
+            "P=200",
+            "a=6",
+            "samples=128",
+            "steps=120",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     res = json.loads(out.stdout)
     for key in ("speciation_time", "collapse_time", "copy_fraction"):
@@ -161,7 +175,8 @@ def test_simulate_diffusion_json():
 def test_simulate_diffusion_refuses_bad_values():
     out = subprocess.run(
         [sys.executable, "-m", "statmech", "simulate", "diffusion", "P=1"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode != 0
     assert "P must be an integer of at least 4" in out.stderr

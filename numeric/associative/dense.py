@@ -75,8 +75,9 @@ def bit_error_theory(P: int, N: int, n: int) -> float:
     m = N - 1
     k = np.arange(m + 1)
     h = 2 * k - m
-    logp = np.array([math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1)
-                     for j in k]) - m * math.log(2)
+    logp = np.array(
+        [math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1) for j in k]
+    ) - m * math.log(2)
     p = np.exp(logp)
     g = (h + 1.0) ** n - (h - 1.0) ** n
     var = float(np.sum(p * g * g))
@@ -84,8 +85,17 @@ def bit_error_theory(P: int, N: int, n: int) -> float:
     return 0.5 * math.erfc(snr / math.sqrt(2))
 
 
-def retrieved_fraction(P: int, N: int, n, *, flip: float = 0.1, tested: int = 32,
-                       sweeps: int = 10, seed: int = 0, xp=np):
+def retrieved_fraction(
+    P: int,
+    N: int,
+    n,
+    *,
+    flip: float = 0.1,
+    tested: int = 32,
+    sweeps: int = 10,
+    seed: int = 0,
+    xp=np,
+):
     """Fraction of tested patterns retrieved exactly from a copy with ``flip`` of
     its bits flipped, after at most ``sweeps`` updates."""
     patterns = random_patterns(P, N, seed, xp)
@@ -156,8 +166,9 @@ def sphere_patterns(P: int, d: int, seed: int = 0, xp=np):
     return x * (math.sqrt(d) / xp.linalg.norm(x, axis=1, keepdims=True))
 
 
-def one_step_error(P: int, d: int, beta: float, *, noise: float = 0.3, tested: int = 64,
-                   seed: int = 0, xp=np):
+def one_step_error(
+    P: int, d: int, beta: float, *, noise: float = 0.3, tested: int = 64, seed: int = 0, xp=np
+):
     """Mean and standard error of ``|x' - xi| / |xi|`` after one update from a stored
     pattern plus Gaussian noise of relative size ``noise``."""
     patterns = sphere_patterns(P, d, seed, xp)
@@ -169,8 +180,17 @@ def one_step_error(P: int, d: int, beta: float, *, noise: float = 0.3, tested: i
     return float(err.mean()), float(err.std(ddof=1) / math.sqrt(k))
 
 
-def modern_retrieved_fraction(P: int, d: int, beta: float, *, noise: float = 0.3,
-                              tolerance: float = 0.1, tested: int = 64, seed: int = 0, xp=np):
+def modern_retrieved_fraction(
+    P: int,
+    d: int,
+    beta: float,
+    *,
+    noise: float = 0.3,
+    tolerance: float = 0.1,
+    tested: int = 64,
+    seed: int = 0,
+    xp=np,
+):
     """Fraction of tested patterns retrieved (relative error below ``tolerance``) by one
     update from a noisy copy."""
     patterns = sphere_patterns(P, d, seed, xp)
@@ -182,8 +202,9 @@ def modern_retrieved_fraction(P: int, d: int, beta: float, *, noise: float = 0.3
     return float(np.mean(err < tolerance))
 
 
-def one_step_bound(P: int, d: int, beta: float, *, noise: float = 0.3, tested: int = 64,
-                   seed: int = 0, xp=np):
+def one_step_bound(
+    P: int, d: int, beta: float, *, noise: float = 0.3, tested: int = 64, seed: int = 0, xp=np
+):
     r"""The mean over the tested starts of the bound
     :math:`\min(2, 2(P-1)e^{-\beta\Delta(x)})` on ``|x' - xi| / |xi|``, with
     :math:`\Delta(x) = \xi\cdot x - \max_{\nu}\xi^\nu\cdot x` the separation at the start

@@ -119,7 +119,6 @@ def time_grid(t_max: float, t_min: float, steps: int) -> np.ndarray:
 
 def sample_forward(patterns, t, count, rng):
     """Exact samples of :math:`p_t`: a random training point, scaled, plus noise."""
-    xp = get_namespace(patterns)
     P, d = patterns.shape
     idx = rng.integers(0, P, size=count)
     noise = rng.standard_normal((count, d), dtype=patterns.dtype)
@@ -280,8 +279,16 @@ def measure(
             p = w @ lab
             phis.append(float(xp.mean(p * p + (1 - p) ** 2)))
 
-    x = reverse(patterns, count, method=method, t_max=t_max, t_min=t_min, steps=steps,
-                seed=seed, record=record)
+    x = reverse(
+        patterns,
+        count,
+        method=method,
+        t_max=t_max,
+        t_min=t_min,
+        steps=steps,
+        seed=seed,
+        record=record,
+    )
     final = xp.argmax(weights[-1], axis=1)
     rows = xp.arange(count)
     collapse_weight = [float(xp.mean(w[rows, final])) for w in weights]
@@ -304,8 +311,17 @@ def measure(
     return out
 
 
-def clone_agreement(patterns, labels, t_clone: float, *, count: int = 64, clones: int = 2,
-                    t_max: float = 6.0, steps: int = 200, seed: int = 0):
+def clone_agreement(
+    patterns,
+    labels,
+    t_clone: float,
+    *,
+    count: int = 64,
+    clones: int = 2,
+    t_max: float = 6.0,
+    steps: int = 200,
+    seed: int = 0,
+):
     """Clone agreement measured with actual clones: ``count`` trajectories run to
     ``t_clone``, each is copied ``clones`` times and the copies run on with
     independent noise; returns the fraction of pairs that end in the same class
@@ -314,8 +330,15 @@ def clone_agreement(patterns, labels, t_clone: float, *, count: int = 64, clones
     n_before = max(1, int(round(steps * math.log(t_max / t_clone) / math.log(t_max / 1e-3))))
     x = reverse(patterns, count, t_max=t_max, t_min=t_clone, steps=n_before, seed=seed)
     start = xp.repeat(x, clones, axis=0)
-    end = reverse(patterns, count * clones, t_min=1e-3, t_max=t_clone,
-                  steps=max(1, steps - n_before), seed=seed + 1, start=start)
+    end = reverse(
+        patterns,
+        count * clones,
+        t_min=1e-3,
+        t_max=t_clone,
+        steps=max(1, steps - n_before),
+        seed=seed + 1,
+        start=start,
+    )
     w = posterior(end, patterns, 1e-3)
     cls = to_numpy(xp.argmax(w, axis=1))
     cls = to_numpy(xp.asarray(labels))[cls].reshape(count, clones)

@@ -35,8 +35,9 @@ def _positive_int(value, what: str, least: int = 1) -> int:
     return int(v)
 
 
-def simulate_diffusion(given: dict, *, method: str = "sde", seed: int = 1,
-                       backend: str = "numpy") -> dict:
+def simulate_diffusion(
+    given: dict, *, method: str = "sde", seed: int = 1, backend: str = "numpy"
+) -> dict:
     """Reverse diffusion on two-cluster Gaussian data with the exact score.
 
     Parameters (``given``): ``d`` dimension, ``P`` training points, ``a`` the

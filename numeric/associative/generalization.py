@@ -45,8 +45,11 @@ def kmeans(points, K: int, *, iterations: int = 25, seed: int = 0):
         d2 = np.minimum(d2, np.sum((host - host[chosen[-1]]) ** 2, axis=1))
     centres = points[xp.asarray(chosen)]
     for _ in range(iterations):
-        dist = (xp.sum(points**2, axis=1)[:, None] - 2 * points @ centres.T
-                + xp.sum(centres**2, axis=1)[None, :])
+        dist = (
+            xp.sum(points**2, axis=1)[:, None]
+            - 2 * points @ centres.T
+            + xp.sum(centres**2, axis=1)[None, :]
+        )
         labels = xp.argmin(dist, axis=1)
         onehot = (labels[:, None] == xp.arange(K)[None, :]).astype(points.dtype)
         counts = xp.sum(onehot, axis=0)
@@ -83,7 +86,7 @@ def mixture_score(x, centres, weights, variances, t: float):
     v = variances * s * s + float(delta(t))  # (K,)
     means = s * centres
     d = x.shape[1]
-    d2 = (xp.sum(x * x, axis=1)[:, None] - 2 * x @ means.T + xp.sum(means * means, axis=1)[None])
+    d2 = xp.sum(x * x, axis=1)[:, None] - 2 * x @ means.T + xp.sum(means * means, axis=1)[None]
     z = xp.log(weights)[None] - 0.5 * d * xp.log(v)[None] - d2 / (2 * v[None])
     z = z - xp.max(z, axis=1, keepdims=True)
     w = xp.exp(z)
@@ -91,8 +94,17 @@ def mixture_score(x, centres, weights, variances, t: float):
     return (w / v[None]) @ means - x * xp.sum(w / v[None], axis=1, keepdims=True)
 
 
-def sample(centres, weights, variances, count: int, *, t_max: float = 6.0, t_min: float = 1e-3,
-           steps: int = 150, seed: int = 0):
+def sample(
+    centres,
+    weights,
+    variances,
+    count: int,
+    *,
+    t_max: float = 6.0,
+    t_min: float = 1e-3,
+    steps: int = 150,
+    seed: int = 0,
+):
     """Reverse-SDE samples of the fitted model, started from exact samples of p_T."""
     xp = get_namespace(centres)
     rng = default_rng(seed, xp)
@@ -120,8 +132,16 @@ def frechet_to_standard(samples) -> float:
     return float(m @ m + np.sum((np.sqrt(lam) - 1) ** 2))
 
 
-def crossover(P_values, *, d: int = 16, K: int = 64, seeds=range(4), count: int = 1024,
-              steps: int = 150, xp=np):
+def crossover(
+    P_values,
+    *,
+    d: int = 16,
+    K: int = 64,
+    seeds=range(4),
+    count: int = 1024,
+    steps: int = 150,
+    xp=np,
+):
     """Copy fraction and Frechet distance against ``P`` (mean and standard error over
     ``seeds``); also the same distance for ``count`` fresh samples of the truth, the
     floor set by sampling alone."""
@@ -136,16 +156,25 @@ def crossover(P_values, *, d: int = 16, K: int = 64, seeds=range(4), count: int 
             cf.append(float(to_numpy(copies(x, train)).mean()))
             fd.append(frechet_to_standard(x))
         n = len(cf)
-        rows.append({
-            "P": int(P),
-            "copy_fraction": float(np.mean(cf)),
-            "copy_fraction_error": float(np.std(cf, ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
-            "frechet": float(np.mean(fd)),
-            "frechet_error": float(np.std(fd, ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
-        })
-    floor = [frechet_to_standard(np.random.default_rng(s).standard_normal((count, d)))
-             for s in seeds]
-    return {"d": d, "K": K, "rows": rows, "frechet_floor": float(np.mean(floor))}
+        rows.append(
+            {
+                "P": int(P),
+                "copy_fraction": float(np.mean(cf)),
+                "copy_fraction_error": float(np.std(cf, ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
+                "frechet": float(np.mean(fd)),
+                "frechet_error": float(np.std(fd, ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
+            }
+        )
+    floor = [
+        frechet_to_standard(np.random.default_rng(s).standard_normal((count, d))) for s in seeds
+    ]
+    return {
+        "d": d,
+        "K": K,
+        "seeds": len(list(seeds)),
+        "rows": rows,
+        "frechet_floor": float(np.mean(floor)),
+    }
 
 
 def plot_crossover(result, path) -> None:
@@ -158,24 +187,41 @@ def plot_crossover(result, path) -> None:
     rows = result["rows"]
     P = [r["P"] for r in rows]
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    ax.errorbar(P, [r["copy_fraction"] for r in rows], [r["copy_fraction_error"] for r in rows],
-                marker="o", color="C0", capsize=3, label="copy fraction")
+    ax.errorbar(
+        P,
+        [r["copy_fraction"] for r in rows],
+        [r["copy_fraction_error"] for r in rows],
+        marker="o",
+        color="C0",
+        capsize=3,
+        label="copy fraction",
+    )
     ax.set_xscale("log")
     ax.set_xlabel("training points P")
     ax.set_ylabel("fraction of samples that copy a training point", color="C0")
     ax.set_ylim(-0.03, 1.03)
     ax.axvline(result["K"], color="grey", ls=":", label=f"capacity K = {result['K']} memories")
     ax2 = ax.twinx()
-    ax2.errorbar(P, [r["frechet"] for r in rows], [r["frechet_error"] for r in rows],
-                 marker="s", color="C3", capsize=3, label="distance to the true law")
-    ax2.axhline(result["frechet_floor"], color="C3", ls="--", lw=0.8,
-                label="distance of fresh true samples")
+    ax2.errorbar(
+        P,
+        [r["frechet"] for r in rows],
+        [r["frechet_error"] for r in rows],
+        marker="s",
+        color="C3",
+        capsize=3,
+        label="distance to the true law",
+    )
+    ax2.axhline(
+        result["frechet_floor"], color="C3", ls="--", lw=0.8, label="distance of fresh true samples"
+    )
     ax2.set_yscale("log")
     ax2.set_ylabel("Frechet distance$^2$ to N(0, I)", color="C3")
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=8, loc="center right")
-    ax.set_title(f"Memorization to generalization (d = {result['d']}, mean of seeds)")
+    ax.set_title(
+        f"Memorization to generalization (d = {result['d']}, {result['seeds']} seeds, mean +- s.e.)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

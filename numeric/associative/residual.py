@@ -25,8 +25,9 @@ def quadratic(A):
 
 def modern(patterns, beta: float):
     """``(energy, gradient)`` of the modern Hopfield energy."""
-    return (lambda x: modern_energy(x, patterns, beta)), (lambda x: modern_gradient(x, patterns,
-                                                                                      beta))
+    return (lambda x: modern_energy(x, patterns, beta)), (
+        lambda x: modern_gradient(x, patterns, beta)
+    )
 
 
 def energy_along_depth(energy, gradient, x0, eta: float, depth: int):
@@ -47,8 +48,9 @@ def is_monotone(energies, rtol: float = 1e-12) -> bool:
     return bool(np.all(e[1:] - e[:-1] <= rtol * scale))
 
 
-def monotone_bound(energy, gradient, x0, depth: int = 50, eta_hi: float = 10.0,
-                   tol: float = 1e-4) -> float:
+def monotone_bound(
+    energy, gradient, x0, depth: int = 50, eta_hi: float = 10.0, tol: float = 1e-4
+) -> float:
     """The largest ``eta`` for which the energy falls monotonically (bisection)."""
     lo, hi = 0.0, eta_hi
     if is_monotone(energy_along_depth(energy, gradient, x0, hi, depth)):

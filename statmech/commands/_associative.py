@@ -36,8 +36,7 @@ def simulate(args) -> int:
         if args.model == "diffusion":
             res = experiments.simulate_diffusion(params, seed=args.seed, backend=args.backend)
         else:
-            res = experiments.simulate_modern_hopfield(params, seed=args.seed,
-                                                       backend=args.backend)
+            res = experiments.simulate_modern_hopfield(params, seed=args.seed, backend=args.backend)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if args.json:
@@ -47,8 +46,7 @@ def simulate(args) -> int:
         for key, value in res.items():
             if key.endswith("_theory"):
                 name = key[: -len("_theory")]
-                lines.append(f"{name:<22}{res.get(name, float('nan')):>12.4g}   theory "
-                             f"{value:.4g}")
+                lines.append(f"{name:<22}{res.get(name, float('nan')):>12.4g}   theory {value:.4g}")
             elif isinstance(value, float) and f"{key}_theory" not in res:
                 lines.append(f"{key:<22}{value:>12.4g}")
         write_output("\n".join(lines), args.output)
