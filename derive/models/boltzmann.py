@@ -82,7 +82,8 @@ BOLTZMANN_MACHINE = _machine(
     "boltzmann-machine",
     "Boltzmann machine",
     "Visible and hidden 0/1 units with Boltzmann weights; the visible distribution is "
-    "the hidden units summed out.",
+    "the hidden units summed out (derived with visible-visible and hidden-hidden "
+    "couplings; its numbers are those of the restricted machine).",
     (("derivations", boltzmann_machine_derivations), ("supports:E_pm", None)),
     (ACKLEY_1985,),
 )
