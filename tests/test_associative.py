@@ -211,3 +211,24 @@ def test_topic_latex_compiles(name, tmp_path):
         timeout=120,
     )
     assert out.returncode == 0, out.stdout[-2000:]
+
+
+@pytest.mark.parametrize("n, N", [(2, 100), (3, 20), (4, 16)])
+def test_capacity_against_signal_to_noise(n, N):
+    """Stored patterns stable (flip = 0) up to the capacity where all N bits are stable
+    with probability 1/2 by the signal-to-noise theory (independent bits); measured
+    capacities exceed it by up to ~20% (a bit flipped by one update can flip back)."""
+    measured = np.mean([dense.capacity(N, n, seed=s, tested=64, flip=0.0) for s in range(3)])
+    theory = dense.capacity_theory(N, n)
+    assert 0.85 * theory < measured < 1.3 * theory, (measured, theory)
+
+
+def test_retrieval_curves_fall_with_the_number_of_patterns():
+    rows = dense.retrieval_curves([20], [2, 4, "exp"], [4, 64], seeds=range(2), tested=16)
+    frac = {(r["n"], r["P"]): r["fraction"] for r in rows}
+    assert frac[(2, 4)] >= frac[(2, 64)]
+    # P = 64 is far beyond the n = 2 capacity at N = 20 (~ 8), below the n = 4 one (~ 170,
+    # where half the patterns fail), and nothing for the exponential F
+    assert frac[(2, 64)] < 0.2
+    assert frac[(4, 64)] > 0.5
+    assert frac[("exp", 64)] == 1.0

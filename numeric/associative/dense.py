@@ -111,18 +111,21 @@ def retrieved_fraction(
     return float(ok.mean())
 
 
-def capacity(N: int, n, *, level: float = 0.5, seed: int = 0, xp=np, tested: int = 32):
+def capacity(
+    N: int, n, *, level: float = 0.5, seed: int = 0, xp=np, tested: int = 32, flip: float = 0.1
+):
     """The number of patterns at which the retrieved fraction falls through ``level``,
-    by bisection in log P (a measured capacity)."""
+    by bisection in log P (a measured capacity); ``flip = 0`` measures the stability
+    of the stored patterns themselves."""
     lo, hi = 2, 4
-    while retrieved_fraction(hi, N, n, seed=seed, xp=xp, tested=tested) >= level:
+    while retrieved_fraction(hi, N, n, seed=seed, xp=xp, tested=tested, flip=flip) >= level:
         lo, hi = hi, hi * 2
         if hi > 2_000_000:
             raise ValueError(f"no capacity found below 2e6 patterns for N={N}, n={n}")
     while hi - lo > max(1, lo // 16):
         mid = int(round(math.sqrt(lo * hi)))
         mid = min(max(mid, lo + 1), hi - 1)
-        if retrieved_fraction(mid, N, n, seed=seed, xp=xp, tested=tested) >= level:
+        if retrieved_fraction(mid, N, n, seed=seed, xp=xp, tested=tested, flip=flip) >= level:
             lo = mid
         else:
             hi = mid
@@ -220,3 +223,39 @@ def one_step_bound(
     sep = own - xp.max(others, axis=1)
     bound = xp.minimum(2.0, 2 * (P - 1) * xp.exp(-beta * sep))
     return float(to_numpy(xp.mean(bound)))
+
+
+def capacity_theory(N: int, n: int) -> float:
+    r"""Signal-to-noise capacity for :math:`F = x^n`: the number of patterns at which a
+    stored pattern has all its :math:`N` bits stable with probability 1/2, treating
+    the bits as independent, :math:`(1 - \epsilon(P))^N = 1/2` with
+    :math:`\epsilon` from :func:`bit_error_theory` (solved by bisection in P)."""
+    target = -math.expm1(-math.log(2) / N)
+    lo, hi = 2.0, 4.0
+    while bit_error_theory(int(hi), N, n) < target:
+        lo, hi = hi, hi * 2
+    while hi - lo > 0.5:
+        mid = 0.5 * (lo + hi)
+        if bit_error_theory(int(round(mid)), N, n) < target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def retrieval_curves(
+    N_values, n_values, P_values, *, flip: float = 0.0, tested: int = 64, seeds=range(3), xp=np
+):
+    """Fraction retrieved (mean and standard error over ``seeds``) against the number
+    of patterns, for each ``N`` and each ``n`` (an integer or ``"exp"``)."""
+    out = []
+    for N in N_values:
+        for n in n_values:
+            for P in P_values:
+                f = [
+                    retrieved_fraction(P, N, n, flip=flip, tested=tested, seed=s, xp=xp)
+                    for s in seeds
+                ]
+                se = float(np.std(f, ddof=1) / math.sqrt(len(f))) if len(f) > 1 else 0.0
+                out.append({"N": N, "n": n, "P": P, "fraction": float(np.mean(f)), "error": se})
+    return out
