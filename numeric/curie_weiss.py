@@ -112,8 +112,11 @@ def curie_weiss_reference(params: dict) -> dict[str, float]:
     N = int(N)
     T = float(params["T"])
     th = exact_thermodynamics(N, T, float(params.get("J", 1.0)), float(params.get("h", 0.0)))
-    m2, abs_m, m4 = (float(th[k]) for k in ("m2", "abs_m", "m4"))
+    m2, abs_m, m4, m1 = (float(th[k]) for k in ("m2", "abs_m", "m4", "m"))
     return {
+        "magnetization": m1,
+        "susceptibility_per_spin": N * (m2 - m1**2) / T,  # dm/dh
+        "susceptibility_abs_m": N * (m2 - abs_m**2) / T,
         "energy_per_spin": float(th["E"]) / N,
         "heat_capacity_per_spin": float(th["C"]) / N,
         "abs_magnetization": abs_m,
