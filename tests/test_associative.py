@@ -232,3 +232,12 @@ def test_retrieval_curves_fall_with_the_number_of_patterns():
     assert frac[(2, 64)] < 0.2
     assert frac[(4, 64)] > 0.5
     assert frac[("exp", 64)] == 1.0
+
+
+def test_attention_map_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    from statmech.numeric.associative.figures import plot_attention_map
+
+    out = tmp_path / "map.png"
+    plot_attention_map(out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
