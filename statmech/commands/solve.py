@@ -85,6 +85,10 @@ def run(args) -> int:
     from statmech.params import parse_assignments
 
     model = lookup_model(args.model)
+    from ._hopfield import solve_zero_temperature, wants_zero_temperature
+
+    if wants_zero_temperature(model, args.assignments):  # T = 0 has its own equations
+        return solve_zero_temperature(model, args)
     eq = _equations(model)
     fixed, ranges = parse_assignments(model, args.assignments)
     names = eq.parameter_names

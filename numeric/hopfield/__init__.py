@@ -1,0 +1,1 @@
+"""Hopfield networks: dynamics, retrieval experiments and the AGS theory, numerically."""

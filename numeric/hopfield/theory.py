@@ -1,0 +1,190 @@
+r"""The replica-symmetric theory of Amit, Gutfreund and Sompolinsky, numerically.
+
+The equations are derived in :mod:`statmech.derive.hopfield_replica`; this module
+only evaluates them.
+
+* :func:`capacity`: :math:`\alpha_c = \max_y \alpha(y)` of the derived capacity
+  function :math:`\alpha(y)`, in mpmath (Newton's method on :math:`\alpha'(y)`),
+  with :math:`m_c = \operatorname{erf} y_c` and :math:`r_c`.
+* :func:`zero_temperature_solutions`: every solution of the :math:`T = 0`
+  equations in :math:`(m, C, r)` by the vector solver (:mod:`numeric.systems`).
+* :func:`phase_diagram`: the lines :math:`T_g = 1 + \sqrt\alpha` (derived),
+  :math:`T_M(\alpha)` (the highest temperature of a retrieval solution) and
+  :math:`T_c(\alpha)` (below it the retrieval solution has the lower free
+  energy than the spin glass), by fixed-point iteration of the derived equations
+  (Gauss-Hermite averages) and bisection in :math:`T`; the :math:`T = 0` ends come
+  from the :math:`T = 0` equations.
+
+References
+----------
+D. J. Amit, H. Gutfreund and H. Sompolinsky, Ann. Phys. (N.Y.) 173, 30 (1987),
+sec. 4 and fig. 2.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+
+def _model():
+    from statmech.derive import get_model
+
+    return get_model("hopfield")
+
+
+@lru_cache(maxsize=8)
+def capacity(digits: int = 30) -> dict:
+    r"""The storage capacity at :math:`T = 0` to ``digits`` digits (mpmath values).
+
+    Returns
+    -------
+    dict
+        ``alpha_c``, ``m_c`` (the retrieval overlap at :math:`\alpha_c`), ``y_c``,
+        ``r_c``, ``C_c`` as ``mpmath.mpf``.
+
+    Examples
+    --------
+    >>> round(float(capacity()["alpha_c"]), 6)
+    0.137906
+    """
+    import mpmath
+    import sympy as sp
+    from statmech.derive.hopfield_data import alpha, r, y
+    from statmech.derive.hopfield_replica import capacity_function, zero_temperature_fixed_point
+    from statmech.derive.meanfield import m
+
+    from ..compile import compile_expression
+
+    a_of_y = capacity_function()
+    da = compile_expression(sp.diff(a_of_y, y), [y], "mpmath")
+    dda = compile_expression(sp.diff(a_of_y, y, 2), [y], "mpmath")
+    a_fn = compile_expression(a_of_y, [y], "mpmath")
+    m_eq, c_eq, _ = zero_temperature_fixed_point()
+    with mpmath.workdps(digits + 15):
+        # the maximum: scan for the sign change of alpha'(y), then Newton's method
+        grid = [mpmath.mpf(k) / 20 for k in range(2, 100)]
+        signs = [da(g) > 0 for g in grid]
+        k = next(i for i in range(len(grid) - 1) if signs[i] and not signs[i + 1])
+        y_c = mpmath.findroot(lambda t: da(t), (grid[k] + grid[k + 1]) / 2, df=dda)
+        if dda(y_c) >= 0:
+            raise ArithmeticError("alpha(y) has no maximum where expected")
+        a_c = a_fn(y_c)
+        m_c = mpmath.erf(y_c)
+        # r from y = m / sqrt(2 alpha r); C from its equation
+        r_c = m_c**2 / (2 * a_c * y_c**2)
+        c_c = compile_expression(c_eq, [m, alpha, r], "mpmath")(m_c, a_c, r_c)
+        check = compile_expression(m_eq, [m, alpha, r], "mpmath")(m_c, a_c, r_c) - m_c
+        if abs(check) > mpmath.mpf(10) ** (-digits):
+            raise ArithmeticError("the capacity point does not solve the T = 0 equations")
+        out = {"alpha_c": a_c, "m_c": m_c, "y_c": y_c, "r_c": r_c, "C_c": c_c}
+    return out
+
+
+def zero_temperature_solutions(alpha: float) -> list[dict]:
+    """Every solution of the T = 0 equations at load ``alpha`` (the vector solver), as
+    dicts with ``m``, ``C``, ``r``, ``q`` (= 1 at T = 0), stability and energy."""
+    from statmech.derive.hopfield_replica import ags_zero_temperature_equations
+
+    from ..solve import solve_grid
+
+    if not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"the load alpha must be positive, got alpha={alpha}")
+    sol = solve_grid(ags_zero_temperature_equations(_model()), {"alpha": float(alpha)})
+    out = sol.point(0)
+    for s in out:
+        s["q"] = 1.0
+    return out
+
+
+def retrieval(solutions: list[dict]) -> dict | None:
+    """The retrieval solution (largest m > 0 that is locally stable), or None."""
+    found = [s for s in solutions if s["m"] > 1e-6 and s["stable"]]
+    return max(found, key=lambda s: s["m"]) if found else None
+
+
+# --------------------------------------------------------------------------
+# Finite temperature: iteration of the derived fixed-point map
+
+
+@lru_cache(maxsize=4)
+def _compiled(nodes: int):
+    from statmech.derive.hopfield_replica import ags_equations
+
+    from ..gaussian import compile_averaged
+
+    eq = ags_equations(_model())
+    args = [*eq.unknowns, *eq.parameters]
+    g = [compile_averaged(e, args, "numpy", nodes=nodes) for e in eq.fixed_point]
+    f = compile_averaged(eq.free_energy, args, "numpy", nodes=nodes)
+    return g, f
+
+
+def iterate(alpha, T, start, steps: int = 4000, nodes: int = 200, tol: float = 1e-13):
+    r"""Iterate :math:`x \to g(x)` of the AGS equations from ``start`` = (m, q, r).
+
+    ``alpha`` and ``T`` are arrays of one shape (T > 0); returns ``(m, q, r, f,
+    converged)``.  A stable retrieval or spin-glass solution attracts the iteration
+    near it; at a fold (:math:`T_M`) the approach slows, and a point that has not
+    settled in ``steps`` iterations is reported unconverged.  A start with ``m = 0``
+    stays at ``m = 0`` (the spin-glass or paramagnetic branch).
+    """
+    g, f = _compiled(nodes)
+    alpha, T = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(T, float))
+    x = [np.full(alpha.shape, float(v)) for v in start]
+    done = np.zeros(alpha.shape, dtype=bool)
+    for _ in range(steps):
+        new = [np.asarray(gi(*x, T, alpha), dtype=float) for gi in g]
+        if start[0] == 0:  # the spin glass: m = 0 exactly (rounding would grow into retrieval)
+            new[0] = np.zeros(alpha.shape)
+        delta = max(np.max(np.abs(a - b)) for a, b in zip(new, x, strict=True))
+        done = np.all([np.abs(a - b) <= tol for a, b in zip(new, x, strict=True)], axis=0)
+        x = new
+        if delta <= tol:
+            break
+    fe = np.asarray(f(*x, T, alpha), dtype=float)
+    return x[0], x[1], x[2], fe, done
+
+
+def _retrieves(alpha, T, steps, nodes):
+    m, q, r, fe, done = iterate(alpha, T, (1.0, 1.0, 1.0), steps, nodes)
+    return m > 0.05, fe, done
+
+
+def phase_diagram(alphas, steps: int = 3000, nodes: int = 200, bisections: int = 24) -> dict:
+    r"""The lines :math:`T_g`, :math:`T_M` and :math:`T_c` at the loads ``alphas``.
+
+    Returns arrays (NaN where a line does not exist at that load): ``alpha``,
+    ``T_g``, ``T_M``, ``T_c``.  :math:`T_M` and :math:`T_c` are located by bisection
+    in :math:`T \in (0, 1]` to :math:`2^{-\text{bisections}}`, and at loads where the
+    retrieval solution exists at every temperature tried, to the lowest one,
+    ``T_low``; the bisection needs the iteration to settle, which it does slowly
+    near the fold.
+    """
+    from statmech.derive.hopfield_data import T_g as t_g_symbol  # noqa: F401 - named line
+
+    a = np.asarray(alphas, dtype=float)
+    t_g = 1.0 + np.sqrt(a)
+    t_low = np.full(a.shape, 0.02)
+    lo, hi = t_low.copy(), np.ones(a.shape)
+    at_low, _, _ = _retrieves(a, t_low, steps, nodes)
+    for _ in range(bisections):
+        mid = (lo + hi) / 2
+        ok, _, _ = _retrieves(a, mid, steps, nodes)
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    t_m = np.where(at_low, (lo + hi) / 2, np.nan)
+
+    def better(T):
+        m1, _, _, f1, _ = iterate(a, T, (1.0, 1.0, 1.0), steps, nodes)
+        m0, _, _, f0, _ = iterate(a, T, (0.0, 1.0, 10.0), steps, nodes)
+        return (m1 > 0.05) & (f1 < f0)
+
+    lo, hi = t_low.copy(), np.where(np.isfinite(t_m), t_m, 1.0)
+    low_ok = better(t_low)
+    for _ in range(bisections):
+        mid = (lo + hi) / 2
+        ok = better(mid)
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    t_c = np.where(low_ok, (lo + hi) / 2, np.nan)
+    return {"alpha": a, "T_g": t_g, "T_M": t_m, "T_c": t_c, "T_low": t_low}
