@@ -163,24 +163,37 @@ def run(patterns, states, T: float = 0.0, sweeps: int = 50, seed=0, order=None) 
     )
 
 
-def run_plain(patterns: np.ndarray, state: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The T = 0 dynamics of one network from one state, written plainly with NumPy:
-    the integer couplings :math:`N J_{ij}` formed, one dot product per update.  The
-    reference for :func:`run` (same visiting ``order``, shape (sweeps, N))."""
-    xi = np.asarray(patterns, dtype=np.int64)
+def plain_couplings(patterns) -> np.ndarray:
+    r""":math:`N J_{ij} = \sum_\mu \xi_i^\mu\xi_j^\mu`, zero diagonal (integers, as float64)."""
+    xi = np.asarray(patterns, dtype=np.float64)
     J = xi.T @ xi
-    np.fill_diagonal(J, 0)
-    s = np.array(state, dtype=np.int64)
+    np.fill_diagonal(J, 0.0)
+    return J
+
+
+def plain_sweeps(J: np.ndarray, state: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The T = 0 dynamics of one state under the couplings ``J`` (from
+    :func:`plain_couplings`), written plainly: one dot product of length N per update,
+    the units visited in ``order`` (shape (sweeps, N)); stops after a sweep without
+    a flip."""
+    s = np.array(state, dtype=np.float64)
     for sweep in order:
         moved = False
         for i in sweep:
-            h = J[i] @ s
+            h = J[i] @ s  # an integer, exact in float64
             if h != 0 and (h > 0) != (s[i] > 0):
                 s[i] = -s[i]
                 moved = True
         if not moved:
             break
-    return s.astype(np.float64)
+    return s
+
+
+def run_plain(patterns: np.ndarray, state: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The T = 0 dynamics of one network from one state, written plainly with NumPy:
+    the couplings formed, one dot product per update.  The reference for :func:`run`
+    (same visiting ``order``, shape (sweeps, N))."""
+    return plain_sweeps(plain_couplings(patterns), state, order)
 
 
 def corrupt(patterns, initial_overlap, starts: int, seed=0):
