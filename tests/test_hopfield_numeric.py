@@ -169,3 +169,22 @@ def test_cli_solve_zero_temperature():
     bad = _cli("solve", "hopfield", "T=0", "alpha=-0.1")
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
     assert "alpha" in bad.stderr
+
+
+def test_cli_simulate_retrieval_and_bad_patterns(tmp_path):
+    rng = np.random.default_rng(0)
+    good, bad, big = tmp_path / "p.npy", tmp_path / "bad.npy", tmp_path / "big.npy"
+    np.save(good, np.where(rng.random((3, 200)) < 0.5, -1, 1))
+    np.save(bad, np.array([[1, 0], [1, -1]]))
+    np.save(big, np.ones((5, 4)))
+    out = _cli("simulate", "hopfield", f"patterns={good}", "m0=0.8", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["recalled_exactly"] == 3
+    for args, words in (
+        ((f"patterns={bad}",), "+1 or -1"),
+        ((f"patterns={big}",), "more patterns than units"),
+        (("alpha=-0.1",), "non-negative"),
+    ):
+        got = _cli("simulate", "hopfield", *args)
+        assert got.returncode != 0 and words in got.stderr
+        assert len(got.stderr.strip().splitlines()) == 1

@@ -79,7 +79,9 @@ def check_patterns(patterns) -> np.ndarray:
     bad = (a != 1) & (a != -1)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ValueError(f"patterns must be +1 or -1, found {a[i, j]!r} at pattern {i}, unit {j}")
+        raise ValueError(
+            f"patterns must be +1 or -1, found {float(a[i, j]):g} at pattern {i}, unit {j}"
+        )
     if P > N:
         raise ValueError(f"more patterns than units (P={P} > N={N}); store at most N patterns")
     return a.astype(np.float64)

@@ -129,3 +129,127 @@ def solve_zero_temperature(model, args) -> int:
             )
     write_output("\n".join(lines), args.output)
     return 0
+
+
+# --------------------------------------------------------------------------
+# simulate hopfield: retrieval by the asynchronous dynamics
+
+#: The names ``simulate hopfield`` takes for a retrieval run, with their defaults.
+RETRIEVAL_NAMES = {
+    "N": 1000,
+    "alpha": 0.05,
+    "T": 0.0,
+    "m0": 1.0,
+    "networks": 8,
+    "starts": 4,
+    "sweeps": 100,
+    "patterns": None,
+}
+
+
+def wants_retrieval(args) -> bool:
+    """``simulate hopfield`` with ``alpha=``, ``patterns=`` or ``T=0``: a retrieval run of
+    the asynchronous dynamics (the sampler needs T > 0 and a finite P)."""
+    if args.model != "hopfield":
+        return False
+    names = {t.partition("=")[0].strip(): t.partition("=")[2].strip() for t in args.assignments}
+    if "alpha" in names or "patterns" in names:
+        return True
+    try:
+        return "T" in names and float(names["T"]) == 0.0
+    except ValueError:
+        return False
+
+
+def _retrieval_parameters(args) -> dict:
+    import math
+
+    out = dict(RETRIEVAL_NAMES)
+    given = set()
+    for text in args.assignments:
+        name, sep, value = text.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or name not in RETRIEVAL_NAMES:
+            known = ", ".join(RETRIEVAL_NAMES)
+            raise UserError(f"a retrieval run of hopfield takes {known}; got {text!r}")
+        given.add(name)
+        if name == "patterns":
+            out[name] = value
+            continue
+        try:
+            v = float(value)
+        except ValueError:
+            raise UserError(f"{name} must be a number, got {value!r}") from None
+        if not math.isfinite(v):
+            raise UserError(f"{name} must be finite, got {value!r}")
+        if name in ("N", "networks", "starts", "sweeps"):
+            if v != int(v) or v < 1:
+                raise UserError(f"{name} must be a positive integer, got {value!r}")
+            v = int(v)
+        out[name] = v
+    if out["alpha"] < 0:
+        raise UserError(f"the load alpha = P/N must be non-negative, got alpha={out['alpha']}")
+    if out["T"] < 0:
+        raise UserError(f"temperature must be zero or positive, got T={out['T']}")
+    if not -1.0 <= out["m0"] <= 1.0:
+        raise UserError(f"the initial overlap m0 lies in [-1, 1], got m0={out['m0']}")
+    if out["patterns"] is not None and given & {"N", "alpha"}:
+        raise UserError("patterns= fixes N and P; leave out N= and alpha=")
+    return out
+
+
+def simulate_retrieval(args) -> int:
+    """Final overlap of the T = 0 (or Glauber) dynamics from stored patterns or cues."""
+    import numpy as np
+
+    from statmech.numeric.hopfield import experiments as ex
+    from statmech.numeric.hopfield.theory import retrieval, zero_temperature_solutions
+
+    from ..common import dump_json, write_output
+
+    p = _retrieval_parameters(args)
+    seed = args.seed
+    try:
+        if p["patterns"] is not None:
+            xi = ex.user_patterns(p["patterns"])
+            P, N = xi.shape
+            rng = np.random.default_rng(seed)
+            flip = rng.random(xi.shape) < (1.0 - p["m0"]) / 2
+            got = ex.recall(xi, np.where(flip, -xi, xi), T=p["T"], sweeps=p["sweeps"], seed=seed)
+            cued = got["overlaps"][np.arange(P), np.arange(P)]
+            res = {
+                "patterns": p["patterns"],
+                "N": N,
+                "P": P,
+                "alpha": P / N,
+                "m": float(cued.mean()),
+                "m_per_pattern": cued.tolist(),
+                "recalled_exactly": int((got["recalled"] == xi).all(axis=1).sum()),
+                "nearest_pattern": got["nearest"].tolist(),
+            }
+        else:
+            kw = dict(networks=p["networks"], starts=p["starts"], T=p["T"], sweeps=p["sweeps"])
+            if p["m0"] == 1.0:
+                res = ex.retrieval_overlap(p["N"], p["alpha"], seed=seed, **kw)
+            else:
+                b = ex.basin(p["N"], p["alpha"], [p["m0"]], seed=seed, **kw)
+                res = {"N": p["N"], "P": b["P"], "alpha": b["P"] / p["N"], "T": p["T"]}
+                res.update(m=float(b["final"][0]), m_err=float(b["final_err"][0]))
+            if p["T"] == 0 and p["m0"] == 1.0 and res["alpha"] > 0:
+                ags = retrieval(zero_temperature_solutions(res["alpha"]))
+                res["m_theory"] = None if ags is None else ags["m"]
+                res["theory"] = "replica-symmetric AGS at T = 0, N -> infinity"
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    res.update(T=p["T"], m0=p["m0"], seed=seed)
+    if args.json:
+        write_output(dump_json(res), args.output)
+        return 0
+    head = f"hopfield retrieval: N={res['N']} P={res['P']} alpha={res['alpha']:.6g} T={p['T']}"
+    lines = [head + f" from overlap m0={p['m0']}"]
+    err = res.get("m_err")
+    lines.append(f"final overlap m = {res['m']:.6g}" + (f" +- {err:.2g}" if err else ""))
+    if "m_theory" in res:
+        lines.append(f"theory ({res['theory']}): m = {res['m_theory']}")
+    write_output("\n".join(lines), args.output)
+    return 0

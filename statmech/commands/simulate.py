@@ -146,6 +146,10 @@ def run(args) -> int:
 
     if args.model in EXPERIMENTS:  # experiments with their own parameters, not sampled models
         return simulate(args)
+    from ._hopfield import simulate_retrieval, wants_retrieval
+
+    if wants_retrieval(args):  # alpha=, patterns= or T=0: the retrieval dynamics
+        return simulate_retrieval(args)
     check_counts(args)
     check_checkpoint(args)
     model = lookup_model(args.model)
