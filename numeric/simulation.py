@@ -13,6 +13,25 @@ the result carries a warning when that is shorter than
 sweeps) of the slowest observable, or when the series is too short for its
 autocorrelation time to be estimated.
 
+Thermalisation is also checked directly: the energy of every replica is measured
+at about :data:`THERMALISATION_POINTS` points spread over the discarded sweeps
+(cheap: the discarded sweeps then run in chunks of ``thermalize /
+THERMALISATION_POINTS`` sweeps), and the means over the third and the fourth
+quarter of them are compared (:func:`thermalisation_drift`).  The difference is
+divided by the spread of the replicas' own differences, so the autocorrelation
+within a replica needs no model (the replicas are independent); in equilibrium
+the ratio is Student's t with ``R - 1`` degrees of freedom, and above
+:data:`numeric.stats.DRIFT_Z` the run says it is not thermalised and by how much
+the energy drifted.  The check needs at least 4 replicas (per temperature) and
+:data:`THERMALISATION_CHECK_MIN` discarded sweeps; with fewer it is not made.
+
+Acceptance: one sweep in about every :data:`COUNT_EVERY` measurement sweeps
+(at least 32 per run where there are that many) counts the units it changed
+(``sampler.step(..., count=True)``); for single-site moves, which offer every
+unit one move per sweep, that is the acceptance rate (``acceptance_rate``), and
+a rate below :data:`ACCEPTANCE_MIN` gives a warning: the configurations barely
+change, so the estimates rest on the states the replicas sit in.
+
 Measurements go through the sampler's compiled model (:meth:`Sampler.measure`,
 :meth:`statmech.numeric.compiled.CompiledModel.measure`), so every model with a
 sampler is measured by its own energy.
@@ -26,7 +45,13 @@ the lowest temperature) and the swap acceptance per pair and the round trips
 
 ``flips_per_ns`` counts attempted spin flips per nanosecond spent inside
 ``sampler.step`` (measurements excluded), leaving out the first step call of a
-session, which may compile kernels, unless it is the only one.
+session, which may compile kernels, unless it is the only one.  For Wolff
+cluster moves, which attempt nothing site by site, it counts the spins actually
+flipped (the same number as ``spins_flipped_per_ns``); a Wolff sweep is a fixed
+number of clusters (``clusters_per_sweep``) and ``mean_cluster_size`` is the
+mean over the measurement sweeps, so a sweep flips ``clusters_per_sweep x
+mean_cluster_size`` spins, not necessarily the number of sites.  Swendsen-Wang
+assigns every spin a new value each sweep: its ``flips_per_ns`` counts those.
 
 With ``checkpoint=FILE`` the sampler state and the measurements so far are
 saved every ``checkpoint_every`` seconds, on Ctrl-C, and at the end; calling
@@ -51,7 +76,43 @@ from .backend import get_backend, synchronize
 from .checkpoint import load_checkpoint, save_checkpoint
 from .observables import estimates
 from .samplers import make_sampler
-from .stats import THERMALISATION_TAUS, Estimate, integrated_time
+from .stats import DRIFT_Z, THERMALISATION_TAUS, Estimate, drift, integrated_time
+
+#: Energy measurements spread over the discarded sweeps (:func:`thermalisation_drift`).
+THERMALISATION_POINTS = 64
+#: Fewest discarded sweeps for which thermalisation is checked.
+THERMALISATION_CHECK_MIN = 16
+#: About one counted sweep (changed units) per this many measurement sweeps.
+COUNT_EVERY = 64
+#: Below this fraction of accepted single-site moves, the run warns.
+ACCEPTANCE_MIN = 1e-5
+SINGLE_SITE = ("metropolis", "heat-bath")
+
+
+def thermalisation_drift(e_therm) -> tuple[float, float, float] | None:
+    """``(mean, mean, z)`` of the energy over the third and the fourth quarter of the
+    discarded sweeps (``e_therm``: ``(replicas, points)``, in order), z from the
+    spread of the replicas' own differences (:func:`numeric.stats.drift`); None when
+    there are fewer than 4 replicas or 16 points."""
+    e_therm = np.asarray(e_therm, dtype=np.float64)
+    if e_therm.ndim != 2 or e_therm.shape[1] < 16 or np.isnan(e_therm).any():
+        return None
+    return drift(e_therm[:, e_therm.shape[1] // 2 :])
+
+
+def thermalisation_warning(e_therm, therm: int) -> str | None:
+    """The warning of a run whose energy still drifted at the end of its ``therm``
+    discarded sweeps (see :func:`thermalisation_drift`), or None."""
+    d = None if therm < THERMALISATION_CHECK_MIN else thermalisation_drift(e_therm)
+    if d is None or not abs(d[2]) > DRIFT_Z:
+        return None
+    q = therm // 4
+    return (
+        f"not thermalised: the energy per spin drifted from {d[0]:.6g} to {d[1]:.6g} "
+        f"(z = {d[2]:.1f}) between sweeps {2 * q}-{3 * q} and {3 * q}-{therm} of the "
+        f"{therm} discarded sweeps, so the measurements start out of equilibrium; "
+        f"run more sweeps or --thermalize {4 * therm}"
+    )
 
 
 def thermalization_sweeps(sweeps: int, every: int = 1) -> int:
@@ -83,6 +144,10 @@ class SimulationResult:
     temperatures: tuple | None = None  # the ladder, lowest first
     per_temperature: list | None = None  # one observables dict per ladder temperature
     exchange: dict | None = None  # ReplicaExchange.statistics
+    acceptance_rate: float | None = None  # single-site moves: accepted / offered
+    spins_flipped_per_ns: float | None = None  # cluster moves (Wolff): counted flips
+    clusters_per_sweep: int | tuple | None = None  # Wolff
+    mean_cluster_size: float | None = None  # Wolff, over the measurement sweeps
 
     def as_dict(self) -> dict:
         d = {
@@ -100,6 +165,14 @@ class SimulationResult:
             "observables": {k: v.as_dict() for k, v in self.observables.items()},
             "elapsed_seconds": self.elapsed_seconds,
             "flips_per_ns": self.flips_per_ns,
+            "acceptance_rate": self.acceptance_rate,
+            "spins_flipped_per_ns": self.spins_flipped_per_ns,
+            "clusters_per_sweep": (
+                list(self.clusters_per_sweep)
+                if isinstance(self.clusters_per_sweep, tuple)
+                else self.clusters_per_sweep
+            ),
+            "mean_cluster_size": self.mean_cluster_size,
             "warnings": self.warnings,
         }
         if self.temperatures is not None:
@@ -232,19 +305,42 @@ def simulate(
     )
     e = np.full((sampler.replicas, n_meas), np.nan)
     m = np.full((sampler.replicas, n_meas), np.nan)
+    # the energy during the discarded sweeps, every `stride` sweeps (thermalisation check)
+    stride = max(1, -(-therm // THERMALISATION_POINTS))
+    e_therm = np.full((sampler.replicas, -(-therm // stride)), np.nan)
+    count_every = max(1, min(COUNT_EVERY // every, n_meas // 32))
+    counted = hasattr(sampler, "cluster_counts")  # Wolff counts the spins it flips
+    clusters = (
+        sum(
+            (hi - lo) * c
+            for (lo, hi, _), c in zip(sampler.groups, sampler.cluster_counts, strict=True)
+        )
+        if counted
+        else 0
+    )
     done, k = 0, 0
     step_seconds = loop_seconds = 0.0
     flips = 0
+    flipped_at_therm = -1
     state = None
     if checkpoint is not None and Path(checkpoint).exists():
         prog, sampler_state, data = load_checkpoint(checkpoint, identity)
         state = sampler.load_state_dict(sampler_state)
         e, m = np.array(data["e"]), np.array(data["m"])
+        if "e_therm" in data:
+            e_therm = np.array(data["e_therm"])
         done, k = int(prog["done"]), int(prog["measured"])
         step_seconds, loop_seconds = float(prog["step_seconds"]), float(prog["loop_seconds"])
         flips = int(prog["flips"])
+        flipped_at_therm = int(prog.get("flipped_at_therm", -1))
     if state is None:
         state = sampler.init(seed)
+
+    def flipped_now() -> int:
+        return int(np.sum(state.extra["flipped"])) if counted else 0
+
+    if therm == 0 and flipped_at_therm < 0:
+        flipped_at_therm = flipped_now()
 
     def save():
         save_checkpoint(
@@ -256,9 +352,10 @@ def simulate(
                 "step_seconds": step_seconds,
                 "loop_seconds": loop_seconds,
                 "flips": flips,
+                "flipped_at_therm": flipped_at_therm,
             },
             sampler.state_dict(state),
-            {"e": e, "m": m},
+            {"e": e, "m": m, "e_therm": e_therm},
         )
 
     def running():
@@ -277,19 +374,29 @@ def simulate(
             while done < total:
                 if interrupted["set"]:
                     raise KeyboardInterrupt
-                chunk = every if done >= therm else min(every, therm - done)
+                measuring = done >= therm
+                chunk = every if measuring else min(stride, therm - done)
+                count = measuring and k % count_every == 0
                 consistent = False
+                before = flipped_now()
                 t0 = time.perf_counter()
-                state = sampler.step(state, chunk)
+                state = sampler.step(state, chunk, count=count)
                 synchronize(xp)
                 t1 = time.perf_counter()
                 done += chunk
-                if done > therm:
+                if measuring:
                     e[:, k], m[:, k] = sampler.measure(state)
                     k += 1
+                else:
+                    e_therm[:, -(-done // stride) - 1] = sampler.measure(state)[0]
+                    if done == therm:
+                        flipped_at_therm = flipped_now()
                 if warm:  # the first step may compile kernels: not timed for flips/ns
                     step_seconds += t1 - t0
-                    flips += chunk * sampler.attempted_flips_per_sweep
+                    if counted:
+                        flips += flipped_now() - before
+                    else:
+                        flips += chunk * sampler.attempted_flips_per_sweep
                 warm = True
                 loop_seconds += time.perf_counter() - t0
                 consistent = True
@@ -307,6 +414,8 @@ def simulate(
     if ladder is None:
         obs = estimates(e, m, n_spins, float(params["T"]), signed=h != 0)
         per_t, exchange, warnings = None, None, _warnings(obs, e, m, therm, every)
+        w = thermalisation_warning(e_therm, therm)
+        warnings += [] if w is None else [w]
     else:
         per_t, warnings = [], []
         for t in ladder:
@@ -315,8 +424,26 @@ def simulate(
             warnings += [
                 f"T={t:g}: {w}" for w in _warnings(per_t[-1], e[rows], m[rows], therm, every)
             ]
+            w = thermalisation_warning(e_therm[rows], therm)
+            warnings += [] if w is None else [f"T={t:g}: {w}"]
         obs = per_t[0]
         exchange = sampler.moves[0].statistics(state) if sampler.moves else None
+    acceptance = None
+    if sampler.name in SINGLE_SITE:
+        acceptance = sampler.changed_fraction(state)
+        if acceptance < ACCEPTANCE_MIN:
+            offered = int(np.sum(state.extra["counted_sweeps"])) * sampler.sites
+            at = "" if ladder else f" at T={float(params['T']):g}"
+            warnings.append(
+                f"the acceptance rate is {acceptance:.3g} ({acceptance * offered:.0f} of "
+                f"{offered} single-site moves counted were accepted){at}: "
+                "the configurations barely change, so the estimates (and above all the "
+                "heat capacity and susceptibility) rest on the states the replicas are stuck in"
+            )
+    cluster_size = None
+    if counted and flipped_at_therm >= 0 and done > therm:
+        cluster_size = (flipped_now() - flipped_at_therm) / ((done - therm) * clusters)
+    flips_per_ns = flips / (step_seconds * 1e9) if step_seconds > 0 else float("nan")
     return SimulationResult(
         model=model.name,
         params=dict(params),
@@ -330,13 +457,17 @@ def simulate(
         measurements=sampler.replicas * n_meas,
         observables=obs,
         elapsed_seconds=loop_seconds,
-        flips_per_ns=flips / (step_seconds * 1e9) if step_seconds > 0 else float("nan"),
+        flips_per_ns=flips_per_ns,
         sampler=type(sampler).__name__,
         warnings=warnings,
         series=(e, m) if keep_series else None,
         temperatures=ladder,
         per_temperature=per_t,
         exchange=exchange,
+        acceptance_rate=acceptance,
+        spins_flipped_per_ns=flips_per_ns if counted else None,
+        clusters_per_sweep=sampler.clusters_per_sweep if counted else None,
+        mean_cluster_size=cluster_size,
     )
 
 

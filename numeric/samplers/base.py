@@ -188,6 +188,7 @@ class Sampler:
         rngs = self._streams(seed)
         config = self._random_start(rngs)
         state = SamplerState(self._to_layout(config), rngs, 0, {})
+        self._init_counts(state)
         self._attach(state)
         for m in self.moves:
             m.attach(self, state, seed)
@@ -197,9 +198,13 @@ class Sampler:
         """The units as ``(replicas, *shape)`` int8 in the backend's namespace."""
         return self._from_layout(state.spins)
 
-    def step(self, state: SamplerState, sweeps: int = 1) -> SamplerState:
+    def step(self, state: SamplerState, sweeps: int = 1, count: bool = False) -> SamplerState:
         """``sweeps`` sweeps; a periodic move acts after every sweep numbered a multiple of
-        its ``every`` (sweeps counted from the start, so resumed runs match)."""
+        its ``every`` (sweeps counted from the start, so resumed runs match).
+
+        With ``count=True`` the units changed by the last sweep are counted
+        (:meth:`changed_fraction`); the configurations are the same either way.
+        """
         sweeps = int(sweeps)
         if sweeps < 0:
             raise ValueError(f"sweeps must be non-negative, got {sweeps}")
@@ -208,13 +213,48 @@ class Sampler:
             chunk = sweeps - done
             for m in self.moves:
                 chunk = min(chunk, m.every - state.sweeps % m.every)
-            self._sweeps(state, chunk)
-            state.sweeps += chunk
+            if count and done + chunk == sweeps:
+                if chunk > 1:
+                    self._sweeps(state, chunk - 1)
+                    state.sweeps += chunk - 1
+                before = state.spins.copy()
+                self._sweeps(state, 1)
+                state.sweeps += 1
+                self._count_changes(state, before)
+            else:
+                self._sweeps(state, chunk)
+                state.sweeps += chunk
             done += chunk
             for m in self.moves:
                 if state.sweeps % m.every == 0:
                     m.apply(self, state)
         return state
+
+    def _count_changes(self, state: SamplerState, before) -> None:
+        """Add the units that differ from ``before`` (same layout) to ``extra["changed"]``
+        and one sweep to ``extra["counted_sweeps"]``, on the backend (no copy to the host)."""
+        xp = get_namespace(state.spins)
+        changed = (state.spins != before).reshape(self.replicas, -1).sum(axis=1)
+        x = state.extra
+        x["changed"] += changed.astype(xp.int64)
+        x["counted_sweeps"] += 1
+
+    def _init_counts(self, state: SamplerState) -> None:
+        xp = get_namespace(state.spins)
+        state.extra["changed"] = xp.zeros(self.replicas, dtype=xp.int64)
+        state.extra["counted_sweeps"] = np.zeros(self.replicas, dtype=np.int64)
+
+    def changed_fraction(self, state: SamplerState) -> float:
+        """Fraction of the units changed per counted sweep (``step(..., count=True)``),
+        over every replica: for single-site moves, where a sweep offers each unit one
+        move, the acceptance rate; NaN when no sweep was counted."""
+        x = state.extra
+        if "changed" not in x:
+            return float("nan")
+        sweeps = int(np.sum(x["counted_sweeps"]))
+        if sweeps == 0:
+            return float("nan")
+        return float(to_numpy(x["changed"]).sum()) / (sweeps * self.sites)
 
     @cached_property
     def compiled_here(self):
@@ -273,6 +313,7 @@ class Sampler:
         if config.shape != (self.replicas, *self.shape):
             raise ValueError(f"sampler state has spins of shape {config.shape}")
         state = SamplerState(self._to_layout(config), self._load_streams(d), int(d["sweeps"]))
+        self._init_counts(state)
         self._attach(state)
         for m in self.moves:
             m.attach(self, state, None)

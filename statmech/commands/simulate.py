@@ -212,4 +212,11 @@ def format_result(res) -> str:
         f"sweep{'s' if res.every > 1 else ''}); {res.elapsed_seconds:.2f} s sampling, "
         f"{res.flips_per_ns:.3g} flips/ns"
     )
+    if getattr(res, "acceptance_rate", None) is not None:
+        lines.append(f"acceptance rate {res.acceptance_rate:.3g} (single-site moves accepted)")
+    if getattr(res, "mean_cluster_size", None) is not None:
+        lines.append(
+            f"{res.clusters_per_sweep} clusters per sweep of {res.mean_cluster_size:.4g} spins "
+            f"on average: {res.spins_flipped_per_ns:.3g} spins flipped/ns"
+        )
     return "\n".join(lines)
