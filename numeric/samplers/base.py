@@ -234,7 +234,7 @@ class Sampler:
         """Add the units that differ from ``before`` (same layout) to ``extra["changed"]``
         and one sweep to ``extra["counted_sweeps"]``, on the backend (no copy to the host)."""
         xp = get_namespace(state.spins)
-        changed = (state.spins != before).reshape(self.replicas, -1).sum(axis=1)
+        changed = xp.count_nonzero((state.spins != before).reshape(self.replicas, -1), axis=1)
         x = state.extra
         x["changed"] += changed.astype(xp.int64)
         x["counted_sweeps"] += 1
