@@ -53,6 +53,15 @@ mean over the measurement sweeps, so a sweep flips ``clusters_per_sweep x
 mean_cluster_size`` spins, not necessarily the number of sites.  Swendsen-Wang
 assigns every spin a new value each sweep: its ``flips_per_ns`` counts those.
 
+On a device backend (CuPy) nothing is copied to the host, and nothing waits
+for the device, sweep by sweep (but for the at most :data:`THERMALISATION_POINTS`
+energies of the thermalisation check): the energy and magnetisation are measured on the
+device (:meth:`Sampler.measure_device`) into device buffers of
+:data:`MEASURE_BATCH` measurements, copied to the host when a buffer is full, at
+a checkpoint and at the end.  ``flips_per_ns`` then times the whole loop after
+the first step (sweeps, device measurements and copies: end to end), since the
+device is not waited for between a sweep and its measurement.
+
 With ``checkpoint=FILE`` the sampler state and the measurements so far are
 saved every ``checkpoint_every`` seconds, on Ctrl-C, and at the end; calling
 :func:`simulate` again with the same arguments resumes from the file and gives
@@ -72,7 +81,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import get_backend, synchronize
+from .backend import get_backend, synchronize, to_numpy
 from .checkpoint import load_checkpoint, save_checkpoint
 from .observables import estimates
 from .samplers import make_sampler
@@ -84,6 +93,10 @@ THERMALISATION_POINTS = 64
 THERMALISATION_CHECK_MIN = 16
 #: About one counted sweep (changed units) per this many measurement sweeps.
 COUNT_EVERY = 64
+#: Measurements gathered on the device before one copy to the host (CuPy).
+MEASURE_BATCH = 256
+#: Gather measurements in device batches on NumPy too (to test that path without a GPU).
+BATCH_ON_HOST = False
 #: Below this fraction of accepted single-site moves, the run warns.
 ACCEPTANCE_MIN = 1e-5
 SINGLE_SITE = ("metropolis", "heat-bath")
@@ -322,6 +335,12 @@ def simulate(
     step_seconds = loop_seconds = 0.0
     flips = 0
     flipped_at_therm = -1
+    batched = xp is not np or BATCH_ON_HOST
+    if batched:
+        size = max(1, min(MEASURE_BATCH, n_meas))
+        buf_e = xp.empty((sampler.replicas, size), dtype=xp.float64)
+        buf_m = xp.empty((sampler.replicas, size), dtype=xp.float64)
+    held = 0  # measurements in the device buffers, not yet on the host
     state = None
     if checkpoint is not None and Path(checkpoint).exists():
         prog, sampler_state, data = load_checkpoint(checkpoint, identity)
@@ -342,7 +361,16 @@ def simulate(
     if therm == 0 and flipped_at_therm < 0:
         flipped_at_therm = flipped_now()
 
+    def flush():
+        """Copy the measurements held on the device to the host, in one go."""
+        nonlocal held
+        if held:
+            e[:, k - held : k] = to_numpy(buf_e[:, :held])
+            m[:, k - held : k] = to_numpy(buf_m[:, :held])
+            held = 0
+
     def save():
+        flush()
         save_checkpoint(
             checkpoint,
             identity,
@@ -359,11 +387,12 @@ def simulate(
         )
 
     def running():
-        if k < 2:
+        ready = k - held  # on the host
+        if ready < 2:
             return {}
         return {
-            "energy_per_spin": _quick(e[:, :k]),
-            "abs_magnetization": _quick(np.abs(m[:, :k])),
+            "energy_per_spin": _quick(e[:, :ready]),
+            "abs_magnetization": _quick(np.abs(m[:, :ready])),
         }
 
     last_save = time.monotonic()
@@ -381,10 +410,18 @@ def simulate(
                 before = flipped_now()
                 t0 = time.perf_counter()
                 state = sampler.step(state, chunk, count=count)
-                synchronize(xp)
+                if not batched or not warm:
+                    synchronize(xp)
                 t1 = time.perf_counter()
                 done += chunk
-                if measuring:
+                if measuring and batched:
+                    buf_e[:, held], buf_m[:, held] = sampler.measure_device(state)
+                    held += 1
+                    k += 1
+                    if held == buf_e.shape[1] or done == total:
+                        flush()
+                    t1 = time.perf_counter()  # end to end: the device is waited for at flushes
+                elif measuring:
                     e[:, k], m[:, k] = sampler.measure(state)
                     k += 1
                 else:
@@ -409,6 +446,7 @@ def simulate(
             if checkpoint is not None and consistent:
                 save()
             raise
+    flush()
     if checkpoint is not None:
         save()
     if ladder is None:

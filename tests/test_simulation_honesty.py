@@ -135,3 +135,42 @@ def test_frozen_sampler_warns_about_its_acceptance(reference):
     assert any(w.startswith("the acceptance rate is 0") for w in res.warnings)
     fine = simulate("ising2d", {"L": 8, "T": 1.5}, sweeps=300, replicas=4, reference=reference)
     assert not any("acceptance rate" in w for w in fine.warnings)
+
+
+@pytest.mark.parametrize(
+    "model, params, algorithm",
+    [
+        ("ising2d", {"L": 8, "T": 2.5}, "metropolis"),
+        ("ising2d", {"L": 8, "T": 2.5}, "wolff"),
+        ("curie-weiss", {"N": 20, "T": 0.9}, "metropolis"),
+    ],
+)
+def test_device_batches_give_the_same_series(monkeypatch, tmp_path, model, params, algorithm):
+    # The CuPy path gathers measurements in device buffers and copies them in batches;
+    # run on NumPy it must give the very same series, through a checkpoint too.
+    from statmech.numeric import simulation
+
+    args = dict(sweeps=50, thermalize=20, replicas=4, seed=7, algorithm=algorithm)
+    args["keep_series"] = True
+    plain = simulate(model, params, **args)
+    monkeypatch.setattr(simulation, "BATCH_ON_HOST", True)
+    monkeypatch.setattr(simulation, "MEASURE_BATCH", 7)
+    batched = simulate(model, params, **args)
+    for a, b in zip(plain.series, batched.series, strict=True):
+        assert np.array_equal(a, b) and not np.isnan(b).any()
+    assert batched.as_dict()["observables"] == plain.as_dict()["observables"]
+
+    calls = {"n": 0}
+
+    def stop(done, total, running):
+        running()  # the running estimates read only what reached the host
+        calls["n"] += 1
+        if calls["n"] == 40:  # mid-batch, among the measurements
+            raise KeyboardInterrupt
+
+    path = tmp_path / "run.npz"
+    with pytest.raises(KeyboardInterrupt):
+        simulate(model, params, **args, checkpoint=path, progress=stop)
+    resumed = simulate(model, params, **args, checkpoint=path)
+    for a, b in zip(plain.series, resumed.series, strict=True):
+        assert np.array_equal(a, b)

@@ -276,6 +276,13 @@ class Sampler:
         (:meth:`CompiledModel.measure`)."""
         return self.compiled_here.measure(self.configuration(state))
 
+    def measure_device(self, state: SamplerState):
+        """As :meth:`measure`, but backend arrays left where they are (no copy to the
+        host, no synchronisation): the run loop gathers them in batches."""
+        c = self.compiled_here
+        config = self.configuration(state)
+        return c.energy(config) / c.n, c.magnetization(config)
+
     def swap(self, state: SamplerState, a, b) -> None:
         """Exchange the configurations of replicas ``a[i]`` and ``b[i]`` (disjoint index arrays),
         with whatever ``extra`` arrays follow the configuration."""
