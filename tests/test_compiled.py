@@ -63,7 +63,7 @@ def _discrete_interacting():
 @pytest.mark.parametrize("name", list(_discrete_interacting()))
 def test_registered_models_compile_to_their_symbolic_energy(name):
     model = get_model(name)
-    params = {"J": 0.8, "h": 0.3, "N": 5, "L": 3, "z": 4}
+    params = {"J": 0.8, "h": 0.3, "N": 5, "L": 3, "z": 4, "N_v": 3, "N_h": 2}
     matrix = None
     compiled = compile_model(model, params)
     if model.coupling.pairs(compiled.shape) is None:  # data-defined: the symbolic energy takes K

@@ -96,7 +96,7 @@ def test_chain(capsys):
         (["ising2d", "T=0"], "temperature must be positive, got T=0.0"),
         (["ising2d", "T=-1"], "temperature must be positive"),
         (["ising3d", "T=4"], "'ising3d' has no exact solution"),
-        (["curie-weiss", "T=1"], "'curie-weiss' has no exact solution"),
+        (["mean-field", "T=1"], "has no finite system to sum exactly"),
         (["ising2d", "L=16", "T=2", "h=0.1"], "solved exactly only at h=0"),
         (["ising2d", "T=2", "--plot", "x.png"], "--plot needs a range"),
         (["ising2d", "T=2", "--precision", "0"], "--precision must be between"),
