@@ -231,8 +231,13 @@ class Wolff(_Cluster):
     ``clusters_per_sweep`` (from the move, :class:`statmech.numeric.samplers.moves.Wolff`)
     defaults to ``round(sites / mean cluster size)`` (at least 1), the mean measured
     once from the parameters alone (:func:`numeric.fast.cluster.mean_cluster_size`),
-    so that a sweep flips about ``sites`` spins on average; with several
-    temperatures, once per temperature.  ``state.extra["flipped"]`` counts the spins
+    aiming at a sweep of about ``sites`` flipped spins; with several temperatures,
+    once per temperature.  The aim is not always met: that pilot starts ordered,
+    and near T_c its clusters are larger than in equilibrium (at T_c a sweep of 2
+    clusters flips about 0.77 ``sites`` at L = 64 and 0.65 at L = 128, measured in
+    equilibrium; fewer while the run relaxes from its random start), so a run reports the
+    spins it really flipped (``mean_cluster_size``, ``spins_flipped_per_ns`` of
+    :func:`statmech.numeric.simulation.simulate`).  ``state.extra["flipped"]`` counts the spins
     flipped per replica and ``state.extra["counters"]`` is each replica's position
     in its random stream (both stay with the replica when configurations are swapped).
     """
