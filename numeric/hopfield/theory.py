@@ -12,7 +12,7 @@ only evaluates them.
   :math:`T_M(\alpha)` (the highest temperature of a retrieval solution) and
   :math:`T_c(\alpha)` (below it the retrieval solution has the lower free
   energy than the spin glass), by fixed-point iteration of the derived equations
-  (Gauss-Hermite averages) and bisection in :math:`T`; the :math:`T = 0` ends come
+  (Gaussian averages on a fine uniform grid) and bisection in :math:`T`; the :math:`T = 0` ends come
   from the :math:`T = 0` equations.
 
 References
@@ -104,24 +104,67 @@ def retrieval(solutions: list[dict]) -> dict | None:
     return max(found, key=lambda s: s["m"]) if found else None
 
 
+def zero_temperature_curve(alphas) -> dict:
+    """The retrieval overlap m(alpha) at T = 0 (NaN where there is none), by the solver."""
+    ms = []
+    for a in np.asarray(alphas, dtype=float):
+        found = retrieval(zero_temperature_solutions(float(a)))
+        ms.append(np.nan if found is None else found["m"])
+    return {"alpha": np.asarray(alphas, dtype=float), "m": np.array(ms)}
+
+
 # --------------------------------------------------------------------------
 # Finite temperature: iteration of the derived fixed-point map
 
 
-@lru_cache(maxsize=4)
-def _compiled(nodes: int):
-    from statmech.derive.hopfield_replica import ags_equations
+#: The z grid of the Gaussian averages at finite T: uniform on [-Z_MAX, Z_MAX] (the
+#: weight beyond is below 3e-18) with spacing 2 Z_MAX / (Z_POINTS - 1) = 0.0018, which
+#: resolves tanh(v z / T) for v / T up to a few hundred (Gauss-Hermite nodes near
+#: z = 0 are too sparse at low T).
+Z_MAX = 9.0
+Z_POINTS = 10001
 
-    from ..gaussian import compile_averaged
+
+def _grid_average(expr, args):
+    """``expr`` with its Gaussian averages done on the uniform z grid (trapezoid rule,
+    spectrally accurate for a smooth integrand times the Gaussian weight)."""
+    import sympy as sp
+    from statmech.derive.gaussian import GaussianAverage
+
+    from ..compile import compile_expression
+
+    averages = sorted(expr.atoms(GaussianAverage), key=sp.default_sort_key)
+    dummies = [sp.Dummy(f"A{k}") for k in range(len(averages))]
+    outer = compile_expression(
+        expr.xreplace(dict(zip(averages, dummies, strict=True))), [*args, *dummies]
+    )
+    inner = [compile_expression(a.function, [a.variable, *args]) for a in averages]
+    z = np.linspace(-Z_MAX, Z_MAX, Z_POINTS)
+    w = np.exp(-(z**2) / 2)
+    w /= w.sum()
+
+    def fn(*values):
+        values = [np.asarray(v, dtype=float) for v in values]
+        done = [
+            np.tensordot(w, np.asarray(f(z.reshape((-1,) + (1,) * values[0].ndim), *values)), 1)
+            for f in inner
+        ]
+        return outer(*values, *done)
+
+    return fn
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    from statmech.derive.hopfield_replica import ags_equations
 
     eq = ags_equations(_model())
     args = [*eq.unknowns, *eq.parameters]
-    g = [compile_averaged(e, args, "numpy", nodes=nodes) for e in eq.fixed_point]
-    f = compile_averaged(eq.free_energy, args, "numpy", nodes=nodes)
-    return g, f
+    g = [_grid_average(e, args) for e in eq.fixed_point]
+    return g, _grid_average(eq.free_energy, args)
 
 
-def iterate(alpha, T, start, steps: int = 4000, nodes: int = 200, tol: float = 1e-13):
+def iterate(alpha, T, start, steps: int = 4000, tol: float = 1e-13):
     r"""Iterate :math:`x \to g(x)` of the AGS equations from ``start`` = (m, q, r).
 
     ``alpha`` and ``T`` are arrays of one shape (T > 0); returns ``(m, q, r, f,
@@ -130,7 +173,7 @@ def iterate(alpha, T, start, steps: int = 4000, nodes: int = 200, tol: float = 1
     settled in ``steps`` iterations is reported unconverged.  A start with ``m = 0``
     stays at ``m = 0`` (the spin-glass or paramagnetic branch).
     """
-    g, f = _compiled(nodes)
+    g, f = _compiled()
     alpha, T = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(T, float))
     x = [np.full(alpha.shape, float(v)) for v in start]
     done = np.zeros(alpha.shape, dtype=bool)
@@ -147,12 +190,41 @@ def iterate(alpha, T, start, steps: int = 4000, nodes: int = 200, tol: float = 1
     return x[0], x[1], x[2], fe, done
 
 
-def _retrieves(alpha, T, steps, nodes):
-    m, q, r, fe, done = iterate(alpha, T, (1.0, 1.0, 1.0), steps, nodes)
+def spin_glass(alpha, T, bisections: int = 60):
+    r"""The spin-glass solution :math:`m = 0`, :math:`q > 0` at :math:`T < 1`.
+
+    At :math:`m = 0` the :math:`r` equation gives :math:`r(q)`, and the :math:`q`
+    equation becomes one equation :math:`q = G(q) = g_q(0, q, r(q))` on
+    :math:`1 - T < q < 1` (where :math:`1 - \beta(1 - q) > 0`): :math:`q - G(q) < 0`
+    at the lower end (:math:`r \to \infty`, :math:`G \to 1`) and :math:`> 0` at
+    :math:`q = 1`, so bisection brackets a root.  Returns ``(q, r, f)``.
+    """
+    g, f = _compiled()
+    alpha, T = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(T, float))
+    if np.any(T >= 1) or np.any(T <= 0):
+        raise ValueError("the spin-glass bisection is for 0 < T < 1")
+    zero = np.zeros(alpha.shape)
+
+    def residual(q):
+        r = np.asarray(g[2](zero, q, zero, T, alpha), dtype=float)
+        return q - np.asarray(g[1](zero, q, r, T, alpha), dtype=float), r
+
+    lo, hi = (1.0 - T) * (1 + 1e-12) + 1e-12, np.ones(alpha.shape)
+    for _ in range(bisections):
+        mid = (lo + hi) / 2
+        res, _ = residual(mid)
+        lo, hi = np.where(res < 0, mid, lo), np.where(res < 0, hi, mid)
+    q = (lo + hi) / 2
+    _, r = residual(q)
+    return q, r, np.asarray(f(zero, q, r, T, alpha), dtype=float)
+
+
+def _retrieves(alpha, T, steps):
+    m, q, r, fe, done = iterate(alpha, T, (1.0, 1.0, 1.0), steps)
     return m > 0.05, fe, done
 
 
-def phase_diagram(alphas, steps: int = 3000, nodes: int = 200, bisections: int = 24) -> dict:
+def phase_diagram(alphas, steps: int = 3000, bisections: int = 24, T_low: float = 0.02) -> dict:
     r"""The lines :math:`T_g`, :math:`T_M` and :math:`T_c` at the loads ``alphas``.
 
     Returns arrays (NaN where a line does not exist at that load): ``alpha``,
@@ -166,18 +238,18 @@ def phase_diagram(alphas, steps: int = 3000, nodes: int = 200, bisections: int =
 
     a = np.asarray(alphas, dtype=float)
     t_g = 1.0 + np.sqrt(a)
-    t_low = np.full(a.shape, 0.02)
+    t_low = np.full(a.shape, T_low)
     lo, hi = t_low.copy(), np.ones(a.shape)
-    at_low, _, _ = _retrieves(a, t_low, steps, nodes)
+    at_low, _, _ = _retrieves(a, t_low, steps)
     for _ in range(bisections):
         mid = (lo + hi) / 2
-        ok, _, _ = _retrieves(a, mid, steps, nodes)
+        ok, _, _ = _retrieves(a, mid, steps)
         lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
     t_m = np.where(at_low, (lo + hi) / 2, np.nan)
 
     def better(T):
-        m1, _, _, f1, _ = iterate(a, T, (1.0, 1.0, 1.0), steps, nodes)
-        m0, _, _, f0, _ = iterate(a, T, (0.0, 1.0, 10.0), steps, nodes)
+        m1, _, _, f1, _ = iterate(a, T, (1.0, 1.0, 1.0), steps)
+        _, _, f0 = spin_glass(a, T)
         return (m1 > 0.05) & (f1 < f0)
 
     lo, hi = t_low.copy(), np.where(np.isfinite(t_m), t_m, 1.0)
