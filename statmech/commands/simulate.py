@@ -86,9 +86,10 @@ def check_checkpoint(args) -> None:
         check_output_folder(args.checkpoint, "checkpoint")
 
 
-def checkpoint_progress(path: str) -> str | None:
+def checkpoint_progress(path: str, expected: dict | None = None) -> str | None:
     """``(N of M sweeps done)`` for an existing checkpoint file, or None (no file, or
-    one the run itself will refuse with its reason)."""
+    one the run itself will refuse with its reason: unreadable, or with an identity
+    that differs from ``expected`` in one of its entries)."""
     import json
     import os
 
@@ -101,6 +102,8 @@ def checkpoint_progress(path: str) -> str | None:
             meta = json.loads(str(z["__meta__"]))
         done = int(meta["progress"]["done"])
         ident = meta["identity"]
+        if any(ident.get(k) != v for k, v in (expected or {}).items()):
+            return None
         total = int(ident["thermalize"]) + int(ident["sweeps"]) // int(ident["every"]) * int(
             ident["every"]
         )
@@ -161,7 +164,15 @@ def run(args) -> int:
             f"(got a range for {ranges[0].name})"
         )
     if args.checkpoint is not None:
-        resuming = checkpoint_progress(args.checkpoint)
+        mine = {
+            "model": model.name,
+            "seed": args.seed,
+            "algorithm": args.algorithm,
+            "replicas": args.replicas,
+            "sweeps": args.sweeps,
+            "every": args.every,
+        }
+        resuming = checkpoint_progress(args.checkpoint, mine)
         if resuming is not None:
             print(
                 f"statmech: resuming from checkpoint {args.checkpoint} {resuming}", file=sys.stderr
