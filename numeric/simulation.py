@@ -22,8 +22,11 @@ divided by the spread of the replicas' own differences, so the autocorrelation
 within a replica needs no model (the replicas are independent); in equilibrium
 the ratio is Student's t with ``R - 1`` degrees of freedom, and above
 :data:`numeric.stats.DRIFT_Z` the run says it is not thermalised and by how much
-the energy drifted.  The check needs at least 4 replicas (per temperature) and
-:data:`THERMALISATION_CHECK_MIN` discarded sweeps; with fewer it is not made.
+the energy drifted.  With fewer than 4 replicas (per temperature) the error of each quarter's mean
+comes instead from the measurements' variance and autocorrelation time
+(:func:`thermalisation_drift_few`), and the check is not made when that time
+cannot be estimated; nor with fewer than :data:`THERMALISATION_CHECK_MIN`
+discarded sweeps.
 
 Acceptance: one sweep in about every :data:`COUNT_EVERY` measurement sweeps
 (at least 32 per run where there are that many) counts the units it changed
@@ -113,10 +116,36 @@ def thermalisation_drift(e_therm) -> tuple[float, float, float] | None:
     return drift(e_therm[:, e_therm.shape[1] // 2 :])
 
 
-def thermalisation_warning(e_therm, therm: int) -> str | None:
+def thermalisation_drift_few(e_therm, therm: int, e, every: int):
+    """As :func:`thermalisation_drift` for fewer than 4 replicas, where their spread
+    cannot serve: the error of a quarter's mean comes from the measurements' variance
+    and integrated autocorrelation time ``tau`` (in sweeps), ``var * max(2 tau,
+    spacing) / span`` per replica; None when ``tau`` cannot be estimated."""
+    e_therm, e = np.asarray(e_therm, dtype=np.float64), np.asarray(e, dtype=np.float64)
+    if e_therm.shape[1] < 16 or np.isnan(e_therm).any() or np.isnan(e).any():
+        return None
+    tau, reliable = integrated_time(e)
+    var = float(e.var(axis=1, ddof=1).mean()) if e.shape[1] > 1 else 0.0
+    if not reliable or var == 0:
+        return None
+    n = e_therm.shape[1]
+    half = e_therm[:, n // 2 :]
+    q = half.shape[1] // 2
+    first, second = half[:, :q].mean(), half[:, half.shape[1] - q :].mean()
+    spacing = therm / n
+    per_mean = var * max(2 * tau * every, spacing) / (q * spacing) / e.shape[0]
+    return float(first), float(second), float((second - first) / np.sqrt(2 * per_mean))
+
+
+def thermalisation_warning(e_therm, therm: int, e=None, every: int = 1) -> str | None:
     """The warning of a run whose energy still drifted at the end of its ``therm``
-    discarded sweeps (see :func:`thermalisation_drift`), or None."""
-    d = None if therm < THERMALISATION_CHECK_MIN else thermalisation_drift(e_therm)
+    discarded sweeps (see :func:`thermalisation_drift`; with fewer than 4 replicas
+    :func:`thermalisation_drift_few` from the measurements ``e``), or None."""
+    d = None
+    if therm >= THERMALISATION_CHECK_MIN:
+        d = thermalisation_drift(e_therm)
+        if d is None and e is not None and 0 < np.shape(e_therm)[0] < 4:
+            d = thermalisation_drift_few(e_therm, therm, e, every)
     if d is None or not abs(d[2]) > DRIFT_Z:
         return None
     q = therm // 4
@@ -452,7 +481,7 @@ def simulate(
     if ladder is None:
         obs = estimates(e, m, n_spins, float(params["T"]), signed=h != 0)
         per_t, exchange, warnings = None, None, _warnings(obs, e, m, therm, every)
-        w = thermalisation_warning(e_therm, therm)
+        w = thermalisation_warning(e_therm, therm, e, every)
         warnings += [] if w is None else [w]
     else:
         per_t, warnings = [], []
@@ -462,7 +491,7 @@ def simulate(
             warnings += [
                 f"T={t:g}: {w}" for w in _warnings(per_t[-1], e[rows], m[rows], therm, every)
             ]
-            w = thermalisation_warning(e_therm[rows], therm)
+            w = thermalisation_warning(e_therm[rows], therm, e[rows], every)
             warnings += [] if w is None else [f"T={t:g}: {w}"]
         obs = per_t[0]
         exchange = sampler.moves[0].statistics(state) if sampler.moves else None

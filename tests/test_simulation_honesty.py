@@ -174,3 +174,19 @@ def test_device_batches_give_the_same_series(monkeypatch, tmp_path, model, param
     resumed = simulate(model, params, **args, checkpoint=path)
     for a, b in zip(plain.series, resumed.series, strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_few_replicas_check_thermalisation_from_the_autocorrelation_time(replicas):
+    # Fewer than 4 replicas: the quarters' errors come from the measurements' tau.
+    args = dict(sweeps=300, replicas=replicas, algorithm="wolff")
+    bad = simulate("ising2d", {"L": 32, "T": T_C}, thermalize=40, seed=2, **args)
+    (w,) = _thermalisation_warnings(bad)
+    assert "drifted from" in w
+    for seed in range(1, 6):
+        good = simulate("ising2d", {"L": 16, "T": T_C}, thermalize=200, seed=seed, **args)
+        assert _thermalisation_warnings(good) == []
+        metropolis = simulate(
+            "ising2d", {"L": 16, "T": 2.5}, sweeps=1000, replicas=replicas, seed=seed
+        )
+        assert _thermalisation_warnings(metropolis) == []
