@@ -188,3 +188,38 @@ def test_cli_simulate_retrieval_and_bad_patterns(tmp_path):
         got = _cli("simulate", "hopfield", *args)
         assert got.returncode != 0 and words in got.stderr
         assert len(got.stderr.strip().splitlines()) == 1
+
+
+def test_finite_temperature_solutions_solve_the_equations_in_mpmath():
+    """The retrieval point found by iteration (Gaussian averages on the z grid) and the
+    spin glass found by bisection solve the derived AGS equations evaluated in mpmath
+    (adaptive quadrature) to 1e-9; the spin glass at T = 0.02 is near the T = 0 one
+    (C = beta(1 - q) and r move by O(T))."""
+    from statmech.derive.hopfield_replica import ags_equations
+    from statmech.numeric.gaussian import compile_averaged
+    from statmech.numeric.hopfield.theory import _model, iterate, spin_glass
+
+    eq = ags_equations(_model())
+    args = [*eq.unknowns, *eq.parameters]
+    g = [compile_averaged(e, args, "mpmath") for e in eq.fixed_point]
+    m, q, r, _, done = iterate(0.05, 0.3, (1.0, 1.0, 1.0), steps=3000)
+    assert bool(done) and float(m) > 0.9
+    q_sg, r_sg, _ = spin_glass(np.array([0.1, 0.1]), np.array([0.3, 0.02]))
+    with mpmath.workdps(20):
+        for x in ((m, q, r, 0.3, 0.05), (0.0, q_sg[0], r_sg[0], 0.3, 0.1)):
+            x = [float(v) for v in x]
+            for k, gk in enumerate(g):
+                assert abs(gk(*x) - x[k]) < 1e-9, (k, x)
+    sg0 = [s for s in zero_temperature_solutions(0.1) if abs(s["m"]) < 1e-9][0]
+    assert abs((1 - q_sg[1]) / 0.02 - sg0["C"]) < 0.02 * sg0["C"]
+    assert abs(r_sg[1] - sg0["r"]) < 0.02 * sg0["r"]
+
+
+def test_phase_diagram_lines_ordered():
+    from statmech.numeric.hopfield.theory import phase_diagram
+
+    pd = phase_diagram(np.array([0.01, 0.1]), steps=1500, bisections=8)
+    assert np.allclose(pd["T_g"], 1 + np.sqrt([0.01, 0.1]))
+    assert 0 < pd["T_c"][0] < pd["T_M"][0] < 1 < pd["T_g"][0]
+    assert np.isnan(pd["T_c"][1]) and 0 < pd["T_M"][1] < pd["T_M"][0]  # 0.1 > 0.0519
+    assert abs(pd["alpha_T_c_zero"] - 0.051) < 1e-3  # quoted by AGS 1987: 0.051

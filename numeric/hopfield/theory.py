@@ -113,6 +113,42 @@ def zero_temperature_curve(alphas) -> dict:
     return {"alpha": np.asarray(alphas, dtype=float), "m": np.array(ms)}
 
 
+def zero_temperature_coexistence(lo: float = 0.045, hi: float = 0.06) -> float:
+    r"""The load at which the retrieval and spin-glass energies are equal at T = 0
+    (where :math:`T_c(\alpha)` reaches zero; AGS quote 0.051).
+
+    The energy difference from the solver on a grid of ``lo..hi`` (spacing 0.001),
+    the sign change located and refined on a grid 100 times finer, then linear
+    interpolation (the difference is smooth, its curvature makes an error below
+    1e-8 at that spacing).
+    """
+    from statmech.derive.hopfield_replica import ags_zero_temperature_equations
+
+    from ..solve import solve_grid
+
+    eq = ags_zero_temperature_equations(_model())
+
+    def gap(alphas):
+        sol = solve_grid(eq, {"alpha": alphas})
+        out = []
+        for i in range(len(alphas)):
+            pts = sol.point(i)
+            ret = retrieval(pts)
+            sg = [p for p in pts if abs(p["m"]) < 1e-9 and p["stable"]]
+            if ret is None or not sg:
+                raise ArithmeticError(f"no retrieval or spin-glass solution at alpha={alphas[i]}")
+            out.append(ret["free_energy"] - sg[0]["free_energy"])
+        return np.array(out)
+
+    for step in (1e-3, 1e-5):
+        grid = np.arange(lo, hi + step / 2, step)
+        d = gap(grid)
+        k = int(np.flatnonzero(np.diff(np.sign(d)) != 0)[0])
+        lo, hi = grid[k], grid[k + 1]
+        dlo, dhi = d[k], d[k + 1]
+    return float(lo - dlo * (hi - lo) / (dhi - dlo))
+
+
 # --------------------------------------------------------------------------
 # Finite temperature: iteration of the derived fixed-point map
 
@@ -186,8 +222,9 @@ def iterate(alpha, T, start, steps: int = 4000, tol: float = 1e-13):
         x = new
         if delta <= tol:
             break
-    fe = np.asarray(f(*x, T, alpha), dtype=float)
-    return x[0], x[1], x[2], fe, done
+    with np.errstate(invalid="ignore", over="ignore"):  # unsettled points: NaN, not used
+        fe = np.asarray(f(*x, T, alpha), dtype=float)
+    return x[0], x[1], x[2], np.where(done, fe, np.nan), done
 
 
 def spin_glass(alpha, T, bisections: int = 60):
@@ -221,14 +258,17 @@ def spin_glass(alpha, T, bisections: int = 60):
 
 def _retrieves(alpha, T, steps):
     m, q, r, fe, done = iterate(alpha, T, (1.0, 1.0, 1.0), steps)
-    return m > 0.05, fe, done
+    return done & (m > 0.05), fe, done
 
 
 def phase_diagram(alphas, steps: int = 3000, bisections: int = 24, T_low: float = 0.02) -> dict:
     r"""The lines :math:`T_g`, :math:`T_M` and :math:`T_c` at the loads ``alphas``.
 
     Returns arrays (NaN where a line does not exist at that load): ``alpha``,
-    ``T_g``, ``T_M``, ``T_c``.  :math:`T_M` and :math:`T_c` are located by bisection
+    ``T_g``, ``T_M``, ``T_c``; and the loads where the lines end at T = 0,
+    ``alpha_c`` (:math:`T_M`) and ``alpha_T_c_zero`` (:math:`T_c`).  A temperature
+    counts as retrieving only where the iteration from :math:`m = 1` has settled
+    (to 1e-13) at :math:`m > 0.05`.  :math:`T_M` and :math:`T_c` are located by bisection
     in :math:`T \in (0, 1]` to :math:`2^{-\text{bisections}}`, and at loads where the
     retrieval solution exists at every temperature tried, to the lowest one,
     ``T_low``; the bisection needs the iteration to settle, which it does slowly
@@ -248,9 +288,9 @@ def phase_diagram(alphas, steps: int = 3000, bisections: int = 24, T_low: float 
     t_m = np.where(at_low, (lo + hi) / 2, np.nan)
 
     def better(T):
-        m1, _, _, f1, _ = iterate(a, T, (1.0, 1.0, 1.0), steps)
+        m1, _, _, f1, done = iterate(a, T, (1.0, 1.0, 1.0), steps)
         _, _, f0 = spin_glass(a, T)
-        return (m1 > 0.05) & (f1 < f0)
+        return done & (m1 > 0.05) & (f1 < f0)
 
     lo, hi = t_low.copy(), np.where(np.isfinite(t_m), t_m, 1.0)
     low_ok = better(t_low)
@@ -259,4 +299,12 @@ def phase_diagram(alphas, steps: int = 3000, bisections: int = 24, T_low: float 
         ok = better(mid)
         lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
     t_c = np.where(low_ok, (lo + hi) / 2, np.nan)
-    return {"alpha": a, "T_g": t_g, "T_M": t_m, "T_c": t_c, "T_low": t_low}
+    return {
+        "alpha": a,
+        "T_g": t_g,
+        "T_M": t_m,
+        "T_c": t_c,
+        "T_low": t_low,
+        "alpha_c": float(capacity()["alpha_c"]),  # T_M = 0 there
+        "alpha_T_c_zero": zero_temperature_coexistence(),  # T_c = 0 there
+    }
