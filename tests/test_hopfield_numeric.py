@@ -223,3 +223,14 @@ def test_phase_diagram_lines_ordered():
     assert 0 < pd["T_c"][0] < pd["T_M"][0] < 1 < pd["T_g"][0]
     assert np.isnan(pd["T_c"][1]) and 0 < pd["T_M"][1] < pd["T_M"][0]  # 0.1 > 0.0519
     assert abs(pd["alpha_T_c_zero"] - 0.051) < 1e-3  # quoted by AGS 1987: 0.051
+
+
+def test_finite_size_capacity_interpolates_the_drop():
+    from statmech.numeric.hopfield.experiments import finite_size_capacity
+
+    curve = [{"N": 100, "alpha": a, "m": m} for a, m in ((0.1, 0.99), (0.14, 0.9), (0.16, 0.3))] + [
+        {"N": 200, "alpha": 0.1, "m": 0.99}
+    ]
+    got = finite_size_capacity(curve)
+    assert abs(got[100] - (0.14 + 0.4 * 0.02 / 0.6)) < 1e-15
+    assert math.isnan(got[200])

@@ -176,3 +176,31 @@ def digits_example(flip: float = 0.1, seed: int = 0, digits=tuple(range(10))) ->
         "correct": correct,
         "overlaps": got["overlaps"],
     }
+
+
+def overlap_curve(Ns, alphas, networks: int = 8, starts: int = 4, seed: int = 0, **kw) -> list:
+    """:func:`retrieval_overlap` at every ``N`` of ``Ns`` and load of ``alphas``."""
+    return [
+        retrieval_overlap(N, a, networks=networks, starts=starts, seed=seed + k, **kw)
+        for N in Ns
+        for k, a in enumerate(alphas)
+    ]
+
+
+def finite_size_capacity(curve: list, level: float = 0.5) -> dict:
+    r"""Per ``N``, the load at which the mean final overlap first falls below ``level``
+    (linear interpolation between the loads of ``curve``): a finite-size estimate of
+    :math:`\alpha_c`, which sharpens towards the :math:`N \to \infty` drop as N grows.
+    NaN where the overlap never falls below ``level`` in the loads given."""
+    out = {}
+    for N in sorted({c["N"] for c in curve}):
+        rows = sorted((c for c in curve if c["N"] == N), key=lambda c: c["alpha"])
+        a = np.array([c["alpha"] for c in rows])
+        m = np.array([c["m"] for c in rows])
+        below = np.flatnonzero(m < level)
+        if below.size == 0 or below[0] == 0:
+            out[N] = float("nan")
+            continue
+        k = below[0]
+        out[N] = float(a[k - 1] + (level - m[k - 1]) * (a[k] - a[k - 1]) / (m[k] - m[k - 1]))
+    return out

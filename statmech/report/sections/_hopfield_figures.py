@@ -20,6 +20,9 @@ def phase_diagram_figure(lines: dict, path, alpha_c: float | None = None) -> Non
     ax.plot(a, lines["T_c"], "C3-o", ms=3, label=r"$T_c$: retrieval is the equilibrium")
     if alpha_c is not None:
         ax.plot([alpha_c], [0.0], "C0s", label=rf"$\alpha_c = {alpha_c:.6f}$")
+    if lines.get("alpha_T_c_zero") is not None:
+        a0 = lines["alpha_T_c_zero"]
+        ax.plot([a0], [0.0], "C3s", label=rf"$T_c = 0$ at $\alpha = {a0:.4f}$")
     ax.set_xlabel(r"$\alpha = P/N$")
     ax.set_ylabel("$T$")
     ax.set_ylim(0, max(1.05, float(np.nanmax(lines["T_g"])) * 1.02))
