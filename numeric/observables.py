@@ -190,9 +190,9 @@ def run_checks(e, m, T: float) -> list[str]:
         if changed < FROZEN_FRACTION:
             out.append(
                 f"the energy changed in only {100 * changed:.2g}% of the measurements at "
-                f"T={T:g}: the sampler accepts almost no move, so the estimates rest on the "
-                "states the replicas sit in (the ground state, or states frozen out of "
-                "equilibrium) and their error bars cannot tell which"
+                f"T={T:g}: the replicas stay at one energy (a ground state, perhaps a "
+                "degenerate one, or states frozen out of equilibrium), so the energy's error "
+                "bar and the heat capacity rest on a few changes and cannot tell which"
             )
     for name, x in (("heat_capacity_per_spin", e), ("susceptibility_abs_m", np.abs(m))):
         var, square = float(x.var()), float(np.mean(x * x))
