@@ -147,6 +147,10 @@ def run(args) -> int:
     from .. import api
     from ..params import grid, parse_assignments, precise_points
 
+    from . import _spin_glass
+
+    if _spin_glass.wants(args):  # one spin-glass sample from couplings=FILE
+        return _spin_glass.run_exact(args)
     model = lookup_model(args.model)
     require_finite_system(model, "exact")
     if args.json and args.format not in (None, "json"):

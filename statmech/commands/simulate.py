@@ -59,6 +59,15 @@ def add_simulation_arguments(p) -> None:
         "default: the memory available)",
     )
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--temperatures",
+        metavar="LADDER",
+        help="parallel tempering ladder for spin glasses (sk, ea, ea2d): T1,T2,... or "
+        "LOW:HIGH:COUNT (geometric); at least two",
+    )
+    p.add_argument(
+        "--samples", type=int, default=None, help="disorder samples (seeds seed, seed+1, ...)"
+    )
 
 
 def add_arguments(p):
@@ -153,6 +162,11 @@ def run(args) -> int:
 
     if wants_retrieval(args):  # alpha=, patterns= or T=0: the retrieval dynamics
         return simulate_retrieval(args)
+    from . import _spin_glass
+
+    if _spin_glass.wants(args):  # parallel tempering of spin-glass samples, two replicas
+        check_counts(args)
+        return _spin_glass.run_simulate(args)
     check_counts(args)
     check_checkpoint(args)
     model = lookup_model(args.model)

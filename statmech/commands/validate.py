@@ -53,6 +53,10 @@ def run(args) -> int:
         raise UserError(f"--max-z must be positive, got {args.max_z}")
     if args.plot:
         check_plot_path(args.plot)  # before the simulations, not after them
+    from . import _spin_glass
+
+    if _spin_glass.wants(args):  # PT on one spin-glass sample against enumeration
+        return _spin_glass.run_validate(args)
     model = lookup_model(args.model)
     require_finite_system(model, "validate")  # before its parameters: L= cannot be given
     fixed, ranges = parse_assignments(model, args.assignments)

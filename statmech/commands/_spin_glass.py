@@ -1,0 +1,229 @@
+r"""Spin-glass routes of ``exact``, ``validate`` and ``simulate``: one sample's couplings
+from a file (``couplings=J.npy``, a symmetric N x N matrix, the :math:`J_{ij}` of
+:math:`H = -\sum_{i<j}J_{ij}s_is_j - h\sum_i s_i`) or drawn from the model's seed, exact
+enumeration (N <= 24) and parallel tempering with two real replicas
+(:mod:`statmech.numeric.spin_glass`)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+from ..errors import UserError
+
+MODELS = ("sk", "ea", "ea2d", "ea3d")
+ALIASES = {"ea3d": "ea"}
+
+
+def _couplings_text(assignments) -> tuple[str | None, list[str]]:
+    path, rest = None, []
+    for a in assignments:
+        if a.startswith("couplings="):
+            path = a.split("=", 1)[1]
+            if not path:
+                raise UserError("couplings= needs a file name (a .npy, .npz or text matrix)")
+        else:
+            rest.append(a)
+    return path, rest
+
+
+def wants(args) -> bool:
+    """A spin-glass model given ``couplings=FILE``, or a PT ladder (``--temperatures``)."""
+    if args.model not in MODELS:
+        return False
+    if any(a.startswith("couplings=") for a in args.assignments):
+        return True
+    return getattr(args, "temperatures", None) is not None
+
+
+def _values(args) -> tuple[dict, str | None, object]:
+    """Parameters (floats), the couplings file (or None) and the model."""
+    from statmech.params import parse_assignments
+
+    from ..common import lookup_model
+
+    model = lookup_model(ALIASES.get(args.model, args.model))
+    path, rest = _couplings_text(args.assignments)
+    fixed, ranges = parse_assignments(model, rest)
+    if ranges:
+        raise UserError(f"give single values here, not a range ({ranges[0].name})")
+    return {k: float(v) for k, v in fixed.items()}, path, model
+
+
+def sample_couplings(model, values: dict, path: str | None, seed_offset: int = 0):
+    import numpy as np
+
+    from statmech.numeric import spin_glass as sg
+
+    if path is not None:
+        try:
+            return sg.load_couplings(path)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    params = {k: v for k, v in values.items() if k not in ("T", "seed")}
+    n = values.get("N", values.get("L", 0) ** (3 if model.name == "ea" else 2))
+    if model.name == "sk" and n > 4096:
+        raise UserError(f"N = {int(n)} is too large for a dense coupling matrix here")
+    k = sg.model_couplings(model.name, params, int(values.get("seed", 0)) + seed_offset)
+    return np.asarray(k)
+
+
+def _enumerate(k, temps, h):
+    from statmech.numeric import spin_glass as sg
+
+    try:
+        return sg.enumerate_exact(k, temps, h=h)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def run_exact(args) -> int:
+    from statmech.numeric import spin_glass as sg
+
+    values, path, model = _values(args)
+    k = sample_couplings(model, values, path)
+    n = k.shape[0]
+    if n > sg.MAX_EXACT_N:
+        raise UserError(
+            f"exact enumeration sums 2^N states and stops at N = {sg.MAX_EXACT_N}; N = {n} "
+            "is too large (use statmech simulate)"
+        )
+    t = values["T"]
+    ex = _enumerate(k, [t], values.get("h", 0.0))
+    row = {
+        "model": model.name,
+        "N": n,
+        "T": t,
+        "h": values.get("h", 0.0),
+        "couplings": path or f"seed {int(values.get('seed', 0))}",
+        "free_energy_per_spin": float(ex["f"][0]),
+        "energy_per_spin": float(ex["e"][0]),
+        "heat_capacity_per_spin": float(ex["c"][0]),
+        "abs_magnetization": float(ex["abs_m"][0]),
+        "q2": float(ex["q2"][0]),
+        "ground_state_energy_per_spin": float(ex["e_ground"]),
+    }
+    if args.json or getattr(args, "format", None) == "json":
+        print(json.dumps(row))
+    else:
+        print(f"{model.name}: one sample of N = {n} ({row['couplings']}), T = {t:g}, all 2^{n} "
+              "states summed")
+        for key, v in row.items():
+            if key not in ("model", "N", "T", "h", "couplings"):
+                print(f"  {key:30s} {v:.12g}")
+    return 0
+
+
+def _ladder(text: str | None, t_low: float | None):
+    import numpy as np
+
+    if text is None:
+        if t_low is None:
+            raise UserError("give T= (the lowest temperature of the ladder)")
+        return np.geomspace(t_low, max(2.0, 2.5 * t_low), 10)
+    try:
+        if ":" in text:
+            a, b, c = text.split(":")
+            temps = np.geomspace(float(a), float(b), int(c))
+        else:
+            temps = np.array([float(x) for x in text.split(",") if x.strip()])
+    except ValueError:
+        raise UserError(
+            f"--temperatures takes T1,T2,... or LOW:HIGH:COUNT (geometric), got {text!r}"
+        ) from None
+    if temps.size < 2:
+        raise UserError(
+            f"parallel tempering needs at least two temperatures, got {temps.size}"
+        )
+    if not np.all(np.isfinite(temps)) or np.any(temps <= 0):
+        raise UserError("the temperatures must be positive and finite")
+    return np.sort(temps)
+
+
+def run_validate(args) -> int:
+    import numpy as np
+
+    from statmech.numeric import spin_glass as sg
+
+    values, path, model = _values(args)
+    k = sample_couplings(model, values, path)
+    n = k.shape[0]
+    if n > sg.MAX_EXACT_N:
+        raise UserError(f"validate enumerates the sample exactly: N = {n} > {sg.MAX_EXACT_N}")
+    temps = _ladder(getattr(args, "temperatures", None), values["T"])
+    h = values.get("h", 0.0)
+    therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
+    try:
+        res = sg.parallel_tempering(
+            k, temps, sweeps=args.sweeps, thermalization=therm, seed=args.seed, h=h,
+            keep_series=True, backend=args.backend,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    est = sg.single_sample_estimates(res)
+    ex = _enumerate(k, temps, h)
+    rows, ok = [], True
+    for i, t in enumerate(temps):
+        for name, exact in (("energy_per_spin", ex["e"][i]), ("q2", ex["q2"][i])):
+            e = est["e" if name == "energy_per_spin" else "q2"][i]
+            z = e.z(float(exact))
+            ok &= abs(z) <= args.max_z
+            rows.append({"T": float(t), "quantity": name, "mc": e.mean, "error": e.error,
+                         "exact": float(exact), "z": z})
+    for w in res.warnings:
+        print(f"statmech: warning: {w}", file=sys.stderr)
+    acc = res.acceptance[0].tolist()
+    if args.json:
+        print(json.dumps({"model": model.name, "N": n, "passed": bool(ok), "rows": rows,
+                          "swap_acceptance": acc, "round_trips": int(res.round_trips[0])}))
+    else:
+        print(f"{model.name}: parallel tempering ({len(temps)} temperatures, 2 replicas, "
+              f"{args.sweeps} sweeps) on one sample of N = {n} "
+              f"({path or 'seed ' + str(int(values.get('seed', 0)))}) against enumeration")
+        for r in rows:
+            print(f"  T={r['T']:.4g} {r['quantity']:16s} {r['mc']:.6f} +- {r['error']:.6f}  "
+                  f"exact {r['exact']:.6f}  z = {r['z']:+.2f}")
+        print(f"  swap acceptance {min(acc):.2f}..{max(acc):.2f}, round trips "
+              f"{int(res.round_trips[0])}")
+        print("PASS" if ok else f"FAIL: some |z| > {args.max_z:g}")
+    return 0 if ok else 1
+
+
+def run_simulate(args) -> int:
+    import numpy as np
+
+    from statmech.numeric import spin_glass as sg
+
+    values, path, model = _values(args)
+    temps = _ladder(getattr(args, "temperatures", None), values.get("T"))
+    samples = 1 if path else max(1, int(getattr(args, "samples", None) or 1))
+    ks = [sample_couplings(model, values, path, seed_offset=s) for s in range(samples)]
+    therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
+    try:
+        res = sg.parallel_tempering(
+            ks, temps, sweeps=args.sweeps, thermalization=therm, seed=args.seed,
+            h=values.get("h", 0.0), backend=args.backend,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    for w in res.warnings:
+        print(f"statmech: warning: {w}", file=sys.stderr)
+    avg = res.disorder_average()
+    out = {"model": model.name, "N": res.n, "samples": samples, "sweeps": args.sweeps,
+           "T": temps.tolist(),
+           "swap_acceptance": res.acceptance.mean(0).tolist(),
+           "round_trips": res.round_trips.tolist()}
+    for key, (m, e) in avg.items():
+        out[key] = m.tolist()
+        out[key + "_error"] = [None if not math.isfinite(x) else x for x in np.asarray(e).tolist()]
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(f"{model.name}: parallel tempering, N = {res.n}, {samples} sample(s) x 2 replicas x "
+          f"{len(temps)} temperatures, {args.sweeps} sweeps")
+    print(f"  {'T':>8} {'e':>10} {'err':>8} {'c':>8} {'[<q^2>]':>9} {'err':>8} {'binder':>8}")
+    for i, t in enumerate(temps):
+        print(f"  {t:8.4f} {avg['e'][0][i]:10.5f} {avg['e'][1][i]:8.5f} {avg['c'][0][i]:8.4f} "
+              f"{avg['q2'][0][i]:9.5f} {avg['q2'][1][i]:8.5f} {avg['binder'][0][i]:8.4f}")
+    return 0
