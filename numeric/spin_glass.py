@@ -346,7 +346,16 @@ class _Couplings:
                 else:
                     self.nb = asarray(nb, xp)
                     self.w = asarray(np.stack([t[1] for t in tables]), xp)  # (S, N, z)
-                    self.colours = [asarray(np.nonzero(colour == c)[0], xp) for c in (0, 1)]
+                    self.colours = []
+                    for c in (0, 1):
+                        sites = np.nonzero(colour == c)[0]
+                        self.colours.append(
+                            (
+                                asarray(sites, xp),
+                                asarray(nb[sites], xp),
+                                self.w[:, None, None, asarray(sites, xp), :].copy(),
+                            )
+                        )
         self.k = asarray(np.stack(ks), xp)  # (S, N, N), also for energies
 
     def fields(self, s):
@@ -430,9 +439,8 @@ def parallel_tempering(
 
     def sweep(s, f):
         if cp.sparse:
-            for sites in cp.colours:
-                nbs = cp.nb[sites]  # (M, z)
-                loc = (cp.w[:, None, None, sites, :] * s[..., nbs]).sum(-1)  # (S, R, T, M)
+            for sites, nbs, w in cp.colours:
+                loc = (w * s[..., nbs]).sum(-1)  # (S, R, T, M)
                 si = s[..., sites]
                 de = 2.0 * si * (loc + h)
                 u = rng.random(si.shape)
@@ -670,7 +678,7 @@ def _trapezoid(points: int, half_width: float = 10.0):
 
 
 def _points(T, J) -> int:
-    """Points of the trapezoid rule on [-10, 10] for an error below 1e-17.
+    r"""Points of the trapezoid rule on [-10, 10] for an error below 1e-17.
 
     The integrands are analytic in the strip :math:`|\mathrm{Im}\,z| < d` with
     :math:`d = \pi T/(2J\sqrt q) \ge \pi T/(2J)` (the poles of tanh), where the
@@ -683,7 +691,7 @@ def _points(T, J) -> int:
 
 
 def rs_averages(m, q, T, J=1.0, J0=0.0, h=0.0, points: int | None = None):
-    """Gaussian averages at the RS point, broadcasting the arguments:
+    r"""Gaussian averages at the RS point, broadcasting the arguments:
     ``(E tanh, E tanh^2, E sech^4, E sech^2, E sech^2 tanh, E sech^2 tanh^2)`` of
     :math:`\Xi`, by the trapezoid rule in z (exponentially convergent here, where
     Gauss-Hermite converges only as :math:`e^{-c\sqrt n}` because of tanh's poles)."""
@@ -698,7 +706,7 @@ def rs_averages(m, q, T, J=1.0, J0=0.0, h=0.0, points: int | None = None):
 
 
 def rs_solve(T, J=1.0, J0=0.0, h=0.0, m0=1.0, q0=1.0, iterations: int = 200, newton: int = 30):
-    """The RS solution reached from ``(m0, q0)``: ``iterations`` steps of the fixed-point
+    r"""The RS solution reached from ``(m0, q0)``: ``iterations`` steps of the fixed-point
     map (which lead to the attracting, physical branch), then Newton's method on
     :math:`(m - \mathbb{E}\tanh\Xi,\ q - \mathbb{E}\tanh^2\Xi)` with the Jacobian by
     Stein's lemma (:math:`\partial_q\mathbb{E}g(\Xi) = \frac{\beta^2J^2}{2}

@@ -1,0 +1,268 @@
+"""Spin glasses in numbers: enumeration, parallel tempering with two real replicas,
+the RS theory against mpmath, the AT line, TAP, and the command line."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from statmech.cli import main
+from statmech.numeric import spin_glass as sg
+
+
+def sk_matrix(n, seed):
+    g = np.random.default_rng(seed).standard_normal((n, n))
+    k = np.triu(g, 1)
+    return (k + k.T) / np.sqrt(n)
+
+
+def brute_force(k, T, h=0.0):
+    n = k.shape[0]
+    s = np.array(list(itertools.product([-1.0, 1.0], repeat=n)))
+    e = -0.5 * np.einsum("ai,ij,aj->a", s, k, s) - h * s.sum(1)
+    w = np.exp(-(e - e.min()) / T)
+    p = w / w.sum()
+    c = s.T @ (p[:, None] * s)
+    return {
+        "e": p @ e / n,
+        "f": (e.min() - T * np.log(w.sum())) / n,
+        "q2": (c**2).sum() / n**2,
+        "abs_m": p @ np.abs(s.mean(1)),
+    }
+
+
+# ---------------------------------------------------------------- couplings
+
+
+def test_couplings_must_be_symmetric_finite_square():
+    k = sk_matrix(5, 0)
+    sg.check_couplings(k)
+    bad = k.copy()
+    bad[0, 1] += 1
+    with pytest.raises(ValueError, match="not symmetric"):
+        sg.check_couplings(bad)
+    bad = k.copy()
+    bad[1, 2] = bad[2, 1] = np.inf
+    with pytest.raises(ValueError, match="not finite"):
+        sg.check_couplings(bad)
+    with pytest.raises(ValueError, match="square"):
+        sg.check_couplings(np.zeros((3, 4)))
+
+
+def test_model_couplings_follow_the_model_law():
+    k = sg.model_couplings("sk", {"N": 200, "J": 1.0, "J0": 0.0}, 3)
+    iu = np.triu_indices(200, 1)
+    assert abs(k[iu].var() * 200 - 1.0) < 0.05  # variance J^2/N
+    assert np.array_equal(k, sg.model_couplings("sk", {"N": 200}, 3))  # the seed fixes it
+    ea = sg.model_couplings("ea", {"L": 4}, 0)
+    assert set(np.unique(np.abs(ea[ea != 0]))) == {1.0}
+    assert np.all((ea != 0).sum(1) == 6)
+
+
+# ---------------------------------------------------------------- enumeration
+
+
+@pytest.mark.parametrize("n, h", [(7, 0.0), (13, 0.3)])  # 13 > 12: the split in two halves
+def test_enumeration_matches_a_plain_sum(n, h):
+    k = sk_matrix(n, n)
+    ex = sg.enumerate_exact(k, [0.4, 1.3], h=h)
+    for i, t in enumerate([0.4, 1.3]):
+        b = brute_force(k, t, h)
+        for key in ("e", "f", "q2", "abs_m"):
+            assert ex[key][i] == pytest.approx(b[key], rel=1e-11, abs=1e-13)
+    # heat capacity = derivative of the energy
+    d = 1e-5
+    up, dn = sg.enumerate_exact(k, [1.3 + d, 1.3 - d], h=h, correlations=False)["e"]
+    assert ex["c"][1] == pytest.approx((up - dn) / (2 * d), rel=1e-6)
+
+
+def test_enumeration_refuses_large_n():
+    with pytest.raises(ValueError, match="N = 25"):
+        sg.enumerate_exact(sk_matrix(25, 0), [1.0], correlations=False)
+
+
+# ---------------------------------------------------------------- parallel tempering
+
+
+def test_pt_on_one_sample_matches_enumeration():
+    k = sk_matrix(10, 4)
+    temps = np.geomspace(0.5, 2.0, 6)
+    res = sg.parallel_tempering(k, temps, sweeps=3000, seed=2, keep_series=True)
+    est = sg.single_sample_estimates(res)
+    ex = sg.enumerate_exact(k, temps)
+    z = [est["e"][i].z(ex["e"][i]) for i in range(6)] + [
+        est["q2"][i].z(ex["q2"][i]) for i in range(6)
+    ]
+    assert max(abs(v) for v in z) < 4.5, z
+    assert res.acceptance.min() > 0.3 and res.round_trips[0] > 20
+    assert not res.warnings
+
+
+def test_checkerboard_lattice_pt_matches_enumeration():
+    k = sg.model_couplings("ea2d", {"L": 4}, 1)  # 16 spins, +-1 bonds
+    temps = np.array([0.8, 1.1, 1.5, 2.0])
+    res = sg.parallel_tempering(k, temps, sweeps=3000, seed=5, keep_series=True)
+    assert res.series["e"].shape[1:] == (1, 2, 4)
+    est = sg.single_sample_estimates(res)
+    ex = sg.enumerate_exact(k, temps)
+    for i in range(4):
+        assert abs(est["e"][i].z(ex["e"][i])) < 4.5
+        assert abs(est["q2"][i].z(ex["q2"][i])) < 4.5
+
+
+def test_disorder_averaged_energy_at_T2_against_the_quenched_formula():
+    """[<E>]/N = -(1 - 1/N) beta J^2/2 (1 - c2) (Gaussian integration by parts), with
+    c2 = [<s_i s_j>^2] from enumeration of the same samples; the annealed value
+    (c2 = 0) is lower by beta/2 (1 - 1/N) c2, here about 1/(6N)."""
+    n, samples = 10, 24
+    ks = [sg.model_couplings("sk", {"N": n}, s) for s in range(samples)]
+    temps = np.array([1.0, 1.4, 2.0])
+    res = sg.parallel_tempering(ks, temps, sweeps=1500, seed=3)
+    ex = [sg.enumerate_exact(k, temps) for k in ks]
+    e_exact = np.array([x["e"][-1] for x in ex])
+    c2 = np.array([x["c2"][-1] for x in ex]).mean()
+    # PT against the exact value of every sample (paired: thermal noise only)
+    diff = res.energy[:, -1] - e_exact
+    assert abs(diff.mean()) < 4 * diff.std(ddof=1) / np.sqrt(samples)
+    # the disorder average against the quenched formula (disorder noise)
+    mean, err = (x[-1] for x in res.disorder_average()["e"])
+    assert abs(mean - sg.quenched_energy(n, 2.0, c2)) < 4 * err
+    # the c2 term is real: positive and of order 1/(3N) in the paramagnet
+    assert 0.5 / (3 * n) < c2 < 2.0 / (3 * n)
+
+
+def test_pt_needs_a_ladder():
+    with pytest.raises(ValueError, match="at least two temperatures"):
+        sg.parallel_tempering(sk_matrix(6, 0), [0.7], sweeps=10)
+
+
+def test_overlap_statistics_and_binder():
+    ks = [sk_matrix(32, s) for s in range(6)]
+    res = sg.parallel_tempering(ks, [0.4, 0.6, 0.9, 1.3, 2.0, 4.0], sweeps=600, seed=1)
+    avg = res.disorder_average()
+    q, p = res.p_of_q()
+    assert p.shape == (6, 33)
+    assert np.allclose(p.sum(-1) * (2 / 32), 1.0)
+    # symmetric at h = 0 and broad below T_c, narrow above
+    assert avg["q2"][0][0] > 0.3 > avg["q2"][0][-1]
+    g, gerr = avg["binder"]
+    assert g[0] > g[-1] and abs(g[-1]) < 0.25  # Gaussian q at high T: g -> 0
+    assert np.all(np.isfinite(gerr))
+    assert np.allclose(avg["chi_SG"][0], 32 * avg["q2"][0])
+
+
+# ---------------------------------------------------------------- RS theory
+
+
+@pytest.mark.parametrize(
+    "T, J0, h", [(0.5, 0.0, 0.0), (0.7, 0.0, 0.3), (0.5, 1.5, 0.0), (0.3, 1.2, 0.05)]
+)
+def test_rs_solution_agrees_with_mpmath(T, J0, h):
+    m, q, _ = sg.rs_solve(T, 1.0, J0, h)
+    mm, qq = sg.rs_solve_mp(T, 1, J0, h, m0=max(float(m), 0.5), q0=float(q), digits=25)
+    assert abs(float(mm) - float(m)) < 1e-12
+    assert abs(float(qq) - float(q)) < 1e-12
+
+
+def test_rs_above_tc_and_zero_temperature_limit():
+    m, q, lam = sg.rs_solve(np.array([1.2, 2.0]), 1.0)
+    assert np.all(q < 1e-12) and np.all(lam > 0)
+    # replica-symmetric energy u = -(beta J^2/2)(1 - q^2) -> -sqrt(2/pi) as T -> 0
+    T = 0.02
+    _, q, _ = sg.rs_solve(T, 1.0)
+    u = -(1 - q**2) / (2 * T)
+    assert u == pytest.approx(-np.sqrt(2 / np.pi), abs=0.02)
+
+
+def test_at_line_follows_its_small_field_asymptote():
+    # (h/J)^2 = (4/3)(1 - T/J)^3 near h = 0 (de Almeida and Thouless 1978)
+    h = np.array([1e-3, 1e-2])
+    t = sg.at_line(h)
+    asym = 1 - (0.75 * h**2) ** (1 / 3)
+    assert np.all(np.abs((1 - t) / (1 - asym) - 1) < 0.05)
+    _, _, lam = sg.rs_solve(t, 1.0, 0.0, h)
+    assert np.all(np.abs(lam) < 1e-6)
+
+
+def test_phase_diagram_regions():
+    pd = sg.phase_diagram([0.0, 0.5, 1.2, 1.5, 2.0], [0.3, 0.8, 1.1, 1.4, 2.5])
+    assert pd["phase"][0, 0] == "SG" and pd["phase"][-1, 0] == "P"
+    assert pd["phase"][0, 2] == "M"  # ferromagnet with unstable RS (mixed)
+    assert pd["phase"][3, 3] == "F" and pd["phase"][3, 2] == "P"  # T_F = J0 for J0 > 1
+
+
+# ---------------------------------------------------------------- TAP
+
+
+def test_tap_solution_in_a_field_solves_the_derived_map():
+    import sympy as sp
+
+    from statmech.derive import symbols as sym
+    from statmech.derive.tap import H_k, W_k, m_k, tap_map
+
+    k = sk_matrix(40, 2)
+    T, h = 2.0, 0.3
+    res = sg.tap_solutions(k, T, h, starts=20)
+    assert len(res.f) == 1 and res.hits[0] == 20 and res.plefka[0] > 0
+    m = res.m[0]
+    i = 7
+    value = tap_map().subs(
+        {
+            m_k: m[i],
+            H_k: float(k[i] @ m),
+            W_k: float(k[i] ** 2 @ (1 - m**2)),
+            sym.beta: 1 / T,
+            sym.h: h,
+        }
+    )
+    assert float(sp.N(value)) == pytest.approx(m[i], abs=1e-9)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _one_line(capsys, argv):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = [x for x in err.splitlines() if x.startswith("statmech: error:")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_cli_exact_and_validate_a_user_matrix(tmp_path, capsys):
+    k = sk_matrix(10, 9)
+    path = tmp_path / "J.npy"
+    np.save(path, k)
+    assert main(["exact", "sk", f"couplings={path}", "T=0.7", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["energy_per_spin"] == pytest.approx(brute_force(k, 0.7)["e"], rel=1e-12)
+    argv = ["validate", "sk", f"couplings={path}", "T=0.7", "--sweeps", "2000", "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["passed"]
+
+
+def test_cli_bad_input(tmp_path, capsys):
+    k = sk_matrix(8, 1)
+    bad = k.copy()
+    bad[0, 3] += 0.5
+    np.save(tmp_path / "ns.npy", bad)
+    assert "not symmetric" in _one_line(
+        capsys, ["exact", "sk", f"couplings={tmp_path / 'ns.npy'}", "T=1"]
+    )
+    bad = k.copy()
+    bad[2, 5] = bad[5, 2] = np.nan
+    np.save(tmp_path / "nan.npy", bad)
+    assert "not finite" in _one_line(
+        capsys, ["exact", "sk", f"couplings={tmp_path / 'nan.npy'}", "T=1"]
+    )
+    np.save(tmp_path / "J40.npy", sk_matrix(40, 1))
+    assert "N = 40" in _one_line(
+        capsys, ["exact", "sk", f"couplings={tmp_path / 'J40.npy'}", "T=1"]
+    )
+    assert "at least two temperatures" in _one_line(
+        capsys, ["simulate", "sk", "N=16", "--temperatures", "0.7"]
+    )
