@@ -366,6 +366,12 @@ def _header(model, status, fixed) -> str:
     return line
 
 
+#: Keys of a solution that the text line shows otherwise or not at all; the rest are
+#: the other unknowns of a system (the spin glass's q).
+_SHOWN = {"m", "x", "stable", "equilibrium", "free_energy", "stability", "curvature",
+          "arithmetic", "hessian_eigenvalues"}
+
+
 def _text(data, names, model, status, fixed) -> str:
     lines = [_header(model, status, fixed)]
     tag_name = status["approximation"]
@@ -374,7 +380,8 @@ def _text(data, names, model, status, fixed) -> str:
         lines.append(head)
         for s in point["solutions"]:
             tag = s["stability"] + (", equilibrium" if s["equilibrium"] else "")
-            lines.append(f"  {tag_name}: m = {s['m']}  f = {s['free_energy']}  ({tag})")
+            more = "".join(f"  {k} = {v}" for k, v in s.items() if k not in _SHOWN)  # q, r, ...
+            lines.append(f"  {tag_name}: m = {s['m']}{more}  f = {s['free_energy']}  ({tag})")
         exact = point.get("exact")
         if exact is not None and "magnetization" in exact:
             lines.append(f"  exact ({exact['system']}): m = {exact['magnetization']}")
