@@ -253,9 +253,10 @@ def build(ctx) -> Section:
         "diffusion_trajectories.png",
         f"Measured: reverse-SDE trajectories with the exact score for two Gaussian clusters "
         f"at $\\pm {p['a']:g} e_1$ ($d = {p['d']}$, $P = {p['P']}$ training points), projected "
-        "on the cluster axis and coloured by the cluster of the training point they end on; "
+        "on the cluster axis and coloured by the cluster they end in (red: positive side); "
         "right, the clone agreement $\\phi(t)$ (the probability that two copies launched "
-        "at $t$ end in the same cluster) and the mean posterior weight of the final training "
+        "at $t$ end in the same cluster, from each trajectory's posterior over the training "
+        "points) and the mean posterior weight of the final training "
         f"point, over {p['samples']} trajectories. Theory: the speciation time "
         "$\\frac{1}{2}\\log\\Lambda$ (dashed, the large-$\\Lambda$ form of the derived "
         "midpoint instability) and the collapse time $t_C$ "
