@@ -266,3 +266,37 @@ def test_cli_bad_input(tmp_path, capsys):
     assert "at least two temperatures" in _one_line(
         capsys, ["simulate", "sk", "N=16", "--temperatures", "0.7"]
     )
+
+
+# ---------------------------------------------------------------- the vector solver
+
+
+def _vector_solver(T, J0, h):
+    from statmech.derive.meanfield import mean_field_equations
+    from statmech.derive.registry import get_model
+    from statmech.numeric.systems import solve_system_grid
+
+    sol = solve_system_grid(
+        mean_field_equations(get_model("sk")), {"T": T, "J": 1.0, "J0": J0, "h": h}
+    )
+    return sol.x[0, : int(sol.count[0])]
+
+
+@pytest.mark.slow
+def test_vector_solver_finds_the_rs_solution_to_1e12_in_a_field():
+    (root,) = _vector_solver(0.7, 0.0, 0.3)
+    mm, qq = sg.rs_solve_mp(0.7, 1, 0, 0.3, m0=0.27, q0=0.39, digits=25)
+    assert abs(root[0] - float(mm)) < 1e-12 and abs(root[1] - float(qq)) < 1e-12
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="the solver's Gauss-Hermite average of tanh^2 converges only as exp(-c sqrt(n)) "
+    "(tanh has poles at distance pi T/(2 J sqrt(q))): q at T = 0.5 is off by 6e-9",
+)
+def test_vector_solver_spin_glass_root_to_1e12():
+    roots = _vector_solver(0.5, 0.0, 0.0)
+    _, qq = sg.rs_solve_mp(0.5, 1, 0, 0, q0=0.53, digits=25)
+    q = max(r[1] for r in roots)
+    assert abs(q - float(qq)) < 1e-12
