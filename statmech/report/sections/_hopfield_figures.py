@@ -26,13 +26,17 @@ def phase_diagram_figure(lines: dict, path, alpha_c: float | None = None) -> Non
     ax.set_xlabel(r"$\alpha = P/N$")
     ax.set_ylabel("$T$")
     ax.set_ylim(0, max(1.05, float(np.nanmax(lines["T_g"])) * 1.02))
+    ax.set_title("AGS phase diagram (replica symmetric)", fontsize=10)
     ax.legend(fontsize=8)
     save(fig, path)
 
 
-def overlap_figure(theory: dict, simulations: list[dict], path) -> None:
+def overlap_figure(
+    theory: dict, simulations: list[dict], path, alpha_c: float | None = None
+) -> None:
     """m(alpha) at T = 0: ``theory`` = {"alpha", "m"} (NaN without retrieval) against
-    simulations (dicts from ``retrieval_overlap``, several N)."""
+    simulations (dicts from ``retrieval_overlap``, several N); ``alpha_c`` as a
+    vertical line."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4))
     ax.plot(theory["alpha"], theory["m"], "k-", label="replica symmetric, $N\\to\\infty$")
@@ -47,8 +51,11 @@ def overlap_figure(theory: dict, simulations: list[dict], path) -> None:
             color=f"C{k}",
             label=f"$N = {N}$",
         )
-    ax.set_xlabel(r"$\alpha$")
-    ax.set_ylabel("final overlap $m$ (T = 0, from a stored pattern)")
+    if alpha_c is not None:
+        ax.axvline(alpha_c, color="gray", ls=":", lw=1, label=rf"$\alpha_c = {alpha_c:.4f}$")
+    ax.set_xlabel(r"$\alpha = P/N$")
+    ax.set_ylabel("final overlap $m$")
+    ax.set_title("Retrieval at $T = 0$, starting at a pattern", fontsize=10)
     ax.legend(fontsize=8)
     save(fig, path)
 
@@ -70,16 +77,17 @@ def basin_figure(basins: list[dict], path) -> None:
     ax.plot([0, 1], [0, 1], "k:", lw=0.8)
     ax.set_xlabel("initial overlap $m_0$")
     ax.set_ylabel("final overlap $m$")
+    ax.set_title("Basins of attraction at $T = 0$", fontsize=10)
     ax.legend(fontsize=8)
     save(fig, path)
 
 
-def digits_figure(example: dict, path) -> None:
+def digits_figure(example: dict, path, title: str | None = None) -> None:
     """Stored, cued and recalled digits (``digits_example``), one column per digit."""
     plt = pyplot()
     rows = (("stored", "stored"), ("cues", "cue"), ("recalled", "recalled"))
     n = len(example["labels"])
-    fig, axes = plt.subplots(3, n, figsize=(1.1 * n, 3.6))
+    fig, axes = plt.subplots(3, n, figsize=(max(1.1 * n, 3.3), 3.6), squeeze=False)
     for i, (key, name) in enumerate(rows):
         for j in range(n):
             ax = axes[i, j]
@@ -90,6 +98,15 @@ def digits_figure(example: dict, path) -> None:
                 ax.set_ylabel(name, fontsize=8)
             if i == 2:
                 near = example["labels"][example["nearest"][j]]
-                ok = "ok" if example["correct"][j] else f"-> {near}"
-                ax.set_xlabel(ok, fontsize=7)
+                if example["correct"][j]:
+                    ok = "exact"
+                elif example["nearest"][j] == j:
+                    ok = f"near {near}"
+                else:
+                    ok = f"-> {near}"
+                ax.set_xlabel(ok, fontsize=8)
+            if i == 0:
+                ax.set_title(str(example["labels"][j]), fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=10)
     save(fig, path)
