@@ -25,7 +25,7 @@ INTRO = (
 
 # (quick, full) settings
 PHASE_ALPHAS = (np.array([0.01, 0.03, 0.06, 0.09, 0.12]), np.linspace(0.005, 0.1375, 16))
-PHASE_ITER = ({"steps": 300, "bisections": 8}, {"steps": 3000, "bisections": 24})
+PHASE_ITER = ({"steps": 200, "bisections": 7}, {"steps": 3000, "bisections": 24})
 CURVE_NS = ((250, 500, 1000), (1000, 2000, 4000))
 CURVE_ALPHAS = (
     (0.05, 0.1, 0.13, 0.15, 0.18, 0.22),
@@ -45,7 +45,7 @@ def _figures(ctx) -> dict:
     lines = theory.phase_diagram(PHASE_ALPHAS[k], **PHASE_ITER[k])
     phase_diagram_figure(lines, ctx.figure_path("hopfield_phase.png"), alpha_c=alpha_c)
 
-    grid = np.linspace(0.005, 0.16, 14 if ctx.quick else 60)
+    grid = np.linspace(0.005, 0.16, 10 if ctx.quick else 60)
     curve = theory.zero_temperature_curve(grid)
     sims = experiments.overlap_curve(CURVE_NS[k], CURVE_ALPHAS[k], networks=NETWORKS[k])
     overlap_figure(curve, sims, ctx.figure_path("hopfield_overlap.png"), alpha_c=alpha_c)
