@@ -1,0 +1,182 @@
+"""Figures of the spin glasses: P(q), the RS q(T) beside simulation, the RS phase diagram
+with the AT line, the ground-state energy extrapolated in N, the Binder crossing of 3D EA.
+
+Each ``*_data`` function computes with :mod:`statmech.numeric.spin_glass` (sizes and
+sweeps are arguments, so a quick report and a careful one use the same code); each
+``*_figure`` draws such data into ``path``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._figures import pyplot, save
+
+#: Parisi's full-RSB ground-state energy per spin of SK (quoted: Crisanti and Rizzo,
+#: Phys. Rev. E 65, 046137 (2002); Oppermann et al., Eur. Phys. J. B 57, 1 (2007)).
+PARISI_E0 = -0.763166
+#: Janus collaboration (2013): T_c of the 3D +-J EA model, quoted.
+EA3D_TC = 1.1019
+
+
+def _sk(n, seed):
+    from statmech.numeric import spin_glass as sg
+
+    return sg.model_couplings("sk", {"N": n}, seed)
+
+
+def pq_data(sizes=(64, 128), temperatures=None, samples=8, sweeps=2000, seed=1) -> dict:
+    """Disorder-averaged P(q) of SK per size, from PT with two real replicas."""
+    from statmech.numeric import spin_glass as sg
+
+    temps = np.geomspace(0.4, 1.6, 12) if temperatures is None else np.asarray(temperatures)
+    out = {"T": temps, "sizes": {}}
+    for n in sizes:
+        res = sg.parallel_tempering(
+            [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
+        )
+        q, p = res.p_of_q()
+        out["sizes"][n] = {"q": q, "p": p, "average": res.disorder_average(),
+                           "warnings": res.warnings}
+    return out
+
+
+def pq_figure(data: dict, path, show=(0.4, 0.7, 1.0, 1.4)) -> None:
+    """P(q) at the ladder temperatures nearest to ``show``, one panel per size."""
+    plt = pyplot()
+    sizes = list(data["sizes"])
+    fig, axes = plt.subplots(1, len(sizes), figsize=(4.2 * len(sizes), 3.6), squeeze=False)
+    temps = data["T"]
+    for ax, n in zip(axes[0], sizes, strict=True):
+        d = data["sizes"][n]
+        for j, t in enumerate(show):
+            i = int(np.argmin(np.abs(temps - t)))
+            ax.plot(d["q"], d["p"][i], f"C{j}-", lw=1, label=f"T = {temps[i]:.2f}")
+        ax.set_xlabel("$q$")
+        ax.set_ylabel("$P(q)$")
+        ax.set_title(f"SK, N = {n}", fontsize=10)
+        ax.legend(fontsize=8)
+    save(fig, path)
+
+
+def q_curve_data(pq: dict) -> dict:
+    """RS q(T) at h = 0 beside the simulated [<q^2>] of ``pq_data``."""
+    from statmech.numeric import spin_glass as sg
+
+    t = np.linspace(0.05, 1.6, 120)
+    _, q, _ = sg.rs_solve(t, 1.0)
+    sim = {n: d["average"]["q2"] for n, d in pq["sizes"].items()}
+    return {"T": t, "q": q, "sim_T": pq["T"], "sim": sim}
+
+
+def q_curve_figure(data: dict, path) -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    ax.plot(data["T"], data["q"], "k-", label="RS $q$")
+    ax.plot(data["T"], data["q"] ** 2, "k--", label="RS $q^2$")
+    for j, (n, (m, e)) in enumerate(data["sim"].items()):
+        ax.errorbar(data["sim_T"], m, e, fmt=f"C{j}o", ms=3, label=rf"PT $[\langle q^2\rangle]$, N = {n}")
+    ax.axvline(1.0, color="0.7", lw=0.8)
+    ax.set_xlabel("$T/J$")
+    ax.set_ylabel("overlap")
+    ax.legend(fontsize=8)
+    save(fig, path)
+
+
+def phase_diagram_data(points=81) -> dict:
+    """RS phases on a (J0/J, T/J) grid at h = 0, and the AT line in (h, T) at J0 = 0."""
+    from statmech.numeric import spin_glass as sg
+
+    pd = sg.phase_diagram(np.linspace(0.0, 2.0, points), np.linspace(0.1, 2.0, points))
+    h = np.geomspace(1e-3, 1.0, 25)
+    pd["h"] = h
+    pd["T_AT"] = sg.at_line(h)
+    return pd
+
+
+def phase_diagram_figure(data: dict, path) -> None:
+    plt = pyplot()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    codes = {"P": 0, "SG": 1, "F": 2, "M": 3}
+    z = np.vectorize(codes.get)(data["phase"])
+    from matplotlib.colors import ListedColormap
+
+    # cells, not contours: a contour between P (0) and F (2) would pass through SG (1)
+    a1.pcolormesh(data["J0"], data["T"], z, shading="nearest", vmin=-0.5, vmax=3.5,
+                  cmap=ListedColormap(["#ffffff", "#9ecae1", "#fdae6b", "#c7e9c0"]))
+    for name, code in codes.items():
+        ii, jj = np.nonzero(z == code)
+        if len(ii):
+            k = len(ii) // 2
+            a1.text(data["J0"][jj[k]], data["T"][ii[k]], name, ha="center", fontsize=9)
+    a1.set_xlabel("$J_0/J$")
+    a1.set_ylabel("$T/J$")
+    a1.set_title("SK, replica symmetric (M: mixed, RS unstable)", fontsize=10)
+    a2.plot(data["h"], data["T_AT"], "C3-", label="AT line (computed)")
+    h = data["h"][data["h"] < 0.1]
+    a2.plot(h, 1 - (0.75 * h**2) ** (1 / 3), "k:", label=r"$1 - (3h^2/4)^{1/3}$")
+    a2.set_xlabel("$h/J$")
+    a2.set_ylabel("$T/J$")
+    a2.set_title("RS unstable below the line", fontsize=10)
+    a2.legend(fontsize=8)
+    save(fig, path)
+
+
+def ground_state_data(sizes=(32, 64, 128, 256), samples=8, sweeps=2000, seed=1) -> dict:
+    """PT's lowest energies per spin (disorder mean and error) per size, extrapolated in
+    N^(-2/3).  An upper bound at each N: PT may miss the ground state at large N."""
+    from statmech.numeric import spin_glass as sg
+
+    temps = np.geomspace(0.2, 1.6, 16)
+    means, errs = [], []
+    for n in sizes:
+        res = sg.parallel_tempering(
+            [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed, replicas=1
+        )
+        means.append(res.e_min.mean())
+        errs.append(res.e_min.std(ddof=1) / np.sqrt(samples))
+    e_inf, e_err, a = sg.extrapolate_ground_state(sizes, means, errs)
+    return {"N": np.asarray(sizes), "e": np.asarray(means), "error": np.asarray(errs),
+            "e_inf": e_inf, "e_inf_error": e_err, "slope": a}
+
+
+def ground_state_figure(data: dict, path) -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    x = data["N"] ** (-2 / 3)
+    ax.errorbar(x, data["e"], data["error"], fmt="C0o", label="PT lowest energy")
+    xx = np.linspace(0, x.max() * 1.05, 50)
+    ax.plot(xx, data["e_inf"] + data["slope"] * xx, "C0--",
+            label=f"fit: $e_\\infty$ = {data['e_inf']:.4f} ± {data['e_inf_error']:.4f}")
+    ax.axhline(PARISI_E0, color="k", lw=0.8, label=f"Parisi {PARISI_E0} (quoted)")
+    ax.axhline(-np.sqrt(2 / np.pi), color="C3", lw=0.8, ls=":", label="RS $-\\sqrt{2/\\pi}$")
+    ax.set_xlabel("$N^{-2/3}$")
+    ax.set_ylabel("$e_0$ per spin")
+    ax.legend(fontsize=8)
+    save(fig, path)
+
+
+def binder_data(sizes=(4, 6, 8), samples=16, sweeps=2000, seed=1) -> dict:
+    """Binder cumulant of q for 3D +-J EA per L near T_c (disorder jackknife errors)."""
+    from statmech.numeric import spin_glass as sg
+
+    temps = np.linspace(0.9, 1.5, 10)
+    out = {"T": temps, "L": {}}
+    for L in sizes:
+        ks = [sg.model_couplings("ea", {"L": L}, s) for s in range(samples)]
+        res = sg.parallel_tempering(ks, temps, sweeps=sweeps, seed=seed)
+        out["L"][L] = res.disorder_average()["binder"]
+    return out
+
+
+def binder_figure(data: dict, path) -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    for j, (L, (g, e)) in enumerate(data["L"].items()):
+        ax.errorbar(data["T"], g, e, fmt=f"C{j}-o", ms=3, label=f"L = {L}")
+    ax.axvline(EA3D_TC, color="k", lw=0.8, ls=":", label=f"$T_c$ = {EA3D_TC} (Janus, quoted)")
+    ax.set_xlabel("$T/J$")
+    ax.set_ylabel("Binder cumulant $g$ of $q$")
+    ax.set_title(r"3D $\pm J$ Edwards-Anderson", fontsize=10)
+    ax.legend(fontsize=8)
+    save(fig, path)
