@@ -18,10 +18,8 @@ import argparse
 import json
 import time
 
-import numpy as np
-
 import common  # noqa: F401  (puts the checkout on sys.path)
-
+import numpy as np
 from statmech.numeric import spin_glass as sg
 
 TEMPERATURES = 16
@@ -62,9 +60,7 @@ def case(name, k, lattice, sweeps, plain_sweeps, backend):
     row = {"case": name, "N": n, "temperatures": TEMPERATURES, "replicas": REPLICAS}
     sg.parallel_tempering(k, temps, sweeps=1, thermalization=0, measure=False, backend=backend)
     t0 = time.perf_counter()
-    sg.parallel_tempering(
-        k, temps, sweeps=sweeps, thermalization=0, measure=False, backend=backend
-    )
+    sg.parallel_tempering(k, temps, sweeps=sweeps, thermalization=0, measure=False, backend=backend)
     dt = time.perf_counter() - t0
     updates = REPLICAS * TEMPERATURES * n * sweeps
     swaps = REPLICAS * sum(len(range(p % 2, TEMPERATURES - 1, 2)) for p in range(1, sweeps + 1))

@@ -406,8 +406,7 @@ def parallel_tempering(
     temps = np.asarray(temperatures, dtype=np.float64).reshape(-1)
     if temps.size < 2:
         raise ValueError(
-            "parallel tempering needs at least two temperatures (a ladder), got "
-            f"{temps.size}"
+            f"parallel tempering needs at least two temperatures (a ladder), got {temps.size}"
         )
     if np.any(~np.isfinite(temps)) or np.any(temps <= 0) or np.any(np.diff(temps) <= 0):
         raise ValueError("the temperatures must be positive, finite and increasing")
@@ -483,7 +482,7 @@ def parallel_tempering(
         direction[...] = dr
         # round trips: at the bottom, a walker heading down completes one
         bottom, top = direction[..., 0], direction[..., -1]
-        trips[...] += (bottom == -1)
+        trips[...] += bottom == -1
         direction[..., 0] = 1
         direction[..., -1] = xp.where(top == 1, -1, xp.where(top == 0, 0, -1))
         accepted[:, lo] += acc.mean(axis=1)
@@ -736,9 +735,7 @@ def rs_solve(T, J=1.0, J0=0.0, h=0.0, m0=1.0, q0=1.0, iterations: int = 200, new
         dq = np.where(ok, (j11 * r2 - j21 * r1) / np.where(ok, det, 1.0), 0.0)
         m = np.clip(m - dm, -1.0, 1.0)
         q = np.clip(q - dq, 0.0, 1.0)
-        if np.all(np.abs(dm) <= 1e-15 * (1 + np.abs(m))) and np.all(
-            np.abs(dq) <= 1e-15 * (1 + q)
-        ):
+        if np.all(np.abs(dm) <= 1e-15 * (1 + np.abs(m))) and np.all(np.abs(dq) <= 1e-15 * (1 + q)):
             break
     s4 = rs_averages(m, q, T, J, J0, h)[2]
     return m, q, 1.0 - b * s4
@@ -812,7 +809,11 @@ def extrapolate_ground_state(sizes, energies, errors=None, exponent: float = -2.
     chi-square when it exceeds one)."""
     x = np.asarray(sizes, float) ** exponent
     y = np.asarray(energies, float)
-    w = np.ones_like(y) if errors is None else 1.0 / np.maximum(np.asarray(errors, float), 1e-12) ** 2
+    w = (
+        np.ones_like(y)
+        if errors is None
+        else 1.0 / np.maximum(np.asarray(errors, float), 1e-12) ** 2
+    )
     a = np.stack([np.ones_like(x), x], axis=1)
     cov = np.linalg.inv(a.T @ (w[:, None] * a))
     coef = cov @ (a.T @ (w * y))

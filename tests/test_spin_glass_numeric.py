@@ -8,9 +8,9 @@ import json
 
 import numpy as np
 import pytest
+from statmech.numeric import spin_glass as sg
 
 from statmech.cli import main
-from statmech.numeric import spin_glass as sg
 
 
 def sk_matrix(n, seed):
@@ -199,7 +199,6 @@ def test_phase_diagram_regions():
 
 def test_tap_solution_in_a_field_solves_the_derived_map():
     import sympy as sp
-
     from statmech.derive import symbols as sym
     from statmech.derive.tap import H_k, W_k, m_k, tap_map
 

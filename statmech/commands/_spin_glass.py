@@ -107,8 +107,10 @@ def run_exact(args) -> int:
     if args.json or getattr(args, "format", None) == "json":
         print(json.dumps(row))
     else:
-        print(f"{model.name}: one sample of N = {n} ({row['couplings']}), T = {t:g}, all 2^{n} "
-              "states summed")
+        print(
+            f"{model.name}: one sample of N = {n} ({row['couplings']}), T = {t:g}, all 2^{n} "
+            "states summed"
+        )
         for key, v in row.items():
             if key not in ("model", "N", "T", "h", "couplings"):
                 print(f"  {key:30s} {v:.12g}")
@@ -133,16 +135,13 @@ def _ladder(text: str | None, t_low: float | None):
             f"--temperatures takes T1,T2,... or LOW:HIGH:COUNT (geometric), got {text!r}"
         ) from None
     if temps.size < 2:
-        raise UserError(
-            f"parallel tempering needs at least two temperatures, got {temps.size}"
-        )
+        raise UserError(f"parallel tempering needs at least two temperatures, got {temps.size}")
     if not np.all(np.isfinite(temps)) or np.any(temps <= 0):
         raise UserError("the temperatures must be positive and finite")
     return np.sort(temps)
 
 
 def run_validate(args) -> int:
-    import numpy as np
 
     from statmech.numeric import spin_glass as sg
 
@@ -156,8 +155,14 @@ def run_validate(args) -> int:
     therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
     try:
         res = sg.parallel_tempering(
-            k, temps, sweeps=args.sweeps, thermalization=therm, seed=args.seed, h=h,
-            keep_series=True, backend=args.backend,
+            k,
+            temps,
+            sweeps=args.sweeps,
+            thermalization=therm,
+            seed=args.seed,
+            h=h,
+            keep_series=True,
+            backend=args.backend,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None
@@ -169,23 +174,47 @@ def run_validate(args) -> int:
             e = est["e" if name == "energy_per_spin" else "q2"][i]
             z = e.z(float(exact))
             ok &= abs(z) <= args.max_z
-            rows.append({"T": float(t), "quantity": name, "mc": e.mean, "error": e.error,
-                         "exact": float(exact), "z": z})
+            rows.append(
+                {
+                    "T": float(t),
+                    "quantity": name,
+                    "mc": e.mean,
+                    "error": e.error,
+                    "exact": float(exact),
+                    "z": z,
+                }
+            )
     for w in res.warnings:
         print(f"statmech: warning: {w}", file=sys.stderr)
     acc = res.acceptance[0].tolist()
     if args.json:
-        print(json.dumps({"model": model.name, "N": n, "passed": bool(ok), "rows": rows,
-                          "swap_acceptance": acc, "round_trips": int(res.round_trips[0])}))
+        print(
+            json.dumps(
+                {
+                    "model": model.name,
+                    "N": n,
+                    "passed": bool(ok),
+                    "rows": rows,
+                    "swap_acceptance": acc,
+                    "round_trips": int(res.round_trips[0]),
+                }
+            )
+        )
     else:
-        print(f"{model.name}: parallel tempering ({len(temps)} temperatures, 2 replicas, "
-              f"{args.sweeps} sweeps) on one sample of N = {n} "
-              f"({path or 'seed ' + str(int(values.get('seed', 0)))}) against enumeration")
+        print(
+            f"{model.name}: parallel tempering ({len(temps)} temperatures, 2 replicas, "
+            f"{args.sweeps} sweeps) on one sample of N = {n} "
+            f"({path or 'seed ' + str(int(values.get('seed', 0)))}) against enumeration"
+        )
         for r in rows:
-            print(f"  T={r['T']:.4g} {r['quantity']:16s} {r['mc']:.6f} +- {r['error']:.6f}  "
-                  f"exact {r['exact']:.6f}  z = {r['z']:+.2f}")
-        print(f"  swap acceptance {min(acc):.2f}..{max(acc):.2f}, round trips "
-              f"{int(res.round_trips[0])}")
+            print(
+                f"  T={r['T']:.4g} {r['quantity']:16s} {r['mc']:.6f} +- {r['error']:.6f}  "
+                f"exact {r['exact']:.6f}  z = {r['z']:+.2f}"
+            )
+        print(
+            f"  swap acceptance {min(acc):.2f}..{max(acc):.2f}, round trips "
+            f"{int(res.round_trips[0])}"
+        )
         print("PASS" if ok else f"FAIL: some |z| > {args.max_z:g}")
     return 0 if ok else 1
 
@@ -202,28 +231,42 @@ def run_simulate(args) -> int:
     therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
     try:
         res = sg.parallel_tempering(
-            ks, temps, sweeps=args.sweeps, thermalization=therm, seed=args.seed,
-            h=values.get("h", 0.0), backend=args.backend,
+            ks,
+            temps,
+            sweeps=args.sweeps,
+            thermalization=therm,
+            seed=args.seed,
+            h=values.get("h", 0.0),
+            backend=args.backend,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     for w in res.warnings:
         print(f"statmech: warning: {w}", file=sys.stderr)
     avg = res.disorder_average()
-    out = {"model": model.name, "N": res.n, "samples": samples, "sweeps": args.sweeps,
-           "T": temps.tolist(),
-           "swap_acceptance": res.acceptance.mean(0).tolist(),
-           "round_trips": res.round_trips.tolist()}
+    out = {
+        "model": model.name,
+        "N": res.n,
+        "samples": samples,
+        "sweeps": args.sweeps,
+        "T": temps.tolist(),
+        "swap_acceptance": res.acceptance.mean(0).tolist(),
+        "round_trips": res.round_trips.tolist(),
+    }
     for key, (m, e) in avg.items():
         out[key] = m.tolist()
         out[key + "_error"] = [None if not math.isfinite(x) else x for x in np.asarray(e).tolist()]
     if args.json:
         print(json.dumps(out))
         return 0
-    print(f"{model.name}: parallel tempering, N = {res.n}, {samples} sample(s) x 2 replicas x "
-          f"{len(temps)} temperatures, {args.sweeps} sweeps")
+    print(
+        f"{model.name}: parallel tempering, N = {res.n}, {samples} sample(s) x 2 replicas x "
+        f"{len(temps)} temperatures, {args.sweeps} sweeps"
+    )
     print(f"  {'T':>8} {'e':>10} {'err':>8} {'c':>8} {'[<q^2>]':>9} {'err':>8} {'binder':>8}")
     for i, t in enumerate(temps):
-        print(f"  {t:8.4f} {avg['e'][0][i]:10.5f} {avg['e'][1][i]:8.5f} {avg['c'][0][i]:8.4f} "
-              f"{avg['q2'][0][i]:9.5f} {avg['q2'][1][i]:8.5f} {avg['binder'][0][i]:8.4f}")
+        print(
+            f"  {t:8.4f} {avg['e'][0][i]:10.5f} {avg['e'][1][i]:8.5f} {avg['c'][0][i]:8.4f} "
+            f"{avg['q2'][0][i]:9.5f} {avg['q2'][1][i]:8.5f} {avg['binder'][0][i]:8.4f}"
+        )
     return 0

@@ -36,8 +36,12 @@ def pq_data(sizes=(64, 128), temperatures=None, samples=8, sweeps=2000, seed=1) 
             [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
         )
         q, p = res.p_of_q()
-        out["sizes"][n] = {"q": q, "p": p, "average": res.disorder_average(),
-                           "warnings": res.warnings}
+        out["sizes"][n] = {
+            "q": q,
+            "p": p,
+            "average": res.disorder_average(),
+            "warnings": res.warnings,
+        }
     return out
 
 
@@ -75,7 +79,9 @@ def q_curve_figure(data: dict, path) -> None:
     ax.plot(data["T"], data["q"], "k-", label="RS $q$")
     ax.plot(data["T"], data["q"] ** 2, "k--", label="RS $q^2$")
     for j, (n, (m, e)) in enumerate(data["sim"].items()):
-        ax.errorbar(data["sim_T"], m, e, fmt=f"C{j}o", ms=3, label=rf"PT $[\langle q^2\rangle]$, N = {n}")
+        ax.errorbar(
+            data["sim_T"], m, e, fmt=f"C{j}o", ms=3, label=rf"PT $[\langle q^2\rangle]$, N = {n}"
+        )
     ax.axvline(1.0, color="0.7", lw=0.8)
     ax.set_xlabel("$T/J$")
     ax.set_ylabel("overlap")
@@ -102,8 +108,15 @@ def phase_diagram_figure(data: dict, path) -> None:
     from matplotlib.colors import ListedColormap
 
     # cells, not contours: a contour between P (0) and F (2) would pass through SG (1)
-    a1.pcolormesh(data["J0"], data["T"], z, shading="nearest", vmin=-0.5, vmax=3.5,
-                  cmap=ListedColormap(["#ffffff", "#9ecae1", "#fdae6b", "#c7e9c0"]))
+    a1.pcolormesh(
+        data["J0"],
+        data["T"],
+        z,
+        shading="nearest",
+        vmin=-0.5,
+        vmax=3.5,
+        cmap=ListedColormap(["#ffffff", "#9ecae1", "#fdae6b", "#c7e9c0"]),
+    )
     for name, code in codes.items():
         ii, jj = np.nonzero(z == code)
         if len(ii):
@@ -136,8 +149,14 @@ def ground_state_data(sizes=(32, 64, 128, 256), samples=8, sweeps=2000, seed=1) 
         means.append(res.e_min.mean())
         errs.append(res.e_min.std(ddof=1) / np.sqrt(samples))
     e_inf, e_err, a = sg.extrapolate_ground_state(sizes, means, errs)
-    return {"N": np.asarray(sizes), "e": np.asarray(means), "error": np.asarray(errs),
-            "e_inf": e_inf, "e_inf_error": e_err, "slope": a}
+    return {
+        "N": np.asarray(sizes),
+        "e": np.asarray(means),
+        "error": np.asarray(errs),
+        "e_inf": e_inf,
+        "e_inf_error": e_err,
+        "slope": a,
+    }
 
 
 def ground_state_figure(data: dict, path) -> None:
@@ -146,8 +165,12 @@ def ground_state_figure(data: dict, path) -> None:
     x = data["N"] ** (-2 / 3)
     ax.errorbar(x, data["e"], data["error"], fmt="C0o", label="PT lowest energy")
     xx = np.linspace(0, x.max() * 1.05, 50)
-    ax.plot(xx, data["e_inf"] + data["slope"] * xx, "C0--",
-            label=f"fit: $e_\\infty$ = {data['e_inf']:.4f} ± {data['e_inf_error']:.4f}")
+    ax.plot(
+        xx,
+        data["e_inf"] + data["slope"] * xx,
+        "C0--",
+        label=f"fit: $e_\\infty$ = {data['e_inf']:.4f} ± {data['e_inf_error']:.4f}",
+    )
     ax.axhline(PARISI_E0, color="k", lw=0.8, label=f"Parisi {PARISI_E0} (quoted)")
     ax.axhline(-np.sqrt(2 / np.pi), color="C3", lw=0.8, ls=":", label="RS $-\\sqrt{2/\\pi}$")
     ax.set_xlabel("$N^{-2/3}$")
