@@ -299,3 +299,22 @@ def test_vector_solver_spin_glass_root_to_1e12():
     _, qq = sg.rs_solve_mp(0.5, 1, 0, 0, q0=0.53, digits=25)
     q = max(r[1] for r in roots)
     assert abs(q - float(qq)) < 1e-12
+
+
+@pytest.mark.slow
+def test_report_figures_draw(tmp_path):
+    from statmech.report.sections import _spin_glass_figures as f
+
+    pq = f.pq_data(sizes=(16,), samples=2, sweeps=100)
+    f.pq_figure(pq, tmp_path / "pq.png")
+    f.q_curve_figure(f.q_curve_data(pq), tmp_path / "q.png")
+    f.phase_diagram_figure(f.phase_diagram_data(points=11), tmp_path / "pd.png")
+    gs = f.ground_state_data(sizes=(8, 12, 16), samples=3, sweeps=200)
+    f.ground_state_figure(gs, tmp_path / "gs.png")
+    # N = 8 and 12 are small enough that PT finds the ground state: check by enumeration
+    e0 = np.mean(
+        [sg.enumerate_exact(f._sk(8, s), [1.0], correlations=False)["e_ground"] for s in range(3)]
+    )
+    assert gs["e"][0] == pytest.approx(e0, abs=1e-12)
+    f.binder_figure(f.binder_data(sizes=(4,), samples=2, sweeps=100), tmp_path / "b.png")
+    assert len(list(tmp_path.glob("*.png"))) == 5
