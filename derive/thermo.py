@@ -233,5 +233,11 @@ def derivations(model: Model) -> list[Derivation]:
     hook = model.hook("derivations")
     if hook is not None:
         return list(hook(model))
+    if model.coupling.interacting and model.hook("partition_function") is None:
+        # An interacting model with no derivations of its own (a user's file, say):
+        # its Hamiltonian, stated as data, is what can be written without approximation.
+        from .hamiltonian import hamiltonian_derivation
+
+        return [hamiltonian_derivation(model)]
     z = partition_function(model)
     return [z, thermodynamics(model, z.result_dict["Z"])]

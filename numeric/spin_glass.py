@@ -415,13 +415,13 @@ def parallel_tempering(
     ks = [couplings] if np.ndim(couplings) == 2 else list(couplings)
     z_max = int(max((np.asarray(k) != 0).sum(1).max() for k in ks))
     sparse = (z_max <= 16) if lattice is None else lattice
-    cp = _Couplings(ks, xp, sparse)
-    n, ns, nt, nr = cp.n, len(ks), temps.size, replicas
+    bonds = _Couplings(ks, xp, sparse)
+    n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
     therm = sweeps // 4 if thermalization is None else int(thermalization)
     rng = default_rng(seed, xp)
     beta = asarray(1.0 / temps, xp)  # (T,)
     s = xp.where(rng.random((ns, nr, nt, n)) < 0.5, -1.0, 1.0)
-    f = cp.fields(s)
+    f = bonds.fields(s)
     walker = xp.broadcast_to(xp.arange(nt), (ns, nr, nt)).copy()
     # direction: +1 heading up after visiting the bottom, -1 heading down after the top
     direction = xp.zeros((ns, nr, nt), dtype=xp.int64)
@@ -439,8 +439,8 @@ def parallel_tempering(
         return -0.5 * (s * f).sum(-1) - h * s.sum(-1)  # (S, R, T)
 
     def sweep(s, f):
-        if cp.sparse:
-            for sites, nbs, w in cp.colours:
+        if bonds.sparse:
+            for sites, nbs, w in bonds.colours:
                 loc = (w * s[..., nbs]).sum(-1)  # (S, R, T, M)
                 si = s[..., sites]
                 de = 2.0 * si * (loc + h)
@@ -454,12 +454,12 @@ def parallel_tempering(
             flip = rng.random(si.shape) < xp.exp(-xp.clip(beta * de, 0.0, None))
             d = xp.where(flip, -2.0 * si, 0.0)  # change of s_i
             s[..., i] = si + d
-            f += d[..., None] * cp.k[:, None, None, i, :]
+            f += d[..., None] * bonds.k[:, None, None, i, :]
         return s, f
 
     def exchange(s, f, parity):
         nonlocal rounds
-        e = energy(s, f if f is not None else cp.fields(s))
+        e = energy(s, f if f is not None else bonds.fields(s))
         lo = xp.arange(parity, nt - 1, 2)
         if lo.size == 0:
             return s, f
@@ -498,7 +498,7 @@ def parallel_tempering(
             s, f = exchange(s, f, ((step + 1) // exchange_every) % 2)
         if step < therm or not measure:
             continue
-        loc = f if f is not None else cp.fields(s)
+        loc = f if f is not None else bonds.fields(s)
         e = energy(s, loc) / n  # (S, R, T)
         e_min = xp.minimum(e_min, e.min(axis=(1, 2)))
         sums["e"] += e.mean(1)

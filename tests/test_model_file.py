@@ -209,3 +209,16 @@ def test_the_example_models_validate_against_enumeration(capsys, name, argv):
     ]
     exact = sm.exact(sm.model(file=path), **{k: float(v) for k, v in (a.split("=") for a in argv)})
     assert data["rows"][0]["exact"] == pytest.approx(exact["energy_per_spin"], rel=1e-12)
+
+
+def test_a_user_model_without_derivations_derives_its_hamiltonian(capsys):
+    """A user's interacting model with no derivations of its own still derives: its
+    Hamiltonian, the one statement it makes (the README promises every verb)."""
+    from pathlib import Path
+
+    from statmech.cli import main
+
+    path = Path(__file__).resolve().parents[1] / "examples/models/blume_capel.py"
+    code = main(["derive", "--model-file", str(path), "--check"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Hamiltonian" in out and "D*Sum(s[i]**2" in out

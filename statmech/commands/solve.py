@@ -89,6 +89,14 @@ def run(args) -> int:
 
     if wants_zero_temperature(model, args.assignments):  # T = 0 has its own equations
         return solve_zero_temperature(model, args)
+    if model.hook("zero_temperature_equations") is not None:
+        # The AGS system at T > 0: the multi-start search took minutes per point and left
+        # stabilities undecided (and some free energies nan); refuse rather than mislead.
+        raise UserError(
+            f"solve {model.name} works at T=0 (the retrieval solution and alpha_c); at T > 0 "
+            "its (m, q, r) search is not yet reliable: the phase lines T_g, T_M, T_c are in "
+            "statmech.numeric.hopfield.theory"
+        )
     eq = _equations(model)
     fixed, ranges = parse_assignments(model, args.assignments)
     names = eq.parameter_names
