@@ -305,17 +305,22 @@ def _precise(eq, point, digits, extra):
     def s(v):
         return _digits(v, digits)
 
+    return precise_items(solve_point_mp(eq, point, digits, **extra), eq, s)
+
+
+def precise_items(solutions, eq, fmt) -> list[dict]:
+    """The ``--precision`` JSON entries of mpmath solutions, numbers written by ``fmt``."""
     out = []
-    for sol in solve_point_mp(eq, point, digits, **extra):
+    for sol in solutions:
         item = {
-            "m": s(sol["m"]),
+            "m": fmt(sol["m"]),
             "stable": sol["stable"],
             "equilibrium": sol["equilibrium"],
-            "free_energy": s(sol["free_energy"]),
+            "free_energy": fmt(sol["free_energy"]),
             "stability": sol["stability"],
-            "curvature": s(sol["curvature"]),
+            "curvature": fmt(sol["curvature"]),
         }
         if eq.unknowns[0].name != "m":
-            item[eq.unknowns[0].name] = s(sol["x"])
+            item[eq.unknowns[0].name] = fmt(sol["x"])
         out.append(item)
     return out

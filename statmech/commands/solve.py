@@ -20,6 +20,7 @@ from ..api.analytic import (
     check_mean_field_sign,
     exact_beside,
     mean_field_status,
+    precise_items,
 )
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
@@ -348,19 +349,7 @@ def _solve_precise(eq, args, fixed, ranges, kwargs):
                 return mpmath.nstr(mpmath.mpf(v), digits, strip_zeros=False)
 
         entry = {n: s(point[n]) for n in eq.parameter_names}
-        entry["solutions"] = []
-        for sol in sols:
-            item = {
-                "m": s(sol["m"]),
-                "stable": sol["stable"],
-                "equilibrium": sol["equilibrium"],
-                "free_energy": s(sol["free_energy"]),
-                "stability": sol["stability"],
-                "curvature": s(sol["curvature"]),
-            }
-            if eq.unknowns[0].name != "m":
-                item[eq.unknowns[0].name] = s(sol["x"])
-            entry["solutions"].append(item)
+        entry["solutions"] = precise_items(sols, eq, s)
         out.append(entry)
     return out
 
