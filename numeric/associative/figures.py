@@ -112,7 +112,7 @@ def plot_trajectories(path, d: int = 32, P: int = 400, a: float = 5.0, count: in
         axis.axvline(t_s, color="k", ls="--", lw=0.8)
         axis.axvline(t_c, color="k", ls=":", lw=0.8)
         axis.set_xscale("log")
-        axis.set_xlabel("t (reverse time runs right to left)")
+        axis.set_xlabel("diffusion time t (generation runs left to right, t decreasing)")
         axis.invert_xaxis()
     ax.set_ylabel("x . e_1")
     ax.set_title(f"Reverse trajectories, d = {d}, P = {P}")
