@@ -67,12 +67,15 @@ def test_the_estimate_covers_the_measured_peak(name, size, replicas, reference):
     key = "N" if name == "curie-weiss" else "L"
     params = {"T": 2.5, "J": 1.0, "h": 0.0, key: size}
     code = (
-        "import resource\n"
+        # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child started
+        # from a large pytest worker would report the worker's peak.
+        "import re\n"
         "from statmech.numeric.simulation import simulate\n"
         "from statmech.derive import get_model\n"
         f"simulate(get_model({name!r}), {params!r}, sweeps=4, replicas={replicas}, "
         f"thermalize=1, reference={reference})\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) * 1024)\n"
     )
     peak = int(
         subprocess.run(
