@@ -394,3 +394,11 @@ def test_curie_weiss_exact_route_matches_brute_force():
         for k, v in ref.items():
             tol = 1e-12 if digits is None else 1e-22
             assert abs(float(r[k] - v) if digits is None else r[k] - v) < tol * max(1, abs(v)), k
+
+
+def test_model_critical_temperature_is_given_where_the_equations_are_exact():
+    """docs/api.md promises model_T_c wherever the model's derivations give it; the
+    all-to-all branch returned before looking (curie-weiss gave None)."""
+    cw = sm.solve("curie-weiss", T=0.8).to_dict()
+    assert cw["status"] == "exact as N -> infinity" and cw["model_T_c"] == 1.0
+    assert sm.solve("bethe", T=2.0, z=4).to_dict()["model_T_c"] == pytest.approx(2.88539008)

@@ -85,6 +85,9 @@ def mean_field_status(d, eq) -> dict:
 
     coupling = getattr(d, "coupling", None)
     out = {"approximation": eq.name, "model_T_c": None, "model_T_c_source": None}
+    tc, source = _derived_critical_temperature(d)
+    if tc is not None:
+        out["model_T_c"], out["model_T_c_source"] = tc, source
     if getattr(coupling, "kind", None) == "all-to-all":
         out["status"] = "exact as N -> infinity"
         out["note"] = f"{eq.name} is exact for {d.title} as N -> infinity (all-to-all couplings)"
@@ -95,9 +98,6 @@ def mean_field_status(d, eq) -> dict:
         return out
     out["status"] = "approximation"
     out["note"] = f"{eq.name} is an approximation of the {d.title}, not its exact solution"
-    tc, source = _derived_critical_temperature(d)
-    if tc is not None:
-        out["model_T_c"], out["model_T_c_source"] = tc, source
     return out
 
 
