@@ -17,11 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-
-from statmech import derive  # noqa: E402
 from statmech.derive.meanfield import mean_field_equations  # noqa: E402
 from statmech.numeric.backend import get_backend, synchronize  # noqa: E402
 from statmech.numeric.solve import DEFAULT_SAMPLES, solve_grid  # noqa: E402
+
+from statmech import derive  # noqa: E402
 
 
 def main(argv=None) -> int:

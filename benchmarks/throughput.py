@@ -48,7 +48,6 @@ def fast_rate(model, shape, algorithm, replicas, backend, seconds):
 
 def plain_rate(shape, algorithm, replicas, seconds, T=T_C):
     import numpy as np
-
     from statmech.numeric.fast.reference import plain_checkerboard_sweep
 
     rng = np.random.default_rng(1)

@@ -20,7 +20,6 @@ from functools import cache
 import mpmath
 import numpy as np
 import sympy as sp
-
 from statmech.derive import symbols as sym
 from statmech.derive import transfer_matrix as tm
 

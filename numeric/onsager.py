@@ -26,7 +26,6 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 from scipy import special
-
 from statmech.derive import ising2d
 from statmech.derive import symbols as sym
 

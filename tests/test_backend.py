@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from statmech.numeric.backend import scatter_min, segment_min, synchronize
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from statmech.numeric.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from statmech.numeric.simulation import simulate
+
 from statmech.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,6 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
 from statmech.numeric.compile import compile_cupy_with, compile_expression, cupy_source
 
 x, y = sp.symbols("x y", positive=True)

@@ -4,9 +4,9 @@ import json
 
 import pytest
 import sympy as sp
+from statmech.derive.render import FORMATS, from_string, render, results_of
 
 from statmech import derive
-from statmech.derive.render import FORMATS, from_string, render, results_of
 
 MODELS = derive.model_names()
 

@@ -6,10 +6,10 @@ import math
 
 import pytest
 import sympy as sp
-
 from statmech.derive import get_model
 from statmech.derive.render import results_of
 from statmech.derive.thermo import derivations
+
 from statmech.cli import main
 from statmech.report import critical_temperatures as ct
 from statmech.report.sections import s31_ising_square, s40_meanfield

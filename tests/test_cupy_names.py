@@ -306,7 +306,6 @@ def test_generated_cupy_code_names_exist(cupy):
     """The CuPy code numeric.compile generates (SymPy's CuPy printer plus the
     ``cupyx_special`` mapping) refers only to names CuPy has."""
     import sympy as sp
-
     from statmech.numeric.compile import cupy_source
 
     x, y = sp.symbols("x y", positive=True)
@@ -329,7 +328,6 @@ def test_synchronize_uses_a_real_cupy_call(cupy):
     """``synchronize(cupy)`` either waits for the device or, without one, fails in
     the CUDA runtime, never with an AttributeError."""
     from cupy_backends.cuda.api.runtime import CUDARuntimeError
-
     from statmech.numeric.backend import synchronize
 
     try:

@@ -6,16 +6,20 @@ import numpy as np
 import pytest
 import sympy as sp
 from conftest import RTOL
-
-from statmech import derive
 from statmech.derive.finite import finite_energy
 from statmech.derive.meanfield import mean_field_equations
 from statmech.derive.models.curie_weiss import energy_of_magnetization, finite_size_derivation
-from statmech.numeric.curie_weiss import curie_weiss_reference, exact_thermodynamics, free_energy_per_spin
+from statmech.numeric.curie_weiss import (
+    curie_weiss_reference,
+    exact_thermodynamics,
+    free_energy_per_spin,
+)
 from statmech.numeric.enumeration import model_thermodynamics
 from statmech.numeric.observables import enumerated_reference
 from statmech.numeric.references import exact_reference
 from statmech.numeric.solve import solve_grid
+
+from statmech import derive
 
 MODEL = derive.get_model("curie-weiss")
 POINTS = [(0.6, 1.0, 0.0), (1.3, 1.0, 0.2), (0.9, 0.7, -0.1), (3.0, 1.5, 0.05)]

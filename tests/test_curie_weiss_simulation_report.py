@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-
 from statmech.derive.registry import get_model
 from statmech.numeric.curie_weiss import exact_thermodynamics
 from statmech.numeric.observables import enumerated_reference
+
 from statmech.report.sections.s40_meanfield import curie_weiss_simulation, mean_field_magnetization
 
 TINY = {"sizes": (4, 8), "temps": (0.8, 1.5), "sweeps": 400, "thermalize": 100, "replicas": 16}

@@ -10,7 +10,6 @@ import subprocess
 
 import numpy as np
 import pytest
-
 from statmech.numeric.fast import kernels2d, kernels3d, make_fast_sampler
 from statmech.numeric.fast.cuda import MAX_L, SHARED_MAX, cuda_source, launch_configuration
 from statmech.numeric.fast.reference import counter_checkerboard_sweep

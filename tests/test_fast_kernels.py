@@ -4,7 +4,6 @@ determinism across thread counts, exact resume, and the factory's refusals."""
 import numba
 import numpy as np
 import pytest
-
 from statmech.numeric.fast import cluster, kernels2d, lattice, make_fast_sampler
 from statmech.numeric.fast.reference import counter_checkerboard_sweep, counter_table_sweep
 from statmech.numeric.fast.rng import GAMMA, draw31, draw31_numpy, stream_keys, thresholds

@@ -10,7 +10,6 @@ the chi-square p-value must exceed 1e-4.  Seeds are fixed.
 import numpy as np
 import pytest
 from scipy import stats
-
 from statmech.derive.registry import get_model
 from statmech.numeric.enumeration import configurations, energy_function, model_thermodynamics
 from statmech.numeric.fast import make_fast_sampler

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-
 from statmech.numeric.multiplicity import (
     einstein_multiplicity,
     einstein_temperature,

@@ -4,9 +4,9 @@
 import numpy as np
 import pytest
 from scipy.optimize import minimize
+from statmech.derive.maxent import maximum_entropy
 
 from statmech import derive
-from statmech.derive.maxent import maximum_entropy
 
 
 def test_maximum_entropy_checks():

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from conftest import RTOL
 from scipy import integrate
-
-from statmech import derive
 from statmech.derive.render import results_of
 from statmech.numeric.compile import compile_expression
 from statmech.numeric.enumeration import model_thermodynamics
+
+from statmech import derive
 
 TOL = RTOL["float64"]
 

@@ -2,10 +2,10 @@
 
 import pytest
 import sympy as sp
-
-from statmech import derive
 from statmech.derive import symbols as sym
 from statmech.derive.checking import equal
+
+from statmech import derive
 
 T, N, eps, mu, h = sym.T, sym.N, sym.epsilon, sym.mu, sym.h
 

@@ -7,8 +7,6 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
-from statmech import derive
 from statmech.derive import symbols as sym
 from statmech.derive import transfer_matrix as tm
 from statmech.derive.model import Chain
@@ -18,6 +16,8 @@ from statmech.numeric.enumeration import configurations, model_thermodynamics
 from statmech.numeric.ising_chain import chain_thermodynamics
 from statmech.numeric.ising_exact import ising1d_reference
 from statmech.numeric.observables import enumerated_reference
+
+from statmech import derive
 
 RTOL = 1e-12
 RING = derive.get_model("ising1d")

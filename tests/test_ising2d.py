@@ -6,8 +6,6 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
-from statmech import derive
 from statmech.derive import ising2d
 from statmech.derive import symbols as sym
 from statmech.derive.render import results_of
@@ -16,6 +14,8 @@ from statmech.numeric.enumeration import model_thermodynamics
 from statmech.numeric.ising_dos import dos_observables, torus_dos
 from statmech.numeric.ising_exact import ising2d_reference
 from statmech.numeric.observables import enumerated_reference
+
+from statmech import derive
 
 RTOL = 1e-12
 MODEL = derive.get_model("ising2d")

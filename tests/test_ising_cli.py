@@ -6,9 +6,9 @@ import time
 import numpy as np
 import pytest
 import sympy as sp
-
 from statmech.numeric.enumeration import model_thermodynamics
 from statmech.numeric.onsager import thermodynamics as onsager
+
 from statmech.cli import main
 
 

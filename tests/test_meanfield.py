@@ -7,8 +7,6 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
-from statmech import derive
 from statmech.derive import symbols as sym
 from statmech.derive.checking import equal, numeric_points
 from statmech.derive.meanfield import (
@@ -21,6 +19,8 @@ from statmech.derive.meanfield import (
     z,
 )
 from statmech.numeric.solve import solve_grid
+
+from statmech import derive
 from statmech.cli import main
 
 T, J, h = sym.T, sym.J, sym.h

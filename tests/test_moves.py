@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy import stats as sps
-
 from statmech.derive import symbols as sym
 from statmech.derive.interactions import K, s_i, s_j
 from statmech.derive.model import (

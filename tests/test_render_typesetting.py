@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 import sympy as sp
-
 from statmech.derive.render import (
     _escape_tex,
     display_equation,

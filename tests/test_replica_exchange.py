@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 import sympy as sp
 from scipy import stats as sps
-
 from statmech.derive import symbols as sym
 from statmech.derive.interactions import K, s_i, s_j
 from statmech.derive.model import (

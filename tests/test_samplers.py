@@ -11,7 +11,6 @@ import types
 import numpy as np
 import pytest
 from scipy import stats as sps
-
 from statmech.derive import symbols as sym
 from statmech.derive.finite import bonds
 from statmech.derive.interactions import K, s_i, s_j

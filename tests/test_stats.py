@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 import pytest
-
 from statmech.numeric.stats import (
     Estimate,
     autocorrelation,

@@ -146,7 +146,6 @@ def _plot(path, points, ranges, model_name):
 def run(args) -> int:
     from .. import api
     from ..params import grid, parse_assignments, precise_points
-
     from . import _spin_glass
 
     if _spin_glass.wants(args):  # one spin-glass sample from couplings=FILE

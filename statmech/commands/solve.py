@@ -365,8 +365,17 @@ def _header(model, status, fixed) -> str:
 
 #: Keys of a solution that the text line shows otherwise or not at all; the rest are
 #: the other unknowns of a system (the spin glass's q).
-_SHOWN = {"m", "x", "stable", "equilibrium", "free_energy", "stability", "curvature",
-          "arithmetic", "hessian_eigenvalues"}
+_SHOWN = {
+    "m",
+    "x",
+    "stable",
+    "equilibrium",
+    "free_energy",
+    "stability",
+    "curvature",
+    "arithmetic",
+    "hessian_eigenvalues",
+}
 
 
 def _text(data, names, model, status, fixed) -> str:
