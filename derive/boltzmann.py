@@ -35,6 +35,7 @@ import itertools
 import sympy as sp
 
 from .derivation import Derivation, Step
+from .named import Named as BaseNamed
 
 ACKLEY_1985 = "D. H. Ackley, G. E. Hinton and T. J. Sejnowski, Cognitive Science 9, 147 (1985)"
 SMOLENSKY_1986 = "P. Smolensky, in Parallel Distributed Processing, vol. 1, ch. 6 (MIT Press, 1986)"
@@ -63,36 +64,14 @@ Jh = {
 }
 
 
-class Named(sp.Expr):
-    """A defined quantity printed by its ``name``; :meth:`doit` and evaluation give its
-    ``definition``."""
-
-    is_commutative = True
-
-    def __new__(cls, name, definition):
-        return super().__new__(cls, sp.Symbol(name), sp.sympify(definition))
-
-    @property
-    def definition(self):
-        return self.args[1]
-
-    def doit(self, **hints):
-        return self.definition.doit(**hints) if hints.get("deep", True) else self.definition
-
-    def _eval_evalf(self, prec):
-        return self.definition.doit().evalf(prec)
+class Named(BaseNamed):
+    """:class:`~statmech.derive.named.Named` whose substitutions leave the name alone
+    (they act on the definition only)."""
 
     def _eval_subs(self, old, new):
         if old == self:
             return new
-        return Named(self.args[0].name, self.definition.subs(old, new))
-
-    def _latex(self, printer, exp=None):
-        out = printer._print(self.args[0])
-        return f"{out}^{{{printer._print(exp)}}}" if exp is not None else out
-
-    def _sympystr(self, printer):
-        return printer._print(self.args[0])
+        return Named(self.name, self.definition.subs(old, new))
 
 
 def sigmoid(x):

@@ -28,6 +28,7 @@ from sympy.printing.precedence import PRECEDENCE
 from . import symbols as sym
 from .disorder import UnitInterval
 from .meanfield import m
+from .named import Named, with_power
 
 HOPFIELD_1982 = "J. J. Hopfield, Proc. Natl. Acad. Sci. USA 79, 2554 (1982)"
 AGS_1985 = "D. J. Amit, H. Gutfreund and H. Sompolinsky, Phys. Rev. A 32, 1007 (1985)"
@@ -99,10 +100,6 @@ def _pm_one(*key) -> sp.Integer:
     return sp.Integer(1) if digest[0] & 1 else sp.Integer(-1)
 
 
-def _with_power(text: str, exp) -> str:
-    return rf"\left({text}\right)^{{{exp}}}" if exp is not None else text
-
-
 class xi(sp.Function):  # noqa: N801 - a SymPy function is lower case
     r"""The pattern entry :math:`\xi_i^\mu = \pm1` (arguments ``mu, i``); a fixed
     pseudo-random value at integer indices, taken by :meth:`doit` and numeric
@@ -123,7 +120,7 @@ class xi(sp.Function):  # noqa: N801 - a SymPy function is lower case
 
     def _latex(self, printer, exp=None):
         pattern, unit = (printer._print(a) for a in self.args)
-        return _with_power(rf"\xi_{{{unit}}}^{{{pattern}}}", exp)
+        return with_power(rf"\xi_{{{unit}}}^{{{pattern}}}", exp)
 
 
 class spin(sp.Function):  # noqa: N801 - a SymPy function is lower case
@@ -141,7 +138,7 @@ class spin(sp.Function):  # noqa: N801 - a SymPy function is lower case
         return value.evalf(prec) if value.is_Integer else None
 
     def _latex(self, printer, exp=None):
-        return _with_power(rf"s_{{{printer._print(self.args[0])}}}", exp)
+        return with_power(rf"s_{{{printer._print(self.args[0])}}}", exp)
 
 
 class FiniteSum(sp.Sum):
@@ -172,35 +169,6 @@ class FiniteSum(sp.Sum):
         return self if out is None else out
 
 
-class Named(sp.Expr):
-    """A defined quantity printed by its ``name``; :meth:`doit` gives its ``definition``."""
-
-    is_commutative = True
-
-    def __new__(cls, name, definition):
-        return super().__new__(cls, sp.sympify(name), sp.sympify(definition))
-
-    @property
-    def name(self):
-        return self.args[0]
-
-    @property
-    def definition(self):
-        return self.args[1]
-
-    def doit(self, **hints):
-        return self.definition.doit(**hints) if hints.get("deep", True) else self.definition
-
-    def _eval_evalf(self, prec):
-        return self.definition.doit().evalf(prec)
-
-    def _latex(self, printer, exp=None):
-        return _with_power(printer._print(self.name), exp)
-
-    def _sympystr(self, printer):
-        return printer._print(self.name)
-
-
 class PatternAverage(sp.Expr):
     r""":math:`\langle f \rangle_\xi`: the average of ``f`` over the :math:`2^p` sign
     vectors ``base[1] .. base[p]`` (each :math:`\pm1`); :meth:`doit` carries it out
@@ -227,7 +195,7 @@ class PatternAverage(sp.Expr):
 
     def _latex(self, printer, exp=None):
         inner = printer._print(self.args[0])
-        return _with_power(rf"\left\langle {inner} \right\rangle_{{\xi}}", exp)
+        return with_power(rf"\left\langle {inner} \right\rangle_{{\xi}}", exp)
 
 
 class replica_determinant(sp.Function):  # noqa: N801 - a SymPy function is lower case
@@ -255,7 +223,7 @@ class replica_determinant(sp.Function):  # noqa: N801 - a SymPy function is lowe
 
     def _latex(self, printer, exp=None):
         size, a, b = (printer._print(x_) for x_ in self.args)
-        return _with_power(rf"\det\left({a} I_{{{size}}} - {b} J_{{{size}}}\right)", exp)
+        return with_power(rf"\det\left({a} I_{{{size}}} - {b} J_{{{size}}}\right)", exp)
 
 
 def hebbian_form(expr: sp.Expr) -> sp.Expr:
