@@ -19,9 +19,8 @@ The RS equations (derived in :mod:`statmech.derive.replica`)
     m = \mathbb{E}_z\tanh\Xi,\quad q = \mathbb{E}_z\tanh^2\Xi,\quad
     \Xi = \beta(J\sqrt q\,z + J_0 m + h),
 
-are solved here with the trapezoid rule in z (:func:`rs_solve`, vectorised over
-parameter grids, for the phase diagram and the AT line) and independently in
-mpmath with adaptive quadrature (:func:`rs_solve_mp`).
+are solved in :mod:`statmech.numeric.spin_glass_theory` (re-exported here) with the
+trapezoid rule in z and independently in mpmath.
 
 References
 ----------
@@ -34,7 +33,6 @@ K. Hukushima and K. Nemoto, J. Phys. Soc. Jpn. 65, 1604 (1996).
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
@@ -568,256 +566,15 @@ def single_sample_estimates(result: PTResult) -> dict:
     return out
 
 
-# --------------------------------------------------------------------------
-# TAP
-
-
-@dataclass
-class TapSolutions:
-    """Distinct TAP solutions of one sample: magnetizations ``m`` (K, N), free energies
-    per spin ``f`` (K,), how many starts reached each (``hits``), q_EA per solution, and
-    how many starts did not converge."""
-
-    m: np.ndarray
-    f: np.ndarray
-    hits: np.ndarray
-    q_ea: np.ndarray
-    failed: int
-    starts: int
-    plefka: np.ndarray = None
-
-
-def tap_free_energy(k, m, temperature: float, h: float = 0.0) -> np.ndarray:
-    r"""TAP free energy per spin, rows of ``m``:
-    :math:`-\sum_{i<j}K_{ij}m_im_j - h\sum m_i - \frac\beta2\sum_{i<j}K_{ij}^2(1-m_i^2)
-    (1-m_j^2) - T\sum_i S(m_i)` divided by N, with S the entropy of a spin of mean m."""
-    m = np.atleast_2d(m)
-    beta = 1.0 / temperature
-    n = m.shape[1]
-    pair = 0.5 * np.einsum("ki,ij,kj->k", m, k, m)
-    one = 1.0 - m**2
-    onsager = 0.25 * beta * np.einsum("ki,ij,kj->k", one, k**2, one)
-    p, mm = (1 + m) / 2, (1 - m) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(mm > 0, mm * np.log(mm), 0.0))
-    return (-pair - h * m.sum(1) - onsager - temperature * ent.sum(1)) / n
-
-
-def _tap_residual(k, k2, m, beta, h):
-    w = (1.0 - m**2) @ k2
-    return np.tanh(beta * (h + m @ k - beta * m * w)) - m
-
-
-def tap_solutions(
-    k,
-    temperature: float,
-    h: float = 0.0,
-    starts: int = 100,
-    seed: int = 0,
-    damping: float = 0.9,
-    max_iter: int = 20000,
-    tol: float = 1e-10,
-    distinct: float = 1e-6,
-) -> TapSolutions:
-    r"""Fixed points of the TAP map :math:`m_i \leftarrow \tanh\beta(h + \sum_j K_{ij}m_j
-    - \beta m_i\sum_j K_{ij}^2(1 - m_j^2))` (:func:`statmech.derive.tap.tap_map`), iterated
-    in parallel and damped (``m <- damping m + (1 - damping) map(m)``) from ``starts``
-    random starts plus m = 0, merged when closer than ``distinct`` (max norm); only starts
-    whose map residual falls below ``tol`` count.  ``plefka`` per solution is
-    :math:`1 - \beta^2 N^{-1}\sum_i(1 - m_i^2)^2`, which must be >= 0 for the TAP
-    expansion to hold (Plefka 1982).
-
-    Limitation: at h = 0 below T_c the damped parallel map is attracted to m = 0 (a
-    solution that violates Plefka's condition there) from every start; the nontrivial
-    solutions need another scheme (not done here)."""
-    k = check_couplings(k)
-    n = k.shape[0]
-    beta = 1.0 / temperature
-    rng = np.random.default_rng(seed)
-    m = rng.uniform(-1, 1, (starts, n))
-    m[0] = 0.0
-    k2 = k**2
-    done = np.zeros(starts, dtype=bool)
-    for _ in range(max_iter):
-        r = _tap_residual(k, k2, m, beta, h)
-        done |= np.abs(r).max(axis=1) < tol
-        if done.all():
-            break
-        m = np.where(done[:, None], m, m + (1.0 - damping) * r)
-    good = np.abs(_tap_residual(k, k2, m, beta, h)).max(axis=1) < tol
-    sols, hits = [], []
-    for row in m[good]:
-        for i, s in enumerate(sols):
-            if np.abs(s - row).max() < distinct:
-                hits[i] += 1
-                break
-        else:
-            sols.append(row)
-            hits.append(1)
-    ms = np.array(sols).reshape(-1, n)
-    f = tap_free_energy(k, ms, temperature, h) if len(sols) else np.zeros(0)
-    order = np.argsort(f)
-    ms = ms[order]
-    return TapSolutions(
-        m=ms,
-        f=f[order],
-        hits=np.array(hits, dtype=int)[order],
-        q_ea=(ms**2).mean(axis=1),
-        failed=int((~good).sum()),
-        starts=starts,
-        plefka=1.0 - beta**2 * ((1.0 - ms**2) ** 2).mean(axis=1),
-    )
-
-
-# --------------------------------------------------------------------------
-# Replica-symmetric theory
-
-
-@functools.lru_cache(maxsize=16)
-def _trapezoid(points: int, half_width: float = 10.0):
-    z = np.linspace(-half_width, half_width, points)
-    w = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) * (z[1] - z[0])
-    return z, w
-
-
-def _points(T, J) -> int:
-    r"""Points of the trapezoid rule on [-10, 10] for an error below 1e-17.
-
-    The integrands are analytic in the strip :math:`|\mathrm{Im}\,z| < d` with
-    :math:`d = \pi T/(2J\sqrt q) \ge \pi T/(2J)` (the poles of tanh), where the
-    trapezoid rule converges as :math:`e^{-2\pi d/\Delta z}` (Trefethen and Weideman,
-    SIAM Rev. 56, 385 (2014)); the tail beyond |z| = 10 weighs below 1e-22."""
-    ratio = float(np.min(np.asarray(T, float) / np.abs(np.asarray(J, float))))
-    d = math.pi * max(ratio, 1e-3) / 2.0
-    step = min(0.05, 2.0 * math.pi * d / 40.0)
-    return int(2 * math.ceil(10.0 / step) + 1)
-
-
-def rs_averages(m, q, T, J=1.0, J0=0.0, h=0.0, points: int | None = None):
-    r"""Gaussian averages at the RS point, broadcasting the arguments:
-    ``(E tanh, E tanh^2, E sech^4, E sech^2, E sech^2 tanh, E sech^2 tanh^2)`` of
-    :math:`\Xi`, by the trapezoid rule in z (exponentially convergent here, where
-    Gauss-Hermite converges only as :math:`e^{-c\sqrt n}` because of tanh's poles)."""
-    m, q, T, J, J0, h = np.broadcast_arrays(*(np.asarray(a, float) for a in (m, q, T, J, J0, h)))
-    z, w = _trapezoid(points or _points(T, J))
-    xi = (J[..., None] * np.sqrt(np.maximum(q, 0))[..., None] * z + (J0 * m + h)[..., None]) / T[
-        ..., None
-    ]
-    t = np.tanh(xi)
-    s2 = 1 - t * t
-    return t @ w, (t * t) @ w, (s2 * s2) @ w, s2 @ w, (s2 * t) @ w, (s2 * t * t) @ w
-
-
-def rs_solve(T, J=1.0, J0=0.0, h=0.0, m0=1.0, q0=1.0, iterations: int = 200, newton: int = 30):
-    r"""The RS solution reached from ``(m0, q0)``: ``iterations`` steps of the fixed-point
-    map (which lead to the attracting, physical branch), then Newton's method on
-    :math:`(m - \mathbb{E}\tanh\Xi,\ q - \mathbb{E}\tanh^2\Xi)` with the Jacobian by
-    Stein's lemma (:math:`\partial_q\mathbb{E}g(\Xi) = \frac{\beta^2J^2}{2}
-    \mathbb{E}g''(\Xi)`), vectorised over broadcast parameters.
-
-    Returns ``(m, q, replicon)``; the replicon eigenvalue
-    :math:`1 - \beta^2J^2\mathbb{E}\operatorname{sech}^4\Xi` is negative where RS is
-    unstable (below the AT line)."""
-    T, J, J0, h = np.broadcast_arrays(*(np.asarray(a, float) for a in (T, J, J0, h)))
-    m = np.full(T.shape, float(m0))
-    q = np.full(T.shape, float(q0))
-    for _ in range(iterations):
-        m, q = rs_averages(m, q, T, J, J0, h)[:2]
-    b, b0 = (J / T) ** 2, J0 / T
-    for _ in range(newton):
-        a, a2, s4, s2, s2t, s2t2 = rs_averages(m, q, T, J, J0, h)
-        r1, r2 = m - a, q - a2
-        j11, j12 = 1 - b0 * s2, b * s2t
-        j21, j22 = -2 * b0 * s2t, 1 - b * (s4 - 2 * s2t2)
-        det = j11 * j22 - j12 * j21
-        ok = np.abs(det) > 1e-300
-        dm = np.where(ok, (j22 * r1 - j12 * r2) / np.where(ok, det, 1.0), 0.0)
-        dq = np.where(ok, (j11 * r2 - j21 * r1) / np.where(ok, det, 1.0), 0.0)
-        m = np.clip(m - dm, -1.0, 1.0)
-        q = np.clip(q - dq, 0.0, 1.0)
-        if np.all(np.abs(dm) <= 1e-15 * (1 + np.abs(m))) and np.all(np.abs(dq) <= 1e-15 * (1 + q)):
-            break
-    s4 = rs_averages(m, q, T, J, J0, h)[2]
-    return m, q, 1.0 - b * s4
-
-
-def rs_solve_mp(T, J=1, J0=0, h=0, m0=0.5, q0=0.5, digits: int = 30):
-    """The RS equations solved independently in mpmath (adaptive quadrature over z and
-    ``findroot``) to ``digits`` digits, from ``(m0, q0)``; returns ``(m, q)`` as mpf."""
-    import mpmath as mp
-
-    with mp.workdps(digits + 10):
-        T, J, J0, h = (mp.mpf(str(v)) for v in (T, J, J0, h))
-        g = 1 / mp.sqrt(2 * mp.pi)
-
-        def avg(fn):
-            return mp.quad(lambda z: g * mp.exp(-z * z / 2) * fn(z), [-mp.inf, -5, 0, 5, mp.inf])
-
-        def eqs(m, q):
-            def xi(z):
-                return (J * mp.sqrt(q) * z + J0 * m + h) / T
-
-            return (
-                m - avg(lambda z: mp.tanh(xi(z))),
-                q - avg(lambda z: mp.tanh(xi(z)) ** 2),
-            )
-
-        if J0 == 0 and h == 0:  # m = 0 exactly; one equation in q
-            q = mp.findroot(lambda q: eqs(0, q)[1], mp.mpf(q0))
-            return mp.mpf(0), +q
-        m, q = mp.findroot(eqs, (mp.mpf(m0), mp.mpf(q0)))
-        return +m, +q
-
-
-def phase_diagram(j0_over_j, t_over_j, tol: float = 1e-6) -> dict:
-    """RS phase of every point of the (J0/J, T/J) grid at h = 0: ``"P"`` (m = q = 0),
-    ``"SG"`` (m = 0 < q), ``"F"`` (m > 0, replicon > 0), ``"M"`` (m > 0, replicon < 0: the
-    mixed phase, RS unstable).  The solution followed is the fixed point of the map from
-    m = q = 1.  Returns arrays ``phase``, ``m``, ``q``, ``replicon`` of shape (len(T), len(J0))."""
-    j0 = np.asarray(j0_over_j, float)
-    t = np.asarray(t_over_j, float)
-    tt, jj = np.meshgrid(t, j0, indexing="ij")
-    m, q, lam = rs_solve(tt, 1.0, jj, 0.0, iterations=400)
-    phase = np.where(
-        np.abs(m) > tol,
-        np.where(lam > 0, "F", "M"),
-        np.where(q > tol, "SG", "P"),
-    )
-    return {"phase": phase, "m": m, "q": q, "replicon": lam, "T": t, "J0": j0}
-
-
-def at_line(fields, J: float = 1.0, J0: float = 0.0, steps: int = 40) -> np.ndarray:
-    """The de Almeida-Thouless temperature T_AT(h) for each field h > 0: the replicon of
-    the RS solution vanishes, found by bisection in T in (0.05 J, J] (RS is stable above)."""
-    hs = np.asarray(fields, float)
-    if np.any(hs <= 0):
-        raise ValueError("the AT line is computed for fields h > 0")
-    lo = np.full(hs.shape, 0.05 * J)
-    hi = np.full(hs.shape, 1.0 * J)
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        _, _, lam = rs_solve(mid, J, J0, hs, iterations=100)
-        unstable = lam < 0
-        lo = np.where(unstable, mid, lo)
-        hi = np.where(unstable, hi, mid)
-    return 0.5 * (lo + hi)
-
-
-def extrapolate_ground_state(sizes, energies, errors=None, exponent: float = -2.0 / 3.0):
-    r"""Weighted least-squares fit :math:`e(N) = e_\infty + a N^{	ext{exponent}}`; returns
-    ``(e_inf, error, a)`` (the error from the fit's covariance, scaled by the reduced
-    chi-square when it exceeds one)."""
-    x = np.asarray(sizes, float) ** exponent
-    y = np.asarray(energies, float)
-    w = (
-        np.ones_like(y)
-        if errors is None
-        else 1.0 / np.maximum(np.asarray(errors, float), 1e-12) ** 2
-    )
-    a = np.stack([np.ones_like(x), x], axis=1)
-    cov = np.linalg.inv(a.T @ (w[:, None] * a))
-    coef = cov @ (a.T @ (w * y))
-    dof = max(len(y) - 2, 1)
-    chi2 = float(((y - a @ coef) ** 2 * w).sum()) / dof
-    scale = max(chi2, 1.0) if errors is not None else chi2
-    return float(coef[0]), float(np.sqrt(cov[0, 0] * scale)), float(coef[1])
+# TAP solutions and the replica-symmetric theory live in their own module.
+from .spin_glass_theory import (  # noqa: E402, F401 - re-exported
+    TapSolutions,
+    at_line,
+    extrapolate_ground_state,
+    phase_diagram,
+    rs_averages,
+    rs_solve,
+    rs_solve_mp,
+    tap_free_energy,
+    tap_solutions,
+)
