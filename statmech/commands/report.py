@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 NAME = "report"
@@ -10,6 +9,7 @@ HELP = "write the report (Markdown, LaTeX, and PDF where pdflatex exists)"
 ORDER = 90
 EXAMPLES = (
     "statmech report --quick",
+    "statmech report --jobs 2",
     "statmech report --out /tmp/report --only s30_ising_chain",
 )
 
@@ -25,6 +25,32 @@ def add_arguments(p):
         metavar="SECTION",
         help="build only these sections: " + ", ".join(section_names()),
     )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build N sections at once, each in its own process (default: 1)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build every section again, even those whose code and settings are unchanged "
+        "(the cache is in ~/.cache/statmech/report, or $STATMECH_CACHE_DIR/report)",
+    )
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bars (none are drawn off a terminal either)",
+    )
+
+
+def _cached_note(res) -> str:
+    if not res["cached"]:
+        return ""
+    return f" ({len(res['cached'])} of {len(res['seconds'])} sections unchanged, from the cache)"
 
 
 def check_out(out: str) -> None:
@@ -58,10 +84,21 @@ def run(args) -> int:
                 f"the sections are: {', '.join(known)}"
             )
 
+    if args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs} builds nothing: give 1 or more")
     check_out(args.out)
+    from ..progress import wanted
+
     t0 = time.perf_counter()
     try:
-        res = build_report(args.out, quick=args.quick, progress=sys.stderr.isatty(), only=args.only)
+        res = build_report(
+            args.out,
+            quick=args.quick,
+            progress=not args.quiet and wanted(),
+            only=args.only,
+            jobs=args.jobs,
+            cache=not args.no_cache,
+        )
     except OSError as exc:  # a file the report writes (a figure, the PDF) could not be written
         where = exc.filename or args.out
         raise UserError(f"cannot write the report to {where}: {exc.strerror or exc}") from None
@@ -70,5 +107,6 @@ def run(args) -> int:
         f"wrote {res['markdown']} and {res['latex']}"
         + (f" and {res['pdf']}" if res["pdf"] else " (no pdflatex: no PDF)")
         + f" in {took:.1f} s"
+        + _cached_note(res)
     )
     return 0

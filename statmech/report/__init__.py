@@ -13,7 +13,6 @@ import importlib.util
 import pkgutil
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +34,13 @@ class Context:
     out: Path
     quick: bool = False
     progress: bool = False
+    #: Names of the files written into ``out/figures`` (for the cache).
+    written: list = field(default_factory=list)
 
     def figure_path(self, name: str) -> Path:
         path = self.out / "figures" / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.written.append(name)
         return path
 
     def figure_markdown(self, name: str, caption: str) -> str:
@@ -64,6 +66,11 @@ def section_modules():
     return sorted((m for m in mods if hasattr(m, "build")), key=lambda m: (m.ORDER, m.__name__))
 
 
+def section_order() -> list[str]:
+    """The sections' module names in the report's order (this imports them)."""
+    return [m.__name__.rsplit(".", 1)[-1] for m in section_modules()]
+
+
 def section_names() -> list[str]:
     """The sections' module names, sorted (what ``--only`` accepts); found without
     importing them, so that ``statmech --help`` stays fast."""
@@ -75,9 +82,41 @@ def section_names() -> list[str]:
 TITLE = "Statistical mechanics, derived and checked"
 
 
-def build_report(out: Path, quick: bool = False, progress: bool = False, only=None) -> dict:
-    """Write ``report.md``, ``report.tex`` (and ``report.pdf``) into ``out``."""
-    from statmech.derive.render import UNITS_NOTE, latex_document
+def build_report(
+    out: Path,
+    quick: bool = False,
+    progress: bool = False,
+    only=None,
+    jobs: int = 1,
+    cache: bool = False,
+) -> dict:
+    """Write ``report.md``, ``report.tex`` (and ``report.pdf``) into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder; figures go to ``out/figures`` with their data beside them.
+    quick : bool
+        Smaller simulations, for a fast look.
+    progress : bool
+        Draw a progress bar per section, with estimates, on standard error.
+    only : list of str, optional
+        Build only these sections (module names).
+    jobs : int
+        Sections built at once, each in its own process (1: in this process).
+    cache : bool
+        Reuse a section whose inputs and code are unchanged
+        (:mod:`statmech.report.cache`); the command line turns it on.
+
+    Returns
+    -------
+    dict
+        The paths written (``markdown``, ``latex``, ``pdf`` or None), the seconds each
+        section took (``seconds``) and the sections taken from the cache (``cached``).
+    """
+    from statmech.derive.render import UNITS_NOTE, latex_document, tex_prose
+
+    from .runner import build_sections
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -89,45 +128,59 @@ def build_report(out: Path, quick: bool = False, progress: bool = False, only=No
                 if unknown
                 else "only=[] builds nothing; give section names or None for all"
             )
-    ctx = Context(out=out, quick=quick, progress=progress)
-    built, timings = [], {}
-    for mod in section_modules():
-        if only and mod.__name__.rsplit(".", 1)[-1] not in only:
-            continue
-        t0 = time.perf_counter()
-        built.append(mod.build(ctx))
-        timings[mod.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
+    if jobs < 1:
+        raise ValueError(f"jobs={jobs} builds nothing; give 1 or more")
+    names = [n for n in section_order() if only is None or n in only]
+    result = build_sections(names, out, quick=quick, progress=progress, jobs=jobs, cache=cache)
+    built = [result.sections[n] for n in names]
     md = [f"# {TITLE}\n", f"*{UNITS_NOTE}*\n"]
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
-        from statmech.derive.render import tex_prose
-
         tex.append(f"\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
     (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex)))
+    if progress and shutil.which("pdflatex"):
+        import sys
+
+        print("typesetting report.pdf (pdflatex, two passes)", file=sys.stderr, flush=True)
     pdf = compile_pdf(out / "report.tex")
     return {
         "markdown": str(out / "report.md"),
         "latex": str(out / "report.tex"),
         "pdf": str(pdf) if pdf else None,
-        "seconds": timings,
+        "seconds": result.seconds,
+        "cached": result.cached,
     }
 
 
 def compile_pdf(tex: Path) -> Path | None:
-    """Run pdflatex twice (for references) if it is installed; None otherwise."""
+    """Run pdflatex twice (for references) if it is installed; None otherwise.
+
+    The auxiliary files (``.aux``, ``.log``, ``.out``, ``.toc``) are written to a
+    temporary folder, so only the PDF lands beside the ``.tex``."""
+    import tempfile
+
     exe = shutil.which("pdflatex")
     if exe is None:
         return None
-    for _ in range(2):
-        proc = subprocess.run(
-            [exe, "-interaction=nonstopmode", "-halt-on-error", tex.name],
-            cwd=tex.parent,
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            tail = "\n".join(proc.stdout.splitlines()[-20:])
-            raise RuntimeError(f"pdflatex failed on {tex}:\n{tail}")
-    return tex.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="statmech-latex-") as tmp:
+        for _ in range(2):
+            proc = subprocess.run(
+                [
+                    exe,
+                    "-interaction=nonstopmode",
+                    "-halt-on-error",
+                    f"-output-directory={tmp}",
+                    tex.name,
+                ],
+                cwd=tex.parent,
+                capture_output=True,
+                text=True,
+            )
+            if proc.returncode != 0:
+                tail = "\n".join(proc.stdout.splitlines()[-20:])
+                raise RuntimeError(f"pdflatex failed on {tex}:\n{tail}")
+        pdf = tex.with_suffix(".pdf")
+        shutil.move(str(Path(tmp) / pdf.name), pdf)
+    return pdf
