@@ -22,11 +22,12 @@ D. J. Thouless, P. W. Anderson and R. G. Palmer, Phil. Mag. 35, 593 (1977).
 
 from __future__ import annotations
 
-import functools
-import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from .gauss_trapezoid import K_FINE
+from .gauss_trapezoid import nodes as gauss_nodes
 
 # --------------------------------------------------------------------------
 # TAP
@@ -135,33 +136,22 @@ def tap_solutions(
 # Replica-symmetric theory
 
 
-@functools.lru_cache(maxsize=16)
-def _trapezoid(points: int, half_width: float = 10.0):
-    z = np.linspace(-half_width, half_width, points)
-    w = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) * (z[1] - z[0])
-    return z, w
+def _slope(T, J) -> float:
+    r"""The largest :math:`\beta|J|` of a grid: the integrands are functions of
+    :math:`\tanh(\beta J\sqrt q\,z + \ldots)` with :math:`q \le 1`."""
+    ratio = np.abs(np.asarray(J, float)) / np.asarray(T, float)
+    return float(np.max(ratio)) if ratio.size else 0.0
 
 
-def _points(T, J) -> int:
-    r"""Points of the trapezoid rule on [-10, 10] for an error below 1e-17.
-
-    The integrands are analytic in the strip :math:`|\mathrm{Im}\,z| < d` with
-    :math:`d = \pi T/(2J\sqrt q) \ge \pi T/(2J)` (the poles of tanh), where the
-    trapezoid rule converges as :math:`e^{-2\pi d/\Delta z}` (Trefethen and Weideman,
-    SIAM Rev. 56, 385 (2014)); the tail beyond |z| = 10 weighs below 1e-22."""
-    ratio = float(np.min(np.asarray(T, float) / np.abs(np.asarray(J, float))))
-    d = math.pi * max(ratio, 1e-3) / 2.0
-    step = min(0.05, 2.0 * math.pi * d / 40.0)
-    return int(2 * math.ceil(10.0 / step) + 1)
-
-
-def rs_averages(m, q, T, J=1.0, J0=0.0, h=0.0, points: int | None = None):
+def rs_averages(m, q, T, J=1.0, J0=0.0, h=0.0, k: float = K_FINE):
     r"""Gaussian averages at the RS point, broadcasting the arguments:
     ``(E tanh, E tanh^2, E sech^4, E sech^2, E sech^2 tanh, E sech^2 tanh^2)`` of
-    :math:`\Xi`, by the trapezoid rule in z (exponentially convergent here, where
-    Gauss-Hermite converges only as :math:`e^{-c\sqrt n}` because of tanh's poles)."""
+    :math:`\Xi`, by the trapezoid rule in z of :mod:`statmech.numeric.gauss_trapezoid`
+    (``k`` strip widths per step: exponentially convergent, at rounding level for the
+    default, where Gauss-Hermite converges only as :math:`e^{-c\sqrt n}` because of
+    tanh's poles)."""
     m, q, T, J, J0, h = np.broadcast_arrays(*(np.asarray(a, float) for a in (m, q, T, J, J0, h)))
-    z, w = _trapezoid(points or _points(T, J))
+    z, w = gauss_nodes(_slope(T, J), k)
     xi = (J[..., None] * np.sqrt(np.maximum(q, 0))[..., None] * z + (J0 * m + h)[..., None]) / T[
         ..., None
     ]

@@ -291,8 +291,10 @@ def test_vector_solver_finds_the_rs_solution_to_1e12_in_a_field():
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="the solver's Gauss-Hermite average of tanh^2 converges only as exp(-c sqrt(n)) "
-    "(tanh has poles at distance pi T/(2 J sqrt(q))): q at T = 0.5 is off by 6e-9",
+    reason="the general system solver's Gauss-Hermite average (numeric/gaussian.py) of tanh^2 "
+    "converges only as exp(-c sqrt(n)) (tanh has poles at distance pi T/(2 J sqrt(q))): q at "
+    "T = 0.5 is off by 6e-9; statmech solve sk uses the trapezoid rule of numeric/spin_glass_rs "
+    "instead, which meets 1e-12 (tests/test_spin_glass_rs.py)",
 )
 def test_vector_solver_spin_glass_root_to_1e12():
     roots = _vector_solver(0.5, 0.0, 0.0)

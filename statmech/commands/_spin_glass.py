@@ -270,3 +270,133 @@ def run_simulate(args) -> int:
             f"{avg['q2'][0][i]:9.5f} {avg['q2'][1][i]:8.5f} {avg['binder'][0][i]:8.4f}"
         )
     return 0
+
+
+# --------------------------------------------------------------------------
+# solve sk: every replica-symmetric solution with its stability
+
+#: The parameters of ``solve sk``.
+RS_NAMES = ("T", "J", "J0", "h")
+
+
+def wants_solve(model) -> bool:
+    """``solve sk`` has its own route (the RS equations by the trapezoid rule)."""
+    return model.name == "sk"
+
+
+def _rs_header() -> str:
+    return (
+        "sk: the replica-symmetric (RS) solutions of the Sherrington-Kirkpatrick spin glass "
+        "(N -> infinity); RS is exact where the replicon is positive (above the "
+        "de Almeida-Thouless line) and an approximation below it (Parisi's full replica "
+        "symmetry breaking); T_c = J at J0 = 0, h = 0"
+    )
+
+
+def run_solve(args) -> int:
+    import numpy as np
+
+    from statmech.numeric.spin_glass_rs import rs_solutions
+    from statmech.params import parse_assignments
+
+    from ..common import dump_json, lookup_model, write_output
+    from .solve import _format
+
+    model = lookup_model("sk")
+    fixed, ranges = parse_assignments(model, args.assignments)
+    ranges = [r for r in ranges if r.name in RS_NAMES]
+    for name in ("N", "seed"):
+        if any(a.split("=", 1)[0].strip() == name for a in args.assignments):
+            raise UserError(
+                f"solve sk solves the N -> infinity RS equations; {name} belongs to one sample "
+                "(use statmech exact or simulate)"
+            )
+    if args.plot:
+        raise UserError(
+            "solve sk does not draw (--plot); the report's spin-glass section draws the RS "
+            "phase diagram and the AT line"
+        )
+    if args.backend != "numpy":
+        raise UserError("solve sk runs on NumPy (a grid of points takes seconds); drop --backend")
+    if args.precision is not None and args.precision < 1:
+        raise UserError(f"--precision must be a positive number of digits, got {args.precision}")
+    fmt = _format(args)
+    if fmt == "npz":
+        raise UserError("solve sk writes text, --json or --format csv, not an .npz file")
+    axes = [np.asarray(r.values, dtype=float) for r in ranges]
+    mesh = np.meshgrid(*axes, indexing="ij") if axes else []
+    values = {n: np.full(1, float(fixed[n])) for n in RS_NAMES}
+    values.update({r.name: g.reshape(-1) for r, g in zip(ranges, mesh, strict=True)})
+    if args.precision is not None and (mesh[0].size if mesh else 1) > 50:
+        raise UserError("--precision polishes each point in mpmath: give at most 50 points")
+    try:
+        sols = rs_solutions(*(values[n] for n in RS_NAMES))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    size = max(v.size for v in values.values())
+    params = {n: np.broadcast_to(values[n], (size,)) for n in RS_NAMES}
+    data = []
+    for i, rows in enumerate(sols.points):
+        point = {n: float(params[n][i]) for n in RS_NAMES}
+        if args.precision is not None:
+            rows = [_precise(point, r, args.precision) for r in rows]
+        data.append({**point, "solutions": rows})
+    if fmt == "json":
+        payload = {
+            "model": "sk",
+            "equations": "replica-symmetric (m, q)",
+            "parameters": list(RS_NAMES),
+            "note": _rs_header(),
+            "points": data,
+        }
+        write_output(dump_json(payload), args.output)
+    elif fmt == "csv":
+        keys = ("m", "q", "free_energy", "replicon", "stability", "equilibrium", "reason")
+        lines = [",".join([*RS_NAMES, "solution", *keys])]
+        for p in data:
+            for k, r in enumerate(p["solutions"]):
+                cells = [repr(p[n]) for n in RS_NAMES] + [str(k)]
+                for key in keys:
+                    v = r[key]
+                    text = "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                    cells.append(f'"{text}"' if "," in text or ";" in text else text)
+                lines.append(",".join(cells))
+        write_output("\n".join(lines), args.output)
+    else:
+        lines = [_rs_header()]
+        for p in data:
+            lines.append(" ".join(f"{n}={p[n]:g}" for n in RS_NAMES))
+            for r in p["solutions"]:
+                tag = r["stability"] + (", equilibrium" if r["equilibrium"] else "")
+                lines.append(
+                    f"  RS: m = {r['m']}  q = {r['q']}  f = {r['free_energy']}  "
+                    f"replicon = {r['replicon']}  ({tag}: {r['reason']})"
+                )
+        write_output("\n".join(lines), args.output)
+    return 0
+
+
+def _precise(point, row, digits):
+    """``row`` polished in mpmath: m, q, f and the replicon as strings of ``digits`` digits;
+    a replicon whose sign differs from the float route's makes the row undecided."""
+    import mpmath
+
+    from statmech.numeric.spin_glass_rs import rs_solution_mp
+
+    try:
+        mp = rs_solution_mp(*(point[n] for n in RS_NAMES), row["m"], row["q"], digits)
+    except (ZeroDivisionError, ValueError) as exc:
+        raise UserError(f"the mpmath polish of the RS solution failed: {exc}") from None
+    out = dict(row)
+    if abs(float(mp["m"]) - row["m"]) > 1e-6 or abs(float(mp["q"]) - row["q"]) > 1e-6:
+        raise UserError(
+            f"the mpmath polish left the solution (m, q) = ({row['m']:.6g}, {row['q']:.6g}); "
+            "it is not given to more digits"
+        )
+    for key in ("m", "q", "free_energy", "replicon"):
+        with mpmath.workdps(digits + 10):
+            out[key] = mpmath.nstr(mp[key], digits, strip_zeros=False)
+    if row["rs_stable"] is not None and (mp["replicon"] > 0) != row["rs_stable"]:
+        out["stability"], out["stable"], out["equilibrium"] = "undecided", None, None
+        out["reason"] += "; the mpmath replicon has the other sign"
+    return out

@@ -90,6 +90,10 @@ def run(args) -> int:
 
     if wants_zero_temperature(model, args.assignments):  # T = 0 has its own equations
         return solve_zero_temperature(model, args)
+    from . import _spin_glass
+
+    if _spin_glass.wants_solve(model):  # the RS equations by the trapezoid rule in z
+        return _spin_glass.run_solve(args)
     if model.hook("zero_temperature_equations") is not None:
         # The AGS system at T > 0: the multi-start search took minutes per point and left
         # stabilities undecided (and some free energies nan); refuse rather than mislead.
