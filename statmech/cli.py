@@ -64,7 +64,21 @@ def version() -> str:
         return "unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def requested_verb(argv) -> str | None:
+    """The verb named in ``argv`` (its first word that is not an option), or None."""
+    for token in argv:
+        if not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser.
+
+    Every verb is listed, but with ``only`` given just that verb's arguments are
+    added: they may import what the verb needs (SymPy for ``derive``, the samplers for
+    ``simulate``), which ``statmech --help`` and the other verbs should not wait for.
+    """
     parser = _Parser(
         prog="statmech",
         description="Derive, solve and simulate statistical-mechanics models "
@@ -85,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=("examples:\n" + "\n".join(f"  {e}" for e in examples)) if examples else None,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if only is not None and mod.NAME != only:
+            continue  # listed in --help; its arguments are not needed for this call
         mod.add_arguments(p)
         _add_model_file(p)
         p.intermixed = any(a.dest == "assignments" for a in p._actions)
@@ -133,7 +149,8 @@ def _resolve_model(args) -> None:
 
 def main(argv=None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else argv
+        args = build_parser(only=requested_verb(words) or "").parse_args(argv)
         _resolve_model(args)
         return int(args._run(args) or 0)
     except UserError as exc:

@@ -143,6 +143,15 @@ def options(args) -> dict:
     )
 
 
+def announce_compilation(args) -> None:
+    """Say on standard error when numba compiles a kernel for this run (the CPU's fast
+    samplers, on first use; later runs load them from the user's cache folder)."""
+    if args.backend == "numpy" and not args.reference:
+        from statmech.numeric.kernel_cache import announce_compilation as announce
+
+        announce()
+
+
 def progress(json_output: bool):
     """Progress bars (on a terminal, never with JSON) for :mod:`statmech.api`."""
     from ..progress import progress_bar, wanted
@@ -191,6 +200,7 @@ def run(args) -> int:
             print(
                 f"statmech: resuming from checkpoint {args.checkpoint} {resuming}", file=sys.stderr
             )
+    announce_compilation(args)
     try:
         every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
         res = api.simulate(

@@ -14,7 +14,14 @@ import sys
 from ..api.capabilities import require_finite_system
 from ..common import check_plot_path, dump_json, lookup_model, save_plot, write_output
 from ..errors import UserError
-from .simulate import add_simulation_arguments, check_counts, describe, options, progress
+from .simulate import (
+    add_simulation_arguments,
+    announce_compilation,
+    check_counts,
+    describe,
+    options,
+    progress,
+)
 
 NAME = "validate"
 HELP = "compare Monte Carlo estimates with the exact values (z-scores)"
@@ -64,6 +71,7 @@ def run(args) -> int:
     # the ranges after the single values, in the order given (the first varies slowest)
     params = {k: v for k, v in fixed.items() if k not in varying}
     params.update({r.name: list(r.values) for r in ranges})
+    announce_compilation(args)
     result = api.validate(
         model, params, **options(args), max_z=args.max_z, progress=progress(args.json)
     )

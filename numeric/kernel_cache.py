@@ -1,0 +1,92 @@
+r"""Where numba keeps the compiled kernels, and a message while it compiles them.
+
+The kernels of :mod:`statmech.numeric.fast` are compiled by numba on first use
+(``cache=True``) and kept on disk, so that later processes load them in a
+fraction of a second.  numba's default keeps them beside the source, in the
+package folder, which may be read-only (a system or shared install); here they
+go to the user's cache folder instead: ``$XDG_CACHE_HOME/statmech/numba``, or
+``~/.cache/statmech/numba``.  :func:`use_user_cache` sets ``NUMBA_CACHE_DIR``
+before numba is imported (:mod:`statmech.numeric` calls it on import); a
+``NUMBA_CACHE_DIR`` the user set is left alone.  numba's cache has one folder
+for the process, so a program that imports :mod:`statmech.numeric` keeps its
+own numba functions there too.
+
+:func:`announce_compilation` prints one line to standard error when a kernel is
+really compiled (not when it is loaded from the cache), so that the first run's
+pause says what it is; the command line turns it on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: numba's environment variable for its cache folder.
+ENV = "NUMBA_CACHE_DIR"
+
+
+def cache_dir() -> str:
+    """The folder for statmech's compiled kernels: ``$XDG_CACHE_HOME/statmech/numba``, or
+    ``~/.cache/statmech/numba`` (``XDG_CACHE_HOME`` unset, empty or relative)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "statmech", "numba")
+
+
+def use_user_cache() -> str:
+    """Point numba's cache at :func:`cache_dir` unless ``NUMBA_CACHE_DIR`` is set; the folder.
+
+    Before numba is imported this sets the environment variable (which numba reads
+    when it is imported, and child processes inherit); after, numba's configuration
+    too, which decides for every function decorated from then on.
+    """
+    chosen = os.environ.get(ENV)
+    if chosen:
+        return chosen
+    path = cache_dir()
+    os.environ[ENV] = path
+    numba = sys.modules.get("numba")
+    config = getattr(numba, "config", None)
+    if config is not None and not getattr(config, "CACHE_DIR", ""):
+        config.CACHE_DIR = path
+    return path
+
+
+_announcing = False
+
+
+def announce_compilation(stream=None) -> None:
+    """From now on, say on ``stream`` (standard error) when a statmech kernel is compiled.
+
+    One line, once per process: ``statmech: compiling kernels, once: ...``.  Loading a
+    kernel from the cache says nothing.  Imports numba.
+    """
+    global _announcing
+    if _announcing:
+        return
+    from numba.core import event
+
+    class Notice(event.Listener):
+        said = False
+
+        def on_start(self, ev):
+            func = getattr(ev.data.get("dispatcher"), "py_func", None)
+            module = getattr(func, "__module__", "") or ""
+            if self.said or not module.startswith("statmech."):
+                return
+            self.said = True
+            where = os.environ.get(ENV) or "numba's default folder"
+            name = f"{module.rsplit('.', 1)[-1]}.{func.__qualname__}"
+            print(
+                f"statmech: compiling kernels, once: {name} and the kernels after it, "
+                f"kept in {where} for later runs",
+                file=stream or sys.stderr,
+                flush=True,
+            )
+
+        def on_end(self, ev):
+            pass
+
+    event.register("numba:compile", Notice())
+    _announcing = True
