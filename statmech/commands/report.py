@@ -11,6 +11,7 @@ EXAMPLES = (
     "statmech report --quick",
     "statmech report --jobs 2",
     "statmech report --out /tmp/report --only s30_ising_chain",
+    "statmech report --format html",
 )
 
 
@@ -24,6 +25,13 @@ def add_arguments(p):
         nargs="+",
         metavar="SECTION",
         help="build only these sections: " + ", ".join(section_names()),
+    )
+    p.add_argument(
+        "--format",
+        choices=("pdf", "html", "all"),
+        default="pdf",
+        help="pdf: Markdown, LaTeX and PDF (default); html: Markdown, LaTeX and a static web "
+        "site in OUT/html, one page per section, math typeset offline; all: both",
     )
     p.add_argument(
         "--jobs",
@@ -96,6 +104,7 @@ def run(args) -> int:
             quick=args.quick,
             progress=not args.quiet and wanted(),
             only=args.only,
+            formats=("pdf", "html") if args.format == "all" else (args.format,),
             jobs=args.jobs,
             cache=not args.no_cache,
         )
@@ -105,7 +114,9 @@ def run(args) -> int:
     took = time.perf_counter() - t0
     print(
         f"wrote {res['markdown']} and {res['latex']}"
-        + (f" and {res['pdf']}" if res["pdf"] else " (no pdflatex: no PDF)")
+        + (f" and {res['pdf']}" if res["pdf"] else "")
+        + (f" and the site {res['html']}" if res.get("html") else "")
+        + (" (no pdflatex: no PDF)" if args.format != "html" and not res["pdf"] else "")
         + f" in {took:.1f} s"
         + _cached_note(res)
     )

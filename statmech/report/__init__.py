@@ -89,6 +89,7 @@ def build_report(
     only=None,
     jobs: int = 1,
     cache: bool = False,
+    formats=("pdf",),
 ) -> dict:
     """Write ``report.md``, ``report.tex`` (and ``report.pdf``) into ``out``.
 
@@ -107,6 +108,9 @@ def build_report(
     cache : bool
         Reuse a section whose inputs and code are unchanged
         (:mod:`statmech.report.cache`); the command line turns it on.
+    formats : tuple of str
+        ``"pdf"``: compile the PDF (where pdflatex exists); ``"html"``: write the web
+        site and the Markdown pages (:mod:`statmech.report.html`).
 
     Returns
     -------
@@ -133,24 +137,32 @@ def build_report(
     names = [n for n in section_order() if only is None or n in only]
     result = build_sections(names, out, quick=quick, progress=progress, jobs=jobs, cache=cache)
     built = [result.sections[n] for n in names]
-    md = [f"# {TITLE}\n", f"*{UNITS_NOTE}*\n"]
+    from .html import front_matter
+
+    md = [front_matter(TITLE, 0) + f"# {TITLE}\n", f"*{UNITS_NOTE}*\n"]
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
         tex.append(f"\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
     (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex)))
-    if progress and shutil.which("pdflatex"):
+    if progress and "pdf" in formats and shutil.which("pdflatex"):
         import sys
 
         print("typesetting report.pdf (pdflatex, two passes)", file=sys.stderr, flush=True)
-    pdf = compile_pdf(out / "report.tex")
+    pdf = compile_pdf(out / "report.tex") if "pdf" in formats else None
+    site = None
+    if "html" in formats:
+        from .html import write_report_site
+
+        site = write_report_site(out, built, only, TITLE, UNITS_NOTE, quick)
     return {
         "markdown": str(out / "report.md"),
         "latex": str(out / "report.tex"),
         "pdf": str(pdf) if pdf else None,
         "seconds": result.seconds,
         "cached": result.cached,
+        "html": site["index"] if site else None,
     }
 
 
