@@ -117,6 +117,10 @@ def latex_to_svg(tex: str, path: Path) -> None:
         raise MathError(f"neither MathML nor mathtext can typeset {tex!r}: {exc}") from None
 
 
+#: Inline formulas with more TeX than this are boxed so that they scroll on a phone.
+WIDE = 40
+
+
 class MathRenderer:
     """Turns the TeX of one equation into HTML; counts how each was done."""
 
@@ -136,8 +140,10 @@ class MathRenderer:
             self.svg.append(tex)
             alt = html.escape(tex.strip())
             out = f'<img class="math" src="{name}" alt="{alt}">'
-        if display:
-            return f'<div class="equation">{out}</div>\n'
+        if not display and len(tex) > WIDE:
+            # A line cannot break inside MathML: a long inline formula scrolls on its own
+            # rather than widening the page on a narrow screen.
+            return f'<span class="wide">{out}</span>'
         return out
 
 
