@@ -46,9 +46,17 @@ set of estimates per temperature (``per_temperature``; ``observables`` are those
 the lowest temperature) and the swap acceptance per pair and the round trips
 (``exchange``).
 
-``flips_per_ns`` counts attempted spin flips per nanosecond spent inside
-``sampler.step`` (measurements excluded), leaving out the first step call of a
-session, which may compile kernels, unless it is the only one.  For Wolff
+Measurement sweeps run in blocks through :meth:`Sampler.sample`: the fast samplers
+sweep and measure inside their compiled loops (the bond and spin sums of every
+replica after every ``every`` sweeps, no Python call per sweep) into the
+preallocated series, a block ending before each counted sweep and lasting about
+:data:`BLOCK_SECONDS` (progress, Ctrl-C and checkpoints are handled between
+blocks).  The numbers are those of ``step`` then ``measure``, sweep by sweep.
+
+``flips_per_ns`` counts attempted spin flips per nanosecond spent inside the
+sampler (its sweeps and, on the host, the measurements taken with them),
+leaving out the first call of each kind (a step, a block) of a session, which may
+compile kernels, unless it is the last.  For Wolff
 cluster moves, which attempt nothing site by site, it counts the spins actually
 flipped (the same number as ``spins_flipped_per_ns``); a Wolff sweep is a fixed
 number of clusters (``clusters_per_sweep``) and ``mean_cluster_size`` is the
@@ -100,6 +108,9 @@ COUNT_EVERY = 64
 MEASURE_BATCH = 256
 #: Gather measurements in device batches on NumPy too (to test that path without a GPU).
 BATCH_ON_HOST = False
+#: Seconds of sampling per call of ``sampler.sample`` (between progress reports, checks
+#: for Ctrl-C and checkpoints), at most :data:`MEASURE_BATCH` measurements.
+BLOCK_SECONDS = 0.25
 #: Below this fraction of accepted single-site moves, the run warns.
 ACCEPTANCE_MIN = 1e-5
 SINGLE_SITE = ("metropolis", "heat-bath")
@@ -370,6 +381,8 @@ def simulate(
         buf_e = xp.empty((sampler.replicas, size), dtype=xp.float64)
         buf_m = xp.empty((sampler.replicas, size), dtype=xp.float64)
     held = 0  # measurements in the device buffers, not yet on the host
+    block_cap = 1  # measurements per sampler.sample call (grown to about BLOCK_SECONDS)
+    first_block = True
     state = None
     if checkpoint is not None and Path(checkpoint).exists():
         prog, sampler_state, data = load_checkpoint(checkpoint, identity)
@@ -438,11 +451,22 @@ def simulate(
                 consistent = False
                 before = flipped_now()
                 t0 = time.perf_counter()
-                state = sampler.step(state, chunk, count=count)
-                if not batched or not warm:
-                    synchronize(xp)
-                t1 = time.perf_counter()
-                done += chunk
+                blocked = measuring and not batched and not count
+                if blocked:  # a block of measurements, up to the next counted sweep
+                    block = min(n_meas - k, count_every - k % count_every, block_cap)
+                    state = sampler.sample(state, every, block, e[:, k:], m[:, k:])
+                    t1 = time.perf_counter()
+                    fill = BLOCK_SECONDS * block / max(t1 - t0, 1e-9)
+                    block_cap = max(1, min(MEASURE_BATCH, int(fill)))
+                    chunk = block * every
+                    k += block
+                    done += chunk
+                else:
+                    state = sampler.step(state, chunk, count=count)
+                    if not batched or not warm:
+                        synchronize(xp)
+                    t1 = time.perf_counter()
+                    done += chunk
                 if measuring and batched:
                     buf_e[:, held], buf_m[:, held] = sampler.measure_device(state)
                     held += 1
@@ -450,14 +474,18 @@ def simulate(
                     if held == buf_e.shape[1] or done == total:
                         flush()
                     t1 = time.perf_counter()  # end to end: the device is waited for at flushes
-                elif measuring:
+                elif count:  # the counted sweep's measurement (blocks stop before it)
                     e[:, k], m[:, k] = sampler.measure(state)
                     k += 1
-                else:
+                    t1 = time.perf_counter()  # timed with its measurement, as a block is
+                elif not measuring:
                     e_therm[:, -(-done // stride) - 1] = sampler.measure(state)[0]
                     if done == therm:
                         flipped_at_therm = flipped_now()
-                if warm:  # the first step may compile kernels: not timed for flips/ns
+                # the first block may compile the measuring kernel: not timed unless the last
+                first = blocked and first_block and done < total
+                first_block = first_block and not blocked
+                if warm and not first:  # the first step may compile kernels: not timed
                     step_seconds += t1 - t0
                     if counted:
                         flips += flipped_now() - before

@@ -74,7 +74,7 @@ def test_killed_process_resumes_to_the_same_result(tmp_path):
     """SIGKILL a running `statmech simulate --checkpoint`, run it again, and get
     exactly the numbers of a run that was never interrupted."""
     ck = tmp_path / "killed.ckpt"
-    argv = [sys.executable, "-m", "statmech", "simulate", "ising2d", "L=8", "T=2.5"]
+    argv = [sys.executable, "-m", "statmech", "simulate", "ising2d", "L=32", "T=2.5"]
     argv += ["--sweeps", "12000", "--replicas", "4", "--seed", "3", "--json"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .lattice import bond_spin_sums
 from .rng import draw31, draw31x2
 from .threads import prefer_workqueue
 
@@ -109,6 +110,45 @@ def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr):
         _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr)
     else:
         _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr)
+
+
+@nb.njit(inline="always")
+def _swendsen_wang_measured(sp, parent, flip, fwd, key, sweep0, every, nmeas, thr, b, m):
+    d = fwd.shape[1]
+    for k in range(nmeas):
+        _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0 + k * every, every, thr)
+        b[k], m[k] = bond_spin_sums(sp, fwd, d)
+
+
+@nb.njit(parallel=True, cache=True)
+def _swendsen_wang_measured_parallel(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+    for r in nb.prange(spins.shape[0]):
+        parent = np.empty(spins.shape[1], dtype=np.int32)
+        flip = np.empty(spins.shape[1], dtype=np.bool_)
+        _swendsen_wang_measured(
+            spins[r], parent, flip, fwd, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
+        )
+
+
+@nb.njit(cache=True)
+def _swendsen_wang_measured_serial(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+    parent = np.empty(spins.shape[1], dtype=np.int32)
+    flip = np.empty(spins.shape[1], dtype=np.bool_)
+    for r in range(spins.shape[0]):
+        _swendsen_wang_measured(
+            spins[r], parent, flip, fwd, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
+        )
+
+
+def swendsen_wang_measured(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+    """As :func:`swendsen_wang_sweeps` with ``every * nmeas`` sweeps, the bond and spin
+    sums of replica ``r`` written to ``bsum[r, k]``, ``msum[r, k]`` after sweep
+    ``(k + 1) every`` (replicas on parallel threads when there is enough work)."""
+    args = (spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum)
+    if spins.shape[0] > 1 and spins.size * every * nmeas >= PARALLEL_MIN_WORK:
+        _swendsen_wang_measured_parallel(*args)
+    else:
+        _swendsen_wang_measured_serial(*args)
 
 
 ONE = np.uint64(1)
@@ -251,6 +291,53 @@ def wolff_clusters(spins, nbr, keys, counters, flipped, nclusters, thr, square_L
         _wolff_parallel(*args)
     else:
         _wolff_serial(*args)
+
+
+@nb.njit(inline="always")
+def _wolff_measured(sp, queue, nbr, L, key, ctr, nclusters, nmeas, thr, b, m):
+    d = nbr.shape[1] // 2
+    done = 0
+    for k in range(nmeas):
+        ctr, size = _wolff_any(sp, queue, nbr, L, key, ctr, nclusters, thr)
+        done += size
+        b[k], m[k] = bond_spin_sums(sp, nbr, d)
+    return ctr, done
+
+
+@nb.njit(parallel=True, cache=True)
+def _wolff_measured_parallel(spins, nbr, L, keys, counters, flipped, nclusters, nmeas, thr, bs, ms):
+    for r in nb.prange(spins.shape[0]):
+        queue = np.empty(spins.shape[1] + 1, dtype=np.uint32)
+        ctr, done = _wolff_measured(
+            spins[r], queue, nbr, L, keys[r], counters[r], nclusters, nmeas, thr, bs[r], ms[r]
+        )
+        counters[r] = ctr
+        flipped[r] += done
+
+
+@nb.njit(cache=True)
+def _wolff_measured_serial(spins, nbr, L, keys, counters, flipped, nclusters, nmeas, thr, bs, ms):
+    queue = np.empty(spins.shape[1] + 1, dtype=np.uint32)
+    for r in range(spins.shape[0]):
+        ctr, done = _wolff_measured(
+            spins[r], queue, nbr, L, keys[r], counters[r], nclusters, nmeas, thr, bs[r], ms[r]
+        )
+        counters[r] = ctr
+        flipped[r] += done
+
+
+def wolff_measured(
+    spins, nbr, keys, counters, flipped, nclusters, nmeas, thr, bsum, msum, square_L=0
+):
+    """``nmeas`` times ``nclusters`` Wolff clusters per replica (as :func:`wolff_clusters`,
+    the same numbers), the bond and spin sums of replica ``r`` written to ``bsum[r, k]``,
+    ``msum[r, k]`` after the ``k``-th group; replicas on parallel threads when there is
+    enough work."""
+    args = (spins, nbr, square_L, keys, counters, flipped, nclusters, nmeas, thr, bsum, msum)
+    if spins.shape[0] > 1 and spins.size * nclusters * nmeas >= PARALLEL_MIN_WORK:
+        _wolff_measured_parallel(*args)
+    else:
+        _wolff_measured_serial(*args)
 
 
 @nb.njit(cache=True)

@@ -165,3 +165,103 @@ def unpack(packed, xp=np):
     out[:, 1::2, 1::2] = packed[:, 0, 1::2]  # odd rows: colour 0 at odd x
     out[:, 1::2, 0::2] = packed[:, 1, 1::2]
     return out
+
+
+# -- measurement inside the compiled loop ------------------------------------
+#
+# Every bond of the torus joins a colour-0 site to a colour-1 site, so the bond
+# sum is the sum over the colour-0 sites of ``s * (sum of its four neighbours)``;
+# on an axis of length 2 a pair is joined twice and counted twice, as in
+# :meth:`statmech.numeric.compiled.CompiledModel.bond_energy`.
+
+
+@nb.njit(inline="always")
+def _row_sums(spins, r, i):
+    """``(bond sum of the colour-0 sites of row i, spin sum of row i)`` of replica ``r``."""
+    L = spins.shape[2]
+    n = spins.shape[3]
+    me = spins[r, 0, i]
+    mid = spins[r, 1, i]
+    up = spins[r, 1, (i - 1) % L]
+    dn = spins[r, 1, (i + 1) % L]
+    b = np.int32(0)
+    m = np.int32(0)
+    for j in range(n):
+        s = np.int32(me[j])
+        b += s * (np.int32(up[j]) + np.int32(dn[j]) + np.int32(mid[j]))
+        m += s + np.int32(mid[j])
+    if i & 1:  # colour 0 at odd x: in-row neighbours j and j + 1
+        for j in range(n - 1):
+            b += np.int32(me[j]) * np.int32(mid[j + 1])
+        b += np.int32(me[n - 1]) * np.int32(mid[0])
+    else:  # colour 0 at even x: in-row neighbours j and j - 1
+        b += np.int32(me[0]) * np.int32(mid[n - 1])
+        for j in range(1, n):
+            b += np.int32(me[j]) * np.int32(mid[j - 1])
+    return np.int64(b), np.int64(m)
+
+
+@nb.njit(cache=True)
+def sums_serial(spins, bsum, msum, col):
+    """Bond sum and spin sum of every replica into ``bsum[r, col]``, ``msum[r, col]`` (int64)."""
+    R, _, L, _ = spins.shape
+    for r in range(R):
+        b = np.int64(0)
+        m = np.int64(0)
+        for i in range(L):
+            bi, mi = _row_sums(spins, r, i)
+            b += bi
+            m += mi
+        bsum[r, col] = b
+        msum[r, col] = m
+
+
+@nb.njit(parallel=True, cache=True)
+def sums_parallel(spins, bsum, msum, col):
+    """As :func:`sums_serial`, rows in parallel (integer sums: the same numbers)."""
+    R, _, L, _ = spins.shape
+    pb = np.empty(R * L, dtype=np.int64)
+    pm = np.empty(R * L, dtype=np.int64)
+    for rr in nb.prange(R * L):
+        r = rr // L
+        pb[rr], pm[rr] = _row_sums(spins, r, rr - r * L)
+    for r in range(R):
+        bsum[r, col] = pb[r * L : (r + 1) * L].sum()
+        msum[r, col] = pm[r * L : (r + 1) * L].sum()
+
+
+@nb.njit(cache=True)
+def run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    """``nmeas`` times: ``every`` sweeps, then the sums into column ``k`` (one thread)."""
+    for k in range(nmeas):
+        run_sweeps_serial(spins, keys, sweep0 + k * every, every, table)
+        sums_serial(spins, bsum, msum, k)
+
+
+@nb.njit(cache=True)
+def run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    """As :func:`run_measured_serial` with the threaded sweeps and sums."""
+    for k in range(nmeas):
+        run_sweeps_parallel(spins, keys, sweep0 + k * every, every, table)
+        sums_parallel(spins, bsum, msum, k)
+
+
+def sums(spins, bsum, msum, col=0):
+    """Bond and spin sums of every replica (threaded on large lattices)."""
+    R, _, L, n = spins.shape
+    if R * L * n >= PARALLEL_MIN_SITES:
+        sums_parallel(spins, bsum, msum, col)
+    else:
+        sums_serial(spins, bsum, msum, col)
+
+
+def run_measured(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    """``nmeas`` measurements ``every`` sweeps apart, in place: the same sweeps (and
+    random numbers) as :func:`run_sweeps` with ``every * nmeas`` sweeps, with the bond
+    and spin sums of every replica written to ``bsum[:, k]``, ``msum[:, k]`` after
+    sweep ``(k + 1) every``."""
+    R, _, L, n = spins.shape
+    if R * L * n >= PARALLEL_MIN_SITES:
+        run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum)
+    else:
+        run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum)

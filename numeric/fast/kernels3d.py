@@ -167,3 +167,104 @@ def unpack(packed, xp=np):
                 p = (pi + pj + c) & 1
                 out[:, pi::2, pj::2, p::2] = packed[:, c, pi::2, pj::2]
     return out
+
+
+# -- measurement inside the compiled loop (see numeric.fast.kernels2d) ---------
+
+
+@nb.njit(cache=True)
+def _row_sums(spins, r, ij):
+    """``(bond sum of the colour-0 sites of row (i, j), spin sum of the row)``."""
+    L = spins.shape[2]
+    n = spins.shape[4]
+    i = ij // L
+    j = ij - i * L
+    me = spins[r, 0, i, j]
+    a = spins[r, 1, (i - 1) % L, j]
+    b = spins[r, 1, (i + 1) % L, j]
+    e = spins[r, 1, i, (j - 1) % L]
+    f = spins[r, 1, i, (j + 1) % L]
+    mid = spins[r, 1, i, j]
+    d = 1 if (i + j) & 1 else n - 1  # in-row neighbour q + 1 or q - 1 (mod n)
+    bs = np.int32(0)
+    ms = np.int32(0)
+    for q in range(n):
+        s = np.int32(me[q])
+        qn = q + d
+        if qn >= n:
+            qn -= n
+        nsum = (
+            np.int32(a[q])
+            + np.int32(b[q])
+            + np.int32(e[q])
+            + np.int32(f[q])
+            + np.int32(mid[q])
+            + np.int32(mid[qn])
+        )
+        bs += s * nsum
+        ms += s + np.int32(mid[q])
+    return np.int64(bs), np.int64(ms)
+
+
+@nb.njit(cache=True)
+def sums_serial(spins, bsum, msum, col):
+    """Bond sum and spin sum of every replica into ``bsum[r, col]``, ``msum[r, col]``."""
+    R = spins.shape[0]
+    L = spins.shape[2]
+    for r in range(R):
+        bt = np.int64(0)
+        mt = np.int64(0)
+        for ij in range(L * L):
+            bi, mi = _row_sums(spins, r, ij)
+            bt += bi
+            mt += mi
+        bsum[r, col] = bt
+        msum[r, col] = mt
+
+
+@nb.njit(parallel=True, cache=True)
+def sums_parallel(spins, bsum, msum, col):
+    R = spins.shape[0]
+    LL = spins.shape[2] * spins.shape[2]
+    pb = np.empty(R * LL, dtype=np.int64)
+    pm = np.empty(R * LL, dtype=np.int64)
+    for rr in nb.prange(R * LL):
+        r = rr // LL
+        pb[rr], pm[rr] = _row_sums(spins, r, rr - r * LL)
+    for r in range(R):
+        bsum[r, col] = pb[r * LL : (r + 1) * LL].sum()
+        msum[r, col] = pm[r * LL : (r + 1) * LL].sum()
+
+
+@nb.njit(cache=True)
+def run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    for k in range(nmeas):
+        run_sweeps_serial(spins, keys, sweep0 + k * every, every, table)
+        sums_serial(spins, bsum, msum, k)
+
+
+@nb.njit(cache=True)
+def run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    for k in range(nmeas):
+        run_sweeps_parallel(spins, keys, sweep0 + k * every, every, table)
+        sums_parallel(spins, bsum, msum, k)
+
+
+def sums(spins, bsum, msum, col=0):
+    """Bond and spin sums of every replica (threaded on large lattices)."""
+    from .kernels2d import PARALLEL_MIN_SITES
+
+    if spins[:, 0].size >= PARALLEL_MIN_SITES:
+        sums_parallel(spins, bsum, msum, col)
+    else:
+        sums_serial(spins, bsum, msum, col)
+
+
+def run_measured(spins, keys, sweep0, every, nmeas, table, bsum, msum):
+    """As :func:`numeric.fast.kernels2d.run_measured` on the cubic layout."""
+    from .kernels2d import PARALLEL_MIN_SITES
+
+    if spins[:, 0].size >= PARALLEL_MIN_SITES:
+        run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum)
+    else:
+        run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum)

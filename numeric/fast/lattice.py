@@ -113,3 +113,58 @@ def run_sweeps_table(spins, sites, nbr, keys, sweep0, nsweeps, table):
         run_sweeps_table_parallel(spins, sites, nbr, keys, sweep0, nsweeps, table)
     else:
         run_sweeps_table_serial(spins, sites, nbr, keys, sweep0, nsweeps, table)
+
+
+# -- measurement inside the compiled loop -------------------------------------
+
+
+@nb.njit(inline="always")
+def bond_spin_sums(sp, nbr, d):
+    """``(sum_i s_i sum_{a < d} s_{nbr[i, a]}, sum_i s_i)`` of one replica ``sp`` (n,):
+    each bond once through its forward neighbour (the first ``d`` columns of
+    :func:`neighbours`; a length-2 axis lists its pair twice, as the bond list does)."""
+    b = np.int64(0)
+    m = np.int64(0)
+    for i in range(sp.shape[0]):
+        s = np.int64(sp[i])
+        t = np.int64(0)
+        for a in range(d):
+            t += sp[nbr[i, a]]
+        b += s * t
+        m += s
+    return b, m
+
+
+@nb.njit(cache=True)
+def sums_table(spins, nbr, d, bsum, msum, col):
+    """Bond and spin sums of every replica of ``spins`` ``(R, n)`` into column ``col``."""
+    for r in range(spins.shape[0]):
+        bsum[r, col], msum[r, col] = bond_spin_sums(spins[r], nbr, d)
+
+
+@nb.njit(cache=True)
+def run_measured_table_serial(spins, sites, nbr, keys, sweep0, every, nmeas, table, bsum, msum):
+    d = nbr.shape[1] // 2
+    for k in range(nmeas):
+        run_sweeps_table_serial(spins, sites, nbr, keys, sweep0 + k * every, every, table)
+        sums_table(spins, nbr, d, bsum, msum, k)
+
+
+@nb.njit(cache=True)
+def run_measured_table_parallel(spins, sites, nbr, keys, sweep0, every, nmeas, table, bsum, msum):
+    d = nbr.shape[1] // 2
+    for k in range(nmeas):
+        run_sweeps_table_parallel(spins, sites, nbr, keys, sweep0 + k * every, every, table)
+        sums_table(spins, nbr, d, bsum, msum, k)
+
+
+def run_measured_table(spins, sites, nbr, keys, sweep0, every, nmeas, table, bsum, msum):
+    """As :func:`run_sweeps_table` with ``every * nmeas`` sweeps, the bond and spin sums of
+    every replica written to column ``k`` after sweep ``(k + 1) every``."""
+    from .kernels2d import PARALLEL_MIN_SITES
+
+    args = (spins, sites, nbr, keys, sweep0, every, nmeas, table, bsum, msum)
+    if spins.shape[0] * sites.shape[1] >= PARALLEL_MIN_SITES:
+        run_measured_table_parallel(*args)
+    else:
+        run_measured_table_serial(*args)

@@ -31,7 +31,13 @@ import numpy as np
 from statmech.numeric.samplers.base import Sampler, SamplerState, hypercubic
 
 from . import kernels2d, kernels3d, lattice
-from .cluster import mean_cluster_size, swendsen_wang_sweeps, wolff_clusters
+from .cluster import (
+    mean_cluster_size,
+    swendsen_wang_measured,
+    swendsen_wang_sweeps,
+    wolff_clusters,
+    wolff_measured,
+)
 from .rng import draw31, stream_keys, thresholds
 from .tables import flip_thresholds
 
@@ -126,6 +132,50 @@ class FastSampler(Sampler):
     def _to_layout(self, config: np.ndarray):
         return np.ascontiguousarray(config.reshape(self.replicas, self.sites), dtype=np.int8)
 
+    # -- measurement inside the kernels -------------------------------------
+    def energy_magnetization(self, bsum, msum) -> tuple[np.ndarray, np.ndarray]:
+        """Energy and magnetisation per site (float64) from the integer bond sums
+        :math:`B = \\sum_{\\langle ij\\rangle} s_i s_j` and spin sums :math:`M = \\sum_i s_i`.
+
+        :math:`E = (a n + b M) + w B` with the compiled form's site term :math:`a + b s`
+        and bond weight :math:`w`, then divided by :math:`n`: bit for bit what
+        :meth:`statmech.numeric.compiled.CompiledModel.measure` gives at ``h = 0``.  In a
+        field the site term there is a floating-point sum over the sites, here one
+        product ``b M`` (correctly rounded); the two may differ in the last digit.
+        """
+        c = self.compiled
+        a, b = c.site_coefficients
+        n = self.sites
+        e = (a * n + b * msum + c.weight * bsum) / n
+        return e, msum.astype(np.float64) / n
+
+    def _sums(self, spins, bsum, msum) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _sweeps_measured(self, state, every, count, bsum, msum) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def measure(self, state):
+        """Energy and magnetisation per site of every replica, by a compiled reduction
+        (:meth:`energy_magnetization`); on a device, the compiled form's."""
+        if self.backend != "numpy":
+            return super().measure(state)
+        bsum = np.empty((self.replicas, 1), dtype=np.int64)
+        msum = np.empty((self.replicas, 1), dtype=np.int64)
+        self._sums(state.spins, bsum, msum)
+        e, m = self.energy_magnetization(bsum, msum)
+        return e[:, 0], m[:, 0]
+
+    def _sample_block(self, state, every, count, e_out, m_out) -> None:
+        if self.backend != "numpy":
+            super()._sample_block(state, every, count, e_out, m_out)
+            return
+        bsum = np.empty((self.replicas, count), dtype=np.int64)
+        msum = np.empty((self.replicas, count), dtype=np.int64)
+        self._sweeps_measured(state, every, count, bsum, msum)
+        state.sweeps += every * count
+        e_out[:, :count], m_out[:, :count] = self.energy_magnetization(bsum, msum)
+
 
 class Checkerboard2D(FastSampler):
     """Square lattice, sublattices stored apart (:mod:`numeric.fast.kernels2d`)."""
@@ -149,6 +199,15 @@ class Checkerboard2D(FastSampler):
 
     def _sweeps(self, state, sweeps):
         self._run(kernels2d.run_sweeps, state, self.tables, state.sweeps, sweeps)
+
+    def _sums(self, spins, bsum, msum):
+        kernels2d.sums(spins, bsum, msum)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        def kernel(spins, keys, sweep0, b, m, table):
+            kernels2d.run_measured(spins, keys, sweep0, every, count, table, b, m)
+
+        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
 
 
 class Checkerboard3D(FastSampler):
@@ -174,6 +233,15 @@ class Checkerboard3D(FastSampler):
     def _sweeps(self, state, sweeps):
         self._run(kernels3d.run_sweeps, state, self.tables, state.sweeps, sweeps)
 
+    def _sums(self, spins, bsum, msum):
+        kernels3d.sums(spins, bsum, msum)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        def kernel(spins, keys, sweep0, b, m, table):
+            kernels3d.run_measured(spins, keys, sweep0, every, count, table, b, m)
+
+        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
+
 
 class CheckerboardTable(FastSampler):
     """Any hypercubic torus with even lengths (rings, non-square tori) through a
@@ -194,6 +262,16 @@ class CheckerboardTable(FastSampler):
             lattice.run_sweeps_table(spins, self.colours, self.nbr, keys, sweep0, count, table)
 
         self._run(kernel, state, self.tables, state.sweeps, sweeps)
+
+    def _sums(self, spins, bsum, msum):
+        lattice.sums_table(spins, self.nbr, self.nbr.shape[1] // 2, bsum, msum, 0)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        def kernel(spins, keys, sweep0, b, m, table):
+            args = (spins, self.colours, self.nbr, keys, sweep0, every, count, table, b, m)
+            lattice.run_measured_table(*args)
+
+        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
 
 
 class _Cluster(FastSampler):
@@ -223,6 +301,15 @@ class SwendsenWang(_Cluster):
             swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr)
 
         self._run(kernel, state, self.thresholds, state.sweeps, sweeps)
+
+    def _sums(self, spins, bsum, msum):
+        lattice.sums_table(spins, self.fwd, self.fwd.shape[1], bsum, msum, 0)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        def kernel(spins, keys, sweep0, b, m, thr):
+            swendsen_wang_measured(spins, self.fwd, keys, sweep0, every, count, thr, b, m)
+
+        self._run(kernel, state, self.thresholds, state.sweeps, bsum, msum)
 
 
 class Wolff(_Cluster):
@@ -282,3 +369,17 @@ class Wolff(_Cluster):
             wolff_clusters(spins, self.nbr, keys, counters, flipped, n, thr, self.square_L)
 
         self._run(kernel, state, pairs, x["counters"], x["flipped"])
+
+    def _sums(self, spins, bsum, msum):
+        lattice.sums_table(spins, self.nbr, self.nbr.shape[1] // 2, bsum, msum, 0)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        x = state.extra
+        pairs = list(zip(self.thresholds, self.cluster_counts, strict=True))
+
+        def kernel(spins, keys, counters, flipped, b, m, pair):
+            thr, clusters = pair
+            args = (spins, self.nbr, keys, counters, flipped, every * clusters, count, thr, b, m)
+            wolff_measured(*args, self.square_L)
+
+        self._run(kernel, state, pairs, x["counters"], x["flipped"], bsum, msum)

@@ -276,6 +276,43 @@ class Sampler:
         (:meth:`CompiledModel.measure`)."""
         return self.compiled_here.measure(self.configuration(state))
 
+    def sample(self, state: SamplerState, every: int, count: int, e_out, m_out) -> SamplerState:
+        """``count`` measurements ``every`` sweeps apart: after sweep ``(k + 1) every``
+        the energy and magnetisation per unit of every replica go to ``e_out[:, k]`` and
+        ``m_out[:, k]`` (host arrays of at least ``count`` columns).
+
+        The same numbers as ``count`` times ``step(state, every)`` followed by
+        :meth:`measure`; the fast samplers measure inside their compiled loops, with
+        no Python call per sweep, in blocks that end before a periodic move acts
+        (a measurement right after a move is taken as ``step`` then ``measure``).
+        """
+        every, count = int(every), int(count)
+        if every < 1 or count < 0:
+            raise ValueError(f"need every >= 1 and count >= 0, got every={every}, count={count}")
+        k = 0
+        while k < count:
+            block = count - k
+            for m in self.moves:  # measurements that end before the next move acts
+                block = min(block, (m.every - state.sweeps % m.every - 1) // every)
+            if block > 0:
+                self._sample_block(
+                    state, every, block, e_out[:, k : k + block], m_out[:, k : k + block]
+                )
+                k += block
+            else:
+                self.step(state, every)
+                e_out[:, k], m_out[:, k] = self.measure(state)
+                k += 1
+        return state
+
+    def _sample_block(self, state: SamplerState, every: int, count: int, e_out, m_out) -> None:
+        """``count`` measurements with no periodic move in between (samplers with a
+        compiled loop override this)."""
+        for k in range(count):
+            self._sweeps(state, every)
+            state.sweeps += every
+            e_out[:, k], m_out[:, k] = self.measure(state)
+
     def measure_device(self, state: SamplerState):
         """As :meth:`measure`, but backend arrays left where they are (no copy to the
         host, no synchronisation): the run loop gathers them in batches."""
