@@ -68,7 +68,12 @@ def wall(argv: list[str], env: dict) -> float:
 
 
 def summary(times: list[float]) -> dict:
-    return {"median": statistics.median(times), "min": min(times), "max": max(times), "n": len(times)}
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "n": len(times),
+    }
 
 
 def run_cases(repeats: int, cold_repeats: int, bytecode: bool) -> dict:
@@ -110,11 +115,15 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     args = ap.parse_args(argv)
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    results = run_cases(args.repeats, 0 if args.no_cold else args.cold_repeats, not args.no_bytecode)
+    results = run_cases(
+        args.repeats, 0 if args.no_cold else args.cold_repeats, not args.no_bytecode
+    )
     if args.json:
         import json
 
-        print(json.dumps({"cores": os.cpu_count(), "load_average": load, "cases": results}, indent=2))
+        print(
+            json.dumps({"cores": os.cpu_count(), "load_average": load, "cases": results}, indent=2)
+        )
         return 0
     print(f"{os.cpu_count()} cores, load average at start {load}")
     width = max(len(k) for k in results)

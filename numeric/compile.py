@@ -82,7 +82,7 @@ def _compile(
         names = ", ".join(sorted(str(s) for s in missing))
         raise ValueError(f"expression depends on {names}, which are not among the arguments")
     if backend == "numpy":
-        return sp.lambdify(syms, expr, modules=["scipy", "numpy"], cse=cse)
+        return sp.lambdify(syms, expr, modules=_numpy_modules(expr), cse=cse)
     if backend == "mpmath":
         return sp.lambdify(syms, expr, modules="mpmath", cse=cse)
     if backend == "cupy":
@@ -91,6 +91,27 @@ def _compile(
             syms, expr, modules=[cupy_namespace(module)], printer=_CuPySpecialPrinter, cse=cse
         )
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(COMPILE_BACKENDS)}")
+
+
+@lru_cache(maxsize=1)
+def _scipy_only() -> frozenset:
+    """Names of the SymPy objects SciPy's printer writes differently from NumPy's (special
+    functions; ``pi`` is the same double from either module, so it is left out)."""
+    from sympy.printing.numpy import SciPyPrinter
+
+    return frozenset(n[len("_print_") :] for n in vars(SciPyPrinter) if n.startswith("_print_")) - {
+        "Pi"
+    }
+
+
+def _numpy_modules(expr) -> list[str]:
+    """``["scipy", "numpy"]`` where ``expr`` holds a function SciPy prints (``erf``,
+    ``gamma``, ...), else ``["numpy"]``: the same generated code, without importing SciPy
+    (longer than the rest of a small command's start-up)."""
+    special = _scipy_only()
+    if any(type(node).__name__ in special for node in sp.preorder_traversal(sp.sympify(expr))):
+        return ["scipy", "numpy"]
+    return ["numpy"]
 
 
 @lru_cache(maxsize=1024)

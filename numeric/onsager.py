@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import mpmath
 import numpy as np
-from scipy import special
 from statmech.derive import ising2d
 from statmech.derive import symbols as sym
 
@@ -56,6 +55,8 @@ def _parts(T, J):
 
 def energy_per_spin(T, J=1.0):
     T, K, coth, t2, m1, _ = _parts(T, J)
+    from scipy import special  # here: SciPy takes longer to import than the rest of exact
+
     with np.errstate(divide="ignore", invalid="ignore"):
         big_k = special.ellipkm1(m1)
         term = np.where(m1 > 0, (2 * t2 - 1) * big_k, 0.0)
@@ -64,6 +65,8 @@ def energy_per_spin(T, J=1.0):
 
 def heat_capacity_per_spin(T, J=1.0):
     T, K, coth, t2, m1, _ = _parts(T, J)
+    from scipy import special
+
     with np.errstate(divide="ignore", invalid="ignore"):
         big_k = special.ellipkm1(m1)
         big_e = special.ellipe(1 - m1)

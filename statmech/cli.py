@@ -64,6 +64,20 @@ def version() -> str:
         return "unknown"
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (reading the
+    package metadata takes longer than the rest of ``statmech --help``)."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"statmech {version()}")
+        parser.exit()
+
+
 def requested_verb(argv) -> str | None:
     """The verb named in ``argv`` (its first word that is not an option), or None."""
     for token in argv:
@@ -87,7 +101,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "  statmech exact ising2d L=16 T=2.5\n  statmech VERB --help",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"statmech {version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="VERB", parser_class=_Parser)
     sub.required = True
     for mod in _commands():
