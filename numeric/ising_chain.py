@@ -75,6 +75,18 @@ def _limit_expressions() -> tuple[sp.Expr, ...]:
     )
 
 
+#: The most digits the mpmath path adds for the cancellation (:func:`lost_digits`); a
+#: finite chain that would lose more is summed over its states instead
+#: (:mod:`statmech.numeric.ising_exact`), or refused there.
+MAX_LOST_DIGITS = 10_000
+
+
+def lost_digits(T, J, h) -> int:
+    """Decimal digits that Boltzmann ratios as small as ``exp(-(4|J| + 2|h|)/T)`` cancel
+    in the compiled derivatives (0 at ``T <= 0``)."""
+    return int(float((4 * abs(J) + 2 * abs(h)) / T) / 2.302585) if T > 0 else 0
+
+
 def chain_thermodynamics(N, T, J=1.0, h=0.0, periodic=True, backend="numpy", dps=30) -> dict:
     r"""Exact per-spin thermodynamics of a ring (or open chain) of ``N`` spins.
 
@@ -94,8 +106,8 @@ def chain_thermodynamics(N, T, J=1.0, h=0.0, periodic=True, backend="numpy", dps
     values = (T, J, h) if N is None else (T, J, h, N)
     if backend == "mpmath":
         # Boltzmann ratios as small as exp(-(4|J| + 2|h|)/T) cancel against 1: add their digits
-        lost = int(float((4 * abs(J) + 2 * abs(h)) / T) / 2.302585) if T > 0 else 0
-        with mpmath.workdps(max(dps + 10 + min(lost, 10_000), mpmath.mp.dps)):
+        lost = lost_digits(T, J, h)
+        with mpmath.workdps(max(dps + 10 + min(lost, MAX_LOST_DIGITS), mpmath.mp.dps)):
             vals = [mpmath.mpf(v) for v in values]
             out = {
                 k: +compile_expression(e, args, "mpmath")(*vals)
