@@ -127,6 +127,8 @@ def test_every_figure_names_its_command_and_data(site):
     assert command and "statmech report --only s30_ising_chain" in command.group(1)
     # The caption's math is typeset, and is not repeated as a paragraph after the figure.
     assert "<figcaption>Exact magnetization" in figures[0] and "<math" in figures[0]
+    alt = re.search(r'<img src="[^"]+" alt="([^"]*)"', figures[0]).group(1)
+    assert alt.startswith("Exact magnetization per spin") and "$" not in alt and "<" not in alt
     assert "<em>Exact magnetization" not in page
 
 
@@ -141,6 +143,19 @@ def test_markdown_pages_carry_front_matter(site):
             assert (md_dir / src).is_file()
     assert (out / "report.md").read_text().startswith("---\ntitle: ")
     assert "[The Boltzmann distribution" in (md_dir / "index.md").read_text()
+
+
+def test_command_line_writes_the_site_without_a_pdf(tmp_path, capsys):
+    from statmech.cli import main
+
+    out = tmp_path / "r"
+    argv = ["report", "--format", "html", "--only", "s10_maximum_entropy", "--out", str(out)]
+    assert main([*argv, "--quiet", "--no-cache"]) == 0
+    said = capsys.readouterr().out
+    assert f"the site {out / 'html' / 'index.html'}" in said and "report.pdf" not in said
+    assert not (out / "report.pdf").exists()
+    assert (out / "html" / "s10_maximum_entropy.html").is_file()
+    assert (out / "markdown" / "s10_maximum_entropy.md").read_text().startswith("---\ntitle:")
 
 
 # --- the site, in a browser ---------------------------------------------------------------

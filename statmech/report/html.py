@@ -230,6 +230,12 @@ def _headings(markdown: str) -> list[tuple[int, str]]:
     ]
 
 
+def _plain(fragment: str) -> str:
+    """The text of an HTML fragment as a reader hears it (math as its MathML text)."""
+    fragment = re.sub(r"<annotation\b.*?</annotation>", "", fragment, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
 def _data_files(figure: Path) -> list[Path]:
     """The data saved beside a figure (same name, ``.csv``, ``.npz`` or ``.json``)."""
     return [
@@ -329,7 +335,7 @@ def write_site(
                 for d in _data_files(path)
             )
             return (
-                f'<figure>\n<img src="{html.escape(src)}" alt="">\n'
+                f'<figure>\n<img src="{html.escape(src)}" alt="{html.escape(_plain(caption))}">\n'
                 f"<figcaption>{caption}"
                 f'<span class="reproduce">Reproduce: <code>{html.escape(command)}</code>'
                 f"{links}</span></figcaption>\n</figure>\n"
