@@ -158,6 +158,20 @@ def test_command_line_writes_the_site_without_a_pdf(tmp_path, capsys):
     assert (out / "markdown" / "s10_maximum_entropy.md").read_text().startswith("---\ntitle:")
 
 
+def test_a_folder_of_something_else_is_not_replaced(tmp_path):
+    from statmech.report.html import Page, write_site
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="not an earlier report site"):
+        write_site(tmp_path, [Page("s", 1, "S", "text $x$")], "T")
+    assert (tmp_path / "html" / "notes.txt").read_text() == "mine"
+    (tmp_path / "html" / "notes.txt").unlink()
+    write_site(tmp_path, [Page("s", 1, "S", "text $x$")], "T")
+    write_site(tmp_path, [Page("s", 1, "S", "text $y$")], "T")  # an earlier site is replaced
+    assert "<mi>y</mi>" in (tmp_path / "html" / "s.html").read_text()
+
+
 # --- the site, in a browser ---------------------------------------------------------------
 
 PROBE = """<script>

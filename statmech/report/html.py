@@ -15,6 +15,7 @@ The same sections are also written as Markdown pages with YAML front matter
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import json
@@ -297,8 +298,13 @@ def write_site(
     """
     out = Path(out)
     site, md_dir = out / SITE, out / PAGES
-    for folder in (site, md_dir):
+    for folder, marker in ((site, "index.html"), (md_dir, "index.md")):
         if folder.exists():
+            # Replace an earlier site, never a folder of something else.
+            if not folder.is_dir() or (any(folder.iterdir()) and not (folder / marker).is_file()):
+                raise FileExistsError(
+                    errno.EEXIST, "it holds files that are not an earlier report site", str(folder)
+                )
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
     (site / CSS).write_text(resources.files(__package__).joinpath(CSS).read_text())
