@@ -30,6 +30,7 @@ _API = (
     "reference",
     "simulate",
     "solve",
+    "sweep",
     "validate",
 )
 

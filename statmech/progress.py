@@ -19,7 +19,9 @@ def wanted(json_output: bool = False, stream=None) -> bool:
 
 
 @contextmanager
-def progress_bar(enabled: bool, desc: str = "sweeps", stream=None, interval: float = 0.5):
+def progress_bar(
+    enabled: bool, desc: str = "sweeps", stream=None, interval: float = 0.5, unit: str = "sweep"
+):
     """Yield a ``progress(done, total, running)`` callback, or None when disabled;
     the bar and its running estimates are refreshed every ``interval`` seconds."""
     if not enabled:
@@ -30,7 +32,7 @@ def progress_bar(enabled: bool, desc: str = "sweeps", stream=None, interval: flo
     bar = tqdm(
         total=None,
         desc=desc,
-        unit="sweep",
+        unit=unit,
         file=stream or sys.stderr,
         leave=False,
         mininterval=min(interval, 0.1),

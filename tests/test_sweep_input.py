@@ -10,8 +10,8 @@ import pytest
 
 from statmech.cli import main
 from statmech.errors import UserError
-from statmech.sweep import spec
-from statmech.sweep.store import flatten
+from statmech.sweeps import spec
+from statmech.sweeps.store import flatten
 
 
 def _parse(*argv, verb="simulate", **own):
@@ -174,7 +174,8 @@ def test_help_imports_no_dask():
     code = (
         "import sys, statmech.cli as c\n"
         "try:\n    c.main(['sweep', '--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('dask', 'distributed', 'xarray', 'zarr', 'numpy') if m in sys.modules]\n"
+        "names = ('dask', 'distributed', 'xarray', 'zarr', 'numpy')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy)"
     )
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}

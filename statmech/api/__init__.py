@@ -24,6 +24,7 @@ module                 what
 :mod:`.analytic`       :func:`exact`, :class:`Solution`, :func:`solve`
 :mod:`.monte_carlo`    :func:`simulate`, :class:`Validation`, :func:`validate`,
                        :func:`reference`
+:mod:`.sweep`          :func:`sweep` (a verb over a grid, on Dask, as xarray)
 =====================  ==========================================
 
 Importing this package loads no NumPy; each verb imports what it needs.
@@ -34,6 +35,7 @@ from .analytic import Solution, exact, solve
 from .derivations import Derivations, derive
 from .models import ModelHandle, load_model_file, model, models
 from .monte_carlo import Validation, reference, simulate, validate
+from .sweep import sweep
 
 __all__ = [
     "Derivations",
@@ -48,5 +50,6 @@ __all__ = [
     "reference",
     "simulate",
     "solve",
+    "sweep",
     "validate",
 ]

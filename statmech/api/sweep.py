@@ -4,7 +4,7 @@ r"""``sm.sweep``: a verb over a grid of parameters and seeds, on Dask, as an xar
 >>> ds["energy_per_spin"].sel(L=4, T=2.5, seed=0)                   # doctest: +SKIP
 
 The command line's ``statmech sweep`` calls this same machinery
-(:mod:`statmech.sweep`); each point is the verb's own command line, so a point is
+(:mod:`statmech.sweeps`); each point is the verb's own command line, so a point is
 the verb run alone with the ``--seed`` recorded in ``point_seed``.
 """
 
@@ -16,7 +16,7 @@ from ..errors import UserError
 
 
 def _value_token(name: str, value) -> str:
-    from ..sweep.spec import format_value
+    from ..sweeps.spec import format_value
 
     many = isinstance(value, list | tuple | range) or getattr(value, "ndim", 0) > 0
     if not many:
@@ -86,7 +86,7 @@ def sweep(
         ``NAME_error``, ``NAME_tau_int``).  ``attrs["failed"]`` counts the failed
         points.
     """
-    from ..sweep import runner, spec
+    from ..sweeps import runner, spec
 
     if verb not in spec.VERBS:
         raise UserError(f"a sweep runs one of {', '.join(spec.VERBS)}, got {verb!r}")

@@ -21,7 +21,7 @@ VERBS = ("simulate", "validate", "solve", "exact")
 
 
 def add_arguments(p):
-    from ..sweep.spec import add_sweep_options
+    from ..sweeps.spec import add_sweep_options
 
     p.add_argument("verb", choices=VERBS, help="the verb run at every point")
     p.add_argument(
@@ -35,7 +35,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from ..sweep import runner, spec
+    from ..sweeps import runner, spec
 
     own = {k: getattr(args, k) for k in spec.SWEEP_DESTS}
     sweep, own = spec.parse(args.verb, args.rest, own)
