@@ -45,6 +45,57 @@ def pq_data(sizes=(64, 128), temperatures=None, samples=8, sweeps=2000, seed=1) 
     return out
 
 
+def sk_runs(settings: dict, temperatures, seed=1) -> dict:
+    """PT of SK per size with its own ``(samples, sweeps)`` (``settings[N]``), two real
+    replicas: the disorder-averaged P(q) and averages (as :func:`pq_data`), and the
+    lowest energy per spin each sample reached (for :func:`ground_state_from_runs`)."""
+    import time
+
+    from statmech.numeric import spin_glass as sg
+
+    temps = np.asarray(temperatures, float)
+    out = {"T": temps, "sizes": {}}
+    for n, (samples, sweeps) in settings.items():
+        start = time.perf_counter()
+        res = sg.parallel_tempering(
+            [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
+        )
+        q, p = res.p_of_q()
+        out["sizes"][n] = {
+            "q": q,
+            "p": p,
+            "average": res.disorder_average(),
+            "warnings": res.warnings,
+            "e_min": res.e_min,
+            "samples": samples,
+            "sweeps": sweeps,
+            "acceptance": float(res.acceptance.min()),
+            "round_trips": int(res.round_trips.min()),
+            "seconds": time.perf_counter() - start,
+        }
+    return out
+
+
+def ground_state_from_runs(runs: dict, sizes) -> dict:
+    """The lowest energies of :func:`sk_runs` (disorder mean and standard error) for
+    ``sizes``, extrapolated in N^(-2/3) (upper bounds at each N: PT may miss the ground
+    state)."""
+    from statmech.numeric import spin_glass as sg
+
+    e = [runs["sizes"][n]["e_min"] for n in sizes]
+    means = [float(x.mean()) for x in e]
+    errs = [float(x.std(ddof=1) / np.sqrt(len(x))) for x in e]
+    e_inf, e_err, a = sg.extrapolate_ground_state(sizes, means, errs)
+    return {
+        "N": np.asarray(sizes),
+        "e": np.asarray(means),
+        "error": np.asarray(errs),
+        "e_inf": e_inf,
+        "e_inf_error": e_err,
+        "slope": a,
+    }
+
+
 def pq_figure(data: dict, path, show=(0.4, 0.7, 1.0, 1.4)) -> None:
     """P(q) at the ladder temperatures nearest to ``show``, one panel per size."""
     plt = pyplot()
@@ -53,7 +104,8 @@ def pq_figure(data: dict, path, show=(0.4, 0.7, 1.0, 1.4)) -> None:
     temps = data["T"]
     for ax, n in zip(axes[0], sizes, strict=True):
         d = data["sizes"][n]
-        for j, t in enumerate(show):
+        picked = sorted({int(np.argmin(np.abs(temps - t))) for t in show})
+        for j, t in enumerate(temps[picked]):
             i = int(np.argmin(np.abs(temps - t)))
             ax.plot(d["q"], d["p"][i], f"C{j}-", lw=1, label=f"T = {temps[i]:.2f}")
         ax.set_xlabel("$q$")
@@ -179,16 +231,25 @@ def ground_state_figure(data: dict, path) -> None:
     save(fig, path)
 
 
-def binder_data(sizes=(4, 6, 8), samples=16, sweeps=2000, seed=1) -> dict:
-    """Binder cumulant of q for 3D +-J EA per L near T_c (disorder jackknife errors)."""
+def binder_data(sizes=(4, 6, 8), samples=16, sweeps=2000, seed=1, temperatures=None) -> dict:
+    """Binder cumulant of q for 3D +-J EA per L near T_c (disorder jackknife errors).
+    ``samples`` and ``sweeps`` are numbers or one per size."""
     from statmech.numeric import spin_glass as sg
 
-    temps = np.linspace(0.9, 1.5, 10)
-    out = {"T": temps, "L": {}}
-    for L in sizes:
-        ks = [sg.model_couplings("ea", {"L": L}, s) for s in range(samples)]
-        res = sg.parallel_tempering(ks, temps, sweeps=sweeps, seed=seed)
+    temps = np.linspace(0.9, 1.5, 10) if temperatures is None else np.asarray(temperatures)
+    out = {"T": temps, "L": {}, "runs": {}}
+    for j, L in enumerate(sizes):
+        ns = samples[j] if np.ndim(samples) else samples
+        sw = sweeps[j] if np.ndim(sweeps) else sweeps
+        ks = [sg.model_couplings("ea", {"L": L}, s) for s in range(ns)]
+        res = sg.parallel_tempering(ks, temps, sweeps=sw, seed=seed)
         out["L"][L] = res.disorder_average()["binder"]
+        out["runs"][L] = {
+            "samples": ns,
+            "sweeps": sw,
+            "acceptance": float(res.acceptance.min()),
+            "warnings": res.warnings,
+        }
     return out
 
 
