@@ -156,19 +156,28 @@ def test_compiled_sums_equal_the_compiled_form(model, shape):
         np.testing.assert_array_equal(m, m0)
 
 
+THREADED = [
+    ("ising2d", {"L": 8, "T": 2.3}, "metropolis"),
+    ("ising3d", {"L": 4, "T": 4.5}, "heat-bath"),
+    ("ising1d", {"N": 12, "T": 1.5}, "heat-bath"),
+    ("ising2d", {"L": 8, "T": 2.3}, "wolff"),
+    ("ising2d", {"L": 8, "T": 2.3}, "swendsen-wang"),
+]
+
+
 def test_threaded_kernels_give_the_same_numbers(monkeypatch):
-    """The parallel measuring kernels (forced on a small lattice) against the serial ones."""
+    """The parallel measuring kernels (forced on small lattices) against the serial ones."""
     runs = {}
     for threaded in (False, True):
         if threaded:
             monkeypatch.setattr(kernels2d, "PARALLEL_MIN_SITES", 0)
             monkeypatch.setattr(cluster, "PARALLEL_MIN_WORK", 0)
-        for alg in ("metropolis", "wolff", "swendsen-wang"):
-            s = make_sampler("ising2d", {"L": 8, "T": 2.3}, alg, 3)
+        for case in THREADED:
+            s = make_sampler(*case, 3)
             st = s.init(2)
             e, m = np.empty((3, 6)), np.empty((3, 6))
-            s.sample(st, 1, 6, e, m)
-            runs[threaded, alg] = (e, m, s.configuration(st))
-    for alg in ("metropolis", "wolff", "swendsen-wang"):
-        for x, y in zip(runs[False, alg], runs[True, alg], strict=True):
+            s.sample(st, 2, 6, e, m)
+            runs[threaded, case[0], case[2]] = (e, m, s.configuration(st))
+    for model, _, alg in THREADED:
+        for x, y in zip(runs[False, model, alg], runs[True, model, alg], strict=True):
             np.testing.assert_array_equal(x, y)

@@ -216,43 +216,101 @@ def sums_serial(spins, bsum, msum, col):
         msum[r, col] = m
 
 
+@nb.njit(inline="always")
+def _row_measured(me, up, dn, mid, lo, hi, off, t, key, row0):
+    """As :func:`_row`, returning the new spins' bond sum with their neighbours and the
+    spin sum of both colours over ``lo <= j < hi``."""
+    b = np.int32(0)
+    m = np.int32(0)
+    for j in range(lo, hi):
+        nsum = np.int32(up[j]) + np.int32(dn[j]) + np.int32(mid[j]) + np.int32(mid[j + off])
+        s = _update(me[j], nsum, t, key, row0 + np.uint64(j))
+        me[j] = s
+        b += np.int32(s) * nsum
+        m += np.int32(s) + np.int32(mid[j])
+    return b, m
+
+
+@nb.njit(inline="always")
+def _update_row_measured(spins, keys, base, t, rr):
+    """Update the colour-1 sites of row ``rr`` (as :func:`_update_row`) and return the bond
+    sum of the row's colour-1 sites and the spin sum of the row.  Every neighbour of a
+    colour-1 site has colour 0, so after the colour-0 half of a sweep this counts every
+    bond of the row's colour-1 sites once, at their final values."""
+    L = spins.shape[2]
+    n = spins.shape[3]
+    r = rr // L
+    i = rr - r * L
+    me = spins[r, 1, i]
+    up = spins[r, 0, (i - 1) % L]
+    dn = spins[r, 0, (i + 1) % L]
+    mid = spins[r, 0, i]
+    key = keys[r]
+    row0 = base + np.uint64(i * n)
+    if (i + 1) & 1:  # neighbours j and j + 1
+        b, m = _row_measured(me, up, dn, mid, 0, n - 1, 1, t, key, row0)
+        b2, m2 = _row_measured(me, up, dn, mid, n - 1, n, 1 - n, t, key, row0)
+    else:  # neighbours j and j - 1
+        b2, m2 = _row_measured(me, up, dn, mid, 0, 1, n - 1, t, key, row0)
+        b, m = _row_measured(me, up, dn, mid, 1, n, -1, t, key, row0)
+    return np.int64(b + b2), np.int64(m + m2)
+
+
 @nb.njit(parallel=True, cache=True)
-def sums_parallel(spins, bsum, msum, col):
-    """As :func:`sums_serial`, rows in parallel (integer sums: the same numbers)."""
-    R, _, L, _ = spins.shape
-    pb = np.empty(R * L, dtype=np.int64)
-    pm = np.empty(R * L, dtype=np.int64)
+def _sweep_measured_parallel(spins, keys, sweep, table, pb, pm):
+    """Colour 1 of sweep ``sweep`` (rows in parallel), the rows' sums into ``pb``, ``pm``."""
+    R, _, L, n = spins.shape
+    t = _registers(table)
+    base = np.uint64(2 * sweep + 1) * np.uint64(L * n)
     for rr in nb.prange(R * L):
-        r = rr // L
-        pb[rr], pm[rr] = _row_sums(spins, r, rr - r * L)
-    for r in range(R):
-        bsum[r, col] = pb[r * L : (r + 1) * L].sum()
-        msum[r, col] = pm[r * L : (r + 1) * L].sum()
+        pb[rr], pm[rr] = _update_row_measured(spins, keys, base, t, rr)
 
 
 @nb.njit(cache=True)
 def run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum):
-    """``nmeas`` times: ``every`` sweeps, then the sums into column ``k`` (one thread)."""
+    """``nmeas`` times: ``every`` sweeps, the last one summing the bonds and spins of every
+    replica as it updates its colour-1 sites, into column ``k`` (one thread)."""
+    R, _, L, n = spins.shape
+    t = _registers(table)
     for k in range(nmeas):
-        run_sweeps_serial(spins, keys, sweep0 + k * every, every, table)
-        sums_serial(spins, bsum, msum, k)
+        last = sweep0 + (k + 1) * every - 1
+        run_sweeps_serial(spins, keys, sweep0 + k * every, every - 1, table)
+        base = np.uint64(2 * last) * np.uint64(L * n)
+        for rr in range(R * L):
+            _update_row(spins, 0, keys, base, t, rr)
+        base = np.uint64(2 * last + 1) * np.uint64(L * n)
+        for r in range(R):
+            b = np.int64(0)
+            m = np.int64(0)
+            for i in range(L):
+                bi, mi = _update_row_measured(spins, keys, base, t, r * L + i)
+                b += bi
+                m += mi
+            bsum[r, k] = b
+            msum[r, k] = m
 
 
 @nb.njit(cache=True)
 def run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum):
-    """As :func:`run_measured_serial` with the threaded sweeps and sums."""
+    """As :func:`run_measured_serial` with the threaded half sweeps (integer sums of
+    per-row partial sums: the same numbers)."""
+    R, _, L, _ = spins.shape
+    pb = np.empty(R * L, dtype=np.int64)
+    pm = np.empty(R * L, dtype=np.int64)
     for k in range(nmeas):
-        run_sweeps_parallel(spins, keys, sweep0 + k * every, every, table)
-        sums_parallel(spins, bsum, msum, k)
+        last = sweep0 + (k + 1) * every - 1
+        run_sweeps_parallel(spins, keys, sweep0 + k * every, every - 1, table)
+        sweep_colour(spins, 0, keys, last, table)
+        _sweep_measured_parallel(spins, keys, last, table, pb, pm)
+        for r in range(R):
+            bsum[r, k] = pb[r * L : (r + 1) * L].sum()
+            msum[r, k] = pm[r * L : (r + 1) * L].sum()
 
 
 def sums(spins, bsum, msum, col=0):
-    """Bond and spin sums of every replica (threaded on large lattices)."""
-    R, _, L, n = spins.shape
-    if R * L * n >= PARALLEL_MIN_SITES:
-        sums_parallel(spins, bsum, msum, col)
-    else:
-        sums_serial(spins, bsum, msum, col)
+    """Bond and spin sums of every replica (one thread: a pass over int8 spins costs a
+    fraction of a sweep, less than starting threads on a busy machine)."""
+    sums_serial(spins, bsum, msum, col)
 
 
 def run_measured(spins, keys, sweep0, every, nmeas, table, bsum, msum):

@@ -222,20 +222,6 @@ def sums_serial(spins, bsum, msum, col):
         msum[r, col] = mt
 
 
-@nb.njit(parallel=True, cache=True)
-def sums_parallel(spins, bsum, msum, col):
-    R = spins.shape[0]
-    LL = spins.shape[2] * spins.shape[2]
-    pb = np.empty(R * LL, dtype=np.int64)
-    pm = np.empty(R * LL, dtype=np.int64)
-    for rr in nb.prange(R * LL):
-        r = rr // LL
-        pb[rr], pm[rr] = _row_sums(spins, r, rr - r * LL)
-    for r in range(R):
-        bsum[r, col] = pb[r * LL : (r + 1) * LL].sum()
-        msum[r, col] = pm[r * LL : (r + 1) * LL].sum()
-
-
 @nb.njit(cache=True)
 def run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum):
     for k in range(nmeas):
@@ -247,17 +233,13 @@ def run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum):
 def run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum):
     for k in range(nmeas):
         run_sweeps_parallel(spins, keys, sweep0 + k * every, every, table)
-        sums_parallel(spins, bsum, msum, k)
+        sums_serial(spins, bsum, msum, k)
 
 
 def sums(spins, bsum, msum, col=0):
-    """Bond and spin sums of every replica (threaded on large lattices)."""
-    from .kernels2d import PARALLEL_MIN_SITES
-
-    if spins[:, 0].size >= PARALLEL_MIN_SITES:
-        sums_parallel(spins, bsum, msum, col)
-    else:
-        sums_serial(spins, bsum, msum, col)
+    """Bond and spin sums of every replica (one thread: a pass over int8 spins costs a
+    fraction of a sweep, less than starting threads on a busy machine)."""
+    sums_serial(spins, bsum, msum, col)
 
 
 def run_measured(spins, keys, sweep0, every, nmeas, table, bsum, msum):
