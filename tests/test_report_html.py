@@ -207,6 +207,7 @@ def _browse(exe, url, tmp, *args):
         "--no-sandbox",
         "--disable-gpu",
         "--hide-scrollbars",
+        "--disable-dev-shm-usage",  # containers often have a small /dev/shm
         f"--user-data-dir={tmp / 'profile'}",
         *args,
         url,
@@ -240,8 +241,7 @@ class _Visible(HTMLParser):
             self.text.append(data)
 
 
-def _pages(out):
-    return ["index", *SECTIONS]
+PAGES = ["index", *SECTIONS]
 
 
 @pytest.mark.parametrize("width", [1200, 420])
@@ -249,7 +249,7 @@ def test_pages_in_a_browser(site, tmp_path, width):
     exe = _chromium()
     out, _ = site
     html_dir = out / "html"
-    for name in _pages(out):
+    for name in PAGES:
         page = html_dir / f"{name}.html"
         probe = html_dir / f"_probe_{name}.html"
         probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
@@ -281,7 +281,7 @@ def test_screenshots_are_not_blank(site, tmp_path):
 
     exe = _chromium()
     out, _ = site
-    for name in _pages(out):
+    for name in PAGES:
         shot = tmp_path / f"{name}.png"
         _browse(
             exe,
