@@ -1,12 +1,14 @@
 """Benchmark: a statmech sweep on 1, 2 and 4 Dask workers against the serial loop.
 
-    python3 benchmarks/sweep_scaling.py [--points 16] [--sweeps 5000] [--size 32] [--workers 1,2,4] [--json]
+    python3 benchmarks/sweep_scaling.py [--points 16] [--sweeps 5000] [--size 32]
+                                         [--workers 1,2,4] [--json]
 
-The work is ``statmech simulate ising2d L=32 T=... --sweeps 5000 --replicas 4`` at ``--points`` temperatures
-(one seed each).  The serial loop runs the same points' command lines one after
-another in this process (what a shell loop over ``statmech simulate`` does, without
-its start-up); each sweep runs them on a fresh LocalCluster (processes, one thread
-each; its start and the workers' imports are not timed).  Every process is limited
+The work is ``statmech simulate ising2d L=32 T=... --sweeps 5000 --replicas 4`` at
+``--points`` temperatures (one seed each).  The serial loop runs the same points'
+command lines one after another in this process (what a shell loop over
+``statmech simulate`` does, without its start-up); each sweep runs them on a fresh
+LocalCluster (processes, one thread each; its start and the workers' imports are not
+timed).  Every process is limited
 to one numba thread, so a worker is one core's worth of work.
 
 Prints a table: workers, wall time, speed-up over the serial loop, efficiency
