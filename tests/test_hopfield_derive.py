@@ -41,7 +41,7 @@ def _mp(expr, names):
 def test_model_parameters_and_defaults():
     assert MODEL.parameter_names == ("T", "N", "P", "alpha", "seed", "h")
     assert MODEL.parameter("P").integer and MODEL.parameter("seed").integer
-    assert MODEL.parameter("alpha").positive and MODEL.parameter("alpha").default is None
+    assert MODEL.parameter("alpha").positive and MODEL.parameter("alpha").default == 0.05
     assert MODEL.parameter("h").default == 0.0
     assert MODEL.coupling.kind == "hebbian" and MODEL.coupling.J == 1
 

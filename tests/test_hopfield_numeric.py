@@ -234,13 +234,3 @@ def test_finite_size_capacity_interpolates_the_drop():
     got = finite_size_capacity(curve)
     assert abs(got[100] - (0.14 + 0.4 * 0.02 / 0.6)) < 1e-15
     assert math.isnan(got[200])
-
-
-def test_solve_at_positive_temperature_is_refused_in_one_line(capsys):
-    """The (m, q, r) search at T > 0 took minutes and left nan free energies and undecided
-    stabilities; until it is reliable, solve refuses it with the reason."""
-    from statmech.cli import main
-
-    code = main(["solve", "hopfield", "T=0.3", "alpha=0.05"])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "T=0" in err

@@ -42,7 +42,7 @@ HOPFIELD = Model(
         TEMPERATURE,
         Parameter(sym.N, "number of units", 100),
         Parameter(P, "number of stored patterns (finite networks)", 5),
-        Parameter(alpha, "load P/N of the N -> oo theory (mean-field equations)", None),
+        Parameter(alpha, "load P/N of the N -> oo theory (mean-field equations)", 0.05),
         Parameter(seed, "seed of the random +-1 patterns", 0),
         Parameter(sym.h, "external field (the theory is at h = 0)", 0.0),
     ),

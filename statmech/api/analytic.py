@@ -246,6 +246,10 @@ def solve(
     for n in names:
         if n not in fixed:
             raise UserError(f"give a value for {n}")
+    if d.hook("zero_temperature_equations") is not None:  # the AGS equations: their own solver
+        from ..commands._hopfield import api_solution
+
+        return api_solution(d, fixed, precision)
     if precision is not None and precision < 1:
         raise UserError(f"precision must be a positive number of digits, got {precision}")
     if samples is not None and samples < 3:

@@ -1,10 +1,13 @@
-"""``statmech solve hopfield T=0 [alpha=...]``: the T = 0 equations of the Hopfield network.
+"""``statmech solve hopfield``: the AGS equations of the Hopfield network, at T = 0 and T > 0.
 
 The model declares ``T`` positive; at ``T = 0`` its replica-symmetric equations are
 the zero-temperature ones in ``(m, C, r)`` (``zero_temperature_equations``), with
 ``q = 1``.  Every output carries the storage capacity ``alpha_c`` and the overlap
 ``m_c`` at it (``--precision DIGITS`` gives them as decimal strings of that many
-digits).
+digits).  At ``T > 0`` every solution in ``(m, q, r)`` (retrieval, spin glass,
+paramagnet) with its stability and free energy comes from
+:func:`statmech.numeric.hopfield.ags.solutions` (a second or less per point);
+``--precision`` polishes them in mpmath (:func:`~statmech.numeric.hopfield.ags.precise`).
 """
 
 from __future__ import annotations
@@ -129,6 +132,149 @@ def solve_zero_temperature(model, args) -> int:
             )
     write_output("\n".join(lines), args.output)
     return 0
+
+
+# --------------------------------------------------------------------------
+# solve hopfield at T > 0
+
+EQUATIONS = "Amit-Gutfreund-Sompolinsky (replica symmetric)"
+
+#: The keys of one T > 0 solution, in output order (numbers written by ``num``).
+SOLUTION_KEYS = ("m", "q", "r", "free_energy", "curvature", "qr_determinant", "replicon")
+
+
+def _grid(model, texts) -> list[tuple[float, float]]:
+    """The (T, alpha) points asked for, T > 0 (defaults from the model), first name slowest."""
+    import math
+
+    from ..params import parse_assignment
+
+    values = {p.name: [p.default] for p in model.parameters if p.name in ("T", "alpha")}
+    order = []
+    for text in texts:
+        a = parse_assignment(text)
+        if a.name not in ("T", "alpha"):
+            raise UserError(f"the {model.name} AGS equations take T and alpha, got {a.name}")
+        for v in a.values:
+            if not math.isfinite(v):
+                raise UserError(f"{a.name} must be a finite number, got {a.name}={v}")
+        if a.name == "T" and min(a.values) <= 0:
+            raise UserError(f"temperature must be positive (or T=0 alone), got T={min(a.values)}")
+        if a.name == "alpha" and min(a.values) < 0:
+            raise UserError(f"the load alpha = P/N must be non-negative, got alpha={min(a.values)}")
+        if a.name == "alpha" and min(a.values) == 0:
+            raise UserError("at alpha = 0 the theory is the finite-load one; give a positive alpha")
+        values[a.name] = list(a.values)
+        order.append(a.name)
+    order += [n for n in ("T", "alpha") if n not in order]
+    first, second = order
+    return [{first: u, second: v} for u in values[first] for v in values[second]]
+
+
+def positive_temperature_payload(model, texts, digits: int | None) -> dict:
+    """The ``solve --json`` payload at T > 0 for the assignments ``texts``."""
+    import mpmath
+
+    from statmech.numeric.hopfield import ags
+
+    from ..api.analytic import approximation_keys, mean_field_status
+
+    if digits is not None and digits < 1:
+        raise UserError(f"--precision must be a positive number of digits, got {digits}")
+    points = []
+
+    def num(v):
+        if digits is None:
+            return float(v)
+        with mpmath.workdps(digits + 15):
+            return mpmath.nstr(mpmath.mpf(v), digits, strip_zeros=False)
+
+    try:
+        for point in _grid(model, texts):
+            T, alpha = float(point["T"]), float(point["alpha"])
+            sols = ags.solutions(T, alpha) if digits is None else ags.precise(T, alpha, digits)
+            items = []
+            for s in sols:
+                item = {"kind": s["kind"], **{k: num(s[k]) for k in SOLUTION_KEYS}}
+                for k in ("stable", "equilibrium", "stability", "replica_symmetric"):
+                    item[k] = s[k]
+                items.append(item)
+            found = [i for i, s in enumerate(sols) if s["kind"] == "retrieval" and s["stable"]]
+            best = max(found, key=lambda i: sols[i]["m"], default=None)
+            points.append(
+                {
+                    "T": T,
+                    "alpha": alpha,
+                    "T_g": 1 + alpha**0.5,
+                    "solutions": items,
+                    "retrieval": None if best is None else items[best],
+                }
+            )
+    except (ags.Undecided, ArithmeticError, ValueError) as exc:
+        raise UserError((str(exc) or type(exc).__name__).splitlines()[0]) from None
+    status = mean_field_status(model, model.hook("mean_field_equations")(model))
+    payload = {
+        "model": model.name,
+        "equations": EQUATIONS,
+        "unknown": "m",
+        "parameters": ["T", "alpha"],
+        "points": points,
+        "stability": "a saddle in the conjugate pair (q, r) and a minimum in m with (q, r) "
+        "at their stationary values (one negative Hessian eigenvalue, in the (q, r) block); "
+        "replica_symmetric: the replicon (quoted, AGS 1987) is positive",
+    }
+    payload.update(approximation_keys(status, {"T": points[0]["T"]}))
+    return payload
+
+
+def solve_positive_temperature(model, args) -> int:
+    """The ``solve`` command at T > 0 (see the module docstring)."""
+    from ..common import dump_json, write_output
+
+    if args.plot or args.format == "csv" or (args.output or "").endswith((".npz", ".csv")):
+        raise UserError(f"solve {model.name} writes text or --json only")
+    digits = args.precision
+    payload = positive_temperature_payload(model, args.assignments, digits)
+    points = payload["points"]
+    eq_name = EQUATIONS
+    if args.json or args.format == "json":
+        write_output(dump_json(payload), args.output)
+        return 0
+    lines = []
+    for p in points:
+        lines.append(f"{model.name} at T={p['T']:g}, alpha={p['alpha']:g} ({eq_name}):")
+        for s in p["solutions"]:
+            tag = s["stability"] + ("" if s["replica_symmetric"] else ", replica symmetry broken")
+            lines.append(
+                f"  {s['kind']:<10}  m = {s['m']:<.10g}  q = {s['q']:<.10g}  r = {s['r']:<.10g}"
+                f"  f = {s['free_energy']:<.10g}  ({tag})"
+                if digits is None
+                else f"  {s['kind']:<10}  m = {s['m']}  q = {s['q']}  r = {s['r']}"
+                f"  f = {s['free_energy']}  ({tag})"
+            )
+    write_output("\n".join(lines), args.output)
+    return 0
+
+
+def api_solution(d, fixed: dict, precision: int | None):
+    """:func:`statmech.api.solve` of the Hopfield model at one point ``fixed`` (T > 0):
+    a :class:`~statmech.api.analytic.Solution` of the T > 0 solver's solutions."""
+    from ..api.analytic import Solution, mean_field_status
+
+    texts = [f"{n}={float(fixed[n])!r}" for n in ("T", "alpha") if fixed.get(n) is not None]
+    point = positive_temperature_payload(d, texts, precision)["points"][0]
+    status = mean_field_status(d, d.hook("mean_field_equations")(d))
+    return Solution(
+        d.name,
+        EQUATIONS,
+        "m",
+        {"T": point["T"], "alpha": point["alpha"]},
+        tuple(point["solutions"]),
+        None,
+        False,
+        status,
+        None,
+    )
 
 
 # --------------------------------------------------------------------------

@@ -94,14 +94,10 @@ def run(args) -> int:
 
     if _spin_glass.wants_solve(model):  # the RS equations by the trapezoid rule in z
         return _spin_glass.run_solve(args)
-    if model.hook("zero_temperature_equations") is not None:
-        # The AGS system at T > 0: the multi-start search took minutes per point and left
-        # stabilities undecided (and some free energies nan); refuse rather than mislead.
-        raise UserError(
-            f"solve {model.name} works at T=0 (the retrieval solution and alpha_c); at T > 0 "
-            "its (m, q, r) search is not yet reliable: the phase lines T_g, T_M, T_c are in "
-            "statmech.numeric.hopfield.theory"
-        )
+    if model.hook("zero_temperature_equations") is not None:  # the AGS equations at T > 0
+        from ._hopfield import solve_positive_temperature
+
+        return solve_positive_temperature(model, args)
     eq = _equations(model)
     fixed, ranges = parse_assignments(model, args.assignments)
     names = eq.parameter_names
