@@ -45,14 +45,12 @@ PARALLEL_MIN_WORK = 1 << 18
 
 @nb.njit(inline="always")
 def _find(parent, i):
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:  # path compression
-        nxt = parent[i]
-        parent[i] = root
-        i = nxt
-    return root
+    """The root of ``i``, halving the path on the way (every other node skips a level)."""
+    while parent[i] != i:
+        g = parent[parent[i]]
+        parent[i] = g
+        i = g
+    return i
 
 
 @nb.njit(inline="always")
@@ -66,24 +64,32 @@ def _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr):
             parent[i] = i
         for i in range(n):
             si = sp[i]
+            ri = -1  # the root of i's cluster, found at its first active bond
             for b in range(h):
                 u0, u1 = draw31x2(key, base + np.uint64(i * h + b))
                 for a in range(2 * b, min(2 * b + 2, d)):
                     u = u0 if a == 2 * b else u1
                     j = fwd[i, a]
                     if sp[j] == si and u < thr:
-                        ri = _find(parent, i)
+                        if ri < 0:
+                            ri = _find(parent, i)
                         rj = _find(parent, j)
                         if ri < rj:
                             parent[rj] = ri
                         elif rj < ri:
                             parent[ri] = rj
-        # a root is the smallest site of its cluster, so it is met before its members
+                            ri = rj
+        # Parents point to smaller sites, so a root is the smallest site of its cluster
+        # and, sites taken in order, parent[parent[i]] is already i's root.
         flipbase = base + np.uint64(n * h)
         for i in range(n):
-            root = _find(parent, i)
-            if root == i:
+            p = parent[i]
+            if p == i:
                 flip[i] = draw31(key, flipbase + np.uint64(i)) < np.uint32(1 << 30)
+                root = i
+            else:
+                root = parent[p]
+                parent[i] = root
             if flip[root]:
                 sp[i] = -sp[i]
 
