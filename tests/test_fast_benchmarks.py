@@ -82,3 +82,16 @@ def test_gpu_check_refuses_without_a_gpu(tmp_path):
     )
     assert r.returncode == 2 and "no GPU" in r.stderr, r.stderr
     assert "no GPU" in (tmp_path / "gpu_check.log").read_text()
+
+
+def test_peers_script_runs_statmech_alone_when_no_peer_is_asked_for():
+    """benchmarks/peers.py installs nothing; with no peer its columns are null."""
+    d = _run(
+        "peers.py",
+        *("--sizes", "16", "--cluster-sizes", "8", "--seconds", "0.01"),
+        *("--measurements", "300", "--no-process", "--peers"),
+    )
+    assert d["benchmark"] == "peers" and d["peers"] == {"mcising": False, "peapods": False}
+    cases = [r["case"] for r in d["rows"]]
+    assert cases[0].startswith("Metropolis") and any(c.startswith("wolff") for c in cases)
+    assert all(r["statmech"] > 0 and r["mcising"] is None for r in d["rows"])
