@@ -15,7 +15,8 @@ median (and the smallest and largest) wall time of ``--repeats`` runs:
 Every case is run once untimed first, so that Python's bytecode is cached as it
 is for an installed package (``PYTHONDONTWRITEBYTECODE`` is removed from the
 children's environment unless ``--no-bytecode``).  The machine and its load
-average are printed too: on a shared machine the numbers move with the load.
+average are printed too: on a shared machine the wall times move with the load,
+so the median CPU time (user + system) of the runs is given beside them.
 
     python3 benchmarks/startup.py [--repeats 5] [--cold-repeats 5] [--no-cold] [--json]
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,8 +52,10 @@ def _env(bytecode: bool, cache_home: str, numba_dir: str | None = None) -> dict:
     return env
 
 
-def wall(argv: list[str], env: dict) -> float:
-    """Seconds of one ``python -m statmech ARGV`` process (it must succeed)."""
+def wall(argv: list[str], env: dict) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one ``python -m statmech ARGV`` process (it
+    must succeed)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "statmech", *argv],
@@ -62,16 +66,19 @@ def wall(argv: list[str], env: dict) -> float:
         text=True,
     )
     dt = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"statmech {' '.join(argv)} failed: {proc.stderr.strip()[-400:]}")
-    return dt
+    return dt, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
-def summary(times: list[float]) -> dict:
+def summary(runs: list[tuple[float, float]]) -> dict:
+    times = [w for w, _ in runs]
     return {
         "median": statistics.median(times),
         "min": min(times),
         "max": max(times),
+        "cpu_median": statistics.median(c for _, c in runs),
         "n": len(times),
     }
 
@@ -127,10 +134,12 @@ def main(argv=None) -> int:
         return 0
     print(f"{os.cpu_count()} cores, load average at start {load}")
     width = max(len(k) for k in results)
-    print(f"{'case':<{width}}  {'median s':>9}  {'min s':>7}  {'max s':>7}  {'runs':>4}")
+    head = f"{'case':<{width}}  {'median s':>9}  {'min s':>7}  {'max s':>7}  {'cpu s':>6}  runs"
+    print(head)
     for name, r in results.items():
         print(
-            f"{name:<{width}}  {r['median']:>9.2f}  {r['min']:>7.2f}  {r['max']:>7.2f}  {r['n']:>4}"
+            f"{name:<{width}}  {r['median']:>9.2f}  {r['min']:>7.2f}  {r['max']:>7.2f}  "
+            f"{r['cpu_median']:>6.2f}  {r['n']:>4}"
         )
     return 0
 

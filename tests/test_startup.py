@@ -146,3 +146,10 @@ def test_compiled_kernels_land_in_the_cache_folder_and_not_the_package(tmp_path)
         return [ln for ln in out.splitlines() if "s sampling" not in ln]
 
     assert numbers(second.stdout) == numbers(first.stdout)
+
+
+def test_warmup_is_a_verb_and_refuses_a_model_without_fast_kernels(capsys):
+    from statmech.cli import main
+
+    assert main(["warmup", "curie-weiss"]) == 2
+    assert "no fast kernels to compile for curie-weiss" in capsys.readouterr().err
