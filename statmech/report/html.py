@@ -224,11 +224,9 @@ class Page:
     markdown: str
 
 
-def _headings(markdown: str) -> list[tuple[int, str]]:
-    return [
-        (len(m.group(1)), m.group(2).strip())
-        for m in re.finditer(r"^(#{2,3}) (.+)$", markdown, re.MULTILINE)
-    ]
+def _headings(body: str) -> list[tuple[str, str]]:
+    """The (id, inner HTML) of a rendered page's second- and third-level headings."""
+    return re.findall(r'<h[23] id="([^"]+)">(.*?)</h[23]>', body, flags=re.S)
 
 
 def _plain(fragment: str) -> str:
@@ -329,7 +327,7 @@ def write_site(
             links.append(f'<a rel="next" href="{pages[i + 1].name}.html">Next &rarr;</a>')
         return " ".join(links)
 
-    written, written_md = [], []
+    written, written_md, contents = [], [], []
     for i, page in enumerate(pages):
 
         def figure_html(src: str, caption: str, name=page.name) -> str:
@@ -350,6 +348,7 @@ def write_site(
         env: dict = {}
         tokens = _figures(md, md.parse(page.markdown, env), env, figure_html)
         body = md.renderer.render(tokens, md.options, env)
+        contents.append(_headings(body))
         heading = f"<h1>{_inline(md, page.title)}</h1>\n"
         (site / f"{page.name}.html").write_text(_document(page.title, heading + body, nav(i)))
         written.append(str(site / f"{page.name}.html"))
@@ -361,11 +360,8 @@ def write_site(
 
     # The index: title, note, and every section with its subsections.
     items = []
-    for page in pages:
-        subs = [
-            f'<li><a href="{page.name}.html#{_slug(text)}">{_inline(md, text)}</a></li>'
-            for _, text in _headings(page.markdown)
-        ]
+    for page, headings in zip(pages, contents, strict=True):
+        subs = [f'<li><a href="{page.name}.html#{id_}">{inner}</a></li>' for id_, inner in headings]
         sub = f"\n<ol>{''.join(subs)}</ol>" if subs else ""
         items.append(f'<li><a href="{page.name}.html">{_inline(md, page.title)}</a>{sub}</li>')
     body = (
