@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from .derivation import Derivation, check_steps
+from .printing import latex, merge_powers, ordered_terms
 
 UNITS_NOTE = "Temperatures are in units with $k_B = 1$ ($T$ is an energy)."
 
@@ -52,7 +53,7 @@ def from_string(text: str, model_symbols: dict | None = None) -> sp.Expr:
 
 
 def latex_equation(step) -> str:
-    return f"{sp.latex(step.lhs)} = {sp.latex(step.rhs)}"
+    return f"{latex(step.lhs)} = {latex(step.rhs)}"
 
 
 def display_latex(equation: str) -> str:
@@ -73,17 +74,18 @@ _LINE_CHARS = 220
 
 def _split_terms(rhs):
     """``(prefix, terms, suffix)`` with ``rhs == prefix * Add(*terms) * suffix``, or None."""
+    rhs = merge_powers(rhs)
     if isinstance(rhs, sp.Add):
-        return "", list(rhs.as_ordered_terms()), ""
+        return "", ordered_terms(rhs), ""
     num, den = sp.fraction(rhs)
     if den != 1 and isinstance(num, sp.Add):
-        return rf"\frac{{1}}{{{sp.latex(den)}}} \Bigl(", list(num.as_ordered_terms()), r"\Bigr)"
+        return rf"\frac{{1}}{{{latex(den)}}} \Bigl(", ordered_terms(num), r"\Bigr)"
     if isinstance(rhs, sp.Mul):
         adds = [f for f in rhs.args if isinstance(f, sp.Add)]
         if adds:
-            big = max(adds, key=lambda f: len(sp.latex(f)))
-            rest = sp.latex(rhs / big)
-            return rf"{rest} \Bigl(", list(big.as_ordered_terms()), r"\Bigr)"
+            big = max(adds, key=lambda f: len(latex(f)))
+            rest = latex(rhs / big)
+            return rf"{rest} \Bigl(", ordered_terms(big), r"\Bigr)"
     return None
 
 
@@ -94,8 +96,8 @@ def display_equation(lhs, rhs) -> str:
     broken after its top-level terms into a ``multline*``; every line, and every equation
     that cannot be broken so, is shrunk to the line width only if it is still wider.
     """
-    lhs_tex = sp.latex(lhs)
-    full = f"{lhs_tex} = {sp.latex(rhs)}"
+    lhs_tex = latex(lhs)
+    full = f"{lhs_tex} = {latex(rhs)}"
     split = _split_terms(rhs) if len(full) > _LONG_CHARS else None
     if split is None or len(split[1]) < 2:
         return display_latex(full)
@@ -103,11 +105,11 @@ def display_equation(lhs, rhs) -> str:
     lines, current = [], f"{lhs_tex} = {prefix}"
     for k, term in enumerate(terms):
         if k == 0:
-            piece = sp.latex(term)
+            piece = latex(term)
         elif term.could_extract_minus_sign():
-            piece = "- " + sp.latex(-term)
+            piece = "- " + latex(-term)
         else:
-            piece = "+ " + sp.latex(term)
+            piece = "+ " + latex(term)
         if k and len(current) + len(piece) > _LINE_CHARS:
             lines.append(current)
             current = r"\qquad " + piece
@@ -156,21 +158,71 @@ def _escape_tex(text: str) -> str:
 
 
 # ASCII spellings in prose set as the symbols they stand for.
-_ASCII_SYMBOLS = {"+-": r"$\pm$", "->": r"$\to$", "<=": r"$\le$", ">=": r"$\ge$"}
-_PROSE_TOKEN = re.compile(_SUBSCRIPTED.pattern + "|" + "|".join(map(re.escape, _ASCII_SYMBOLS)))
+_ASCII_SYMBOLS = {"+-": r"\pm", "->": r"\to", "<=": r"\le", ">=": r"\ge"}
+#: Greek letters (and hbar) spelled out in prose: set as symbols, a run of them as one
+#: product ("hbar omega" is $\hbar \omega$), with any primes ("phi'").
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
+    "mu nu xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda "
+    "Xi Pi Sigma Phi Psi Omega hbar"
+).split()
+_GREEK_WORD = r"(?:" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")'*"
+_PROSE_PATTERNS = [
+    # "N -> oo", "T -> 0": one formula
+    ("limit", r"(?<![\w\\$])([A-Za-z](?:_\w+)?)\s*->\s*(oo|[0-9]+|[A-Za-z])(?![\w])"),
+    # an average written with angle brackets, "<|m|>", "<m^2>"
+    ("average", r"<([^<>\s$]+)>"),
+    ("subscripted", _SUBSCRIPTED.pattern),
+    ("greek", r"(?<![\w\\$])(" + _GREEK_WORD + r"(?: " + _GREEK_WORD + r")*)(?![\w])"),
+    ("ascii", "|".join(map(re.escape, _ASCII_SYMBOLS))),
+    ("infinity", r"(?<![\w\\$])oo(?![\w])"),
+]
+_PROSE_TOKEN = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _PROSE_PATTERNS))
+
+
+def _math_name(name: str) -> str:
+    """A prose spelling as math: ``T_c`` -> ``T_{c}``, ``omega`` -> ``\\omega``."""
+    if "_" in name:
+        head, sub = name.split("_", 1)
+        return f"{_math_name(head)}_{{{sub.strip('{}')}}}"
+    primes = len(name) - len(name.rstrip("'"))
+    bare = name.rstrip("'")
+    return (f"\\{bare}" if bare in _GREEK else bare) + "'" * primes
+
+
+def _prose_math(m: re.Match) -> str:
+    """The math (without dollars) that a prose token stands for."""
+    kind = m.lastgroup
+    text = m.group(kind)
+    if kind == "limit":
+        var, to = re.match(r"(\S+?)\s*->\s*(\S+)", text).groups()
+        target = r"\infty" if to == "oo" else _math_name(to)
+        return f"{_math_name(var)} \\to {target}"
+    if kind == "average":
+        inner = text[1:-1]
+        inner = re.sub(r"\|([^|]+)\|", r"\\lvert \1 \\rvert", inner)
+        return f"\\langle {inner} \\rangle"
+    if kind == "subscripted":
+        return _math_name(text)
+    if kind == "greek":
+        return " ".join(_math_name(w) for w in text.split())
+    if kind == "ascii":
+        return _ASCII_SYMBOLS[text]
+    return r"\infty"
 
 
 def _prose_tex(text: str) -> str:
     out, last = [], 0
     for m in _PROSE_TOKEN.finditer(text):
         out.append(_escape_tex(text[last : m.start()]))
-        if m.group(1):
-            out.append(f"${m.group(1)}_{{{m.group(2).strip('{}')}}}$")
-        else:
-            out.append(_ASCII_SYMBOLS[m.group(0)])
+        out.append(f"${_prose_math(m)}$")
         last = m.end()
     out.append(_escape_tex(text[last:]))
     return "".join(out)
+
+
+def _prose_markdown(text: str) -> str:
+    return _PROSE_TOKEN.sub(lambda m: f"${_prose_math(m)}$", text)
 
 
 def _inline_math(text: str, tex: bool) -> str:
@@ -181,13 +233,21 @@ def _inline_math(text: str, tex: bool) -> str:
         if i % 2 == 1:
             out.append(f"${part}$")
         else:
-            out.append(_prose_tex(part) if tex else part)
+            out.append(_prose_tex(part) if tex else _prose_markdown(part))
     return "".join(out)
 
 
 def tex_prose(text: str) -> str:
-    """Prose with ``$...$`` math as LaTeX: math kept, everything else escaped."""
+    """Prose with ``$...$`` math as LaTeX: math kept, everything else escaped; symbols
+    spelled in ASCII (``T_c``, ``omega``, ``<|m|>``, ``N -> oo``, ``+-``) set as math."""
     return _inline_math(text, tex=True)
+
+
+def markdown_prose(text: str) -> str:
+    """Prose for Markdown: ``$...$`` math kept, symbols spelled in ASCII set as math
+    as :func:`tex_prose` sets them (``S_ST`` is ``$S_{ST}$``, ``hbar omega`` is
+    ``$\\hbar \\omega$``)."""
+    return _inline_math(text, tex=False)
 
 
 def to_latex_body(derivations, check: bool = False, headings: bool = True) -> str:
@@ -250,17 +310,17 @@ def to_markdown_body(
     lines = []
     for d in derivations:
         if headings:
-            lines.append(f"{hashes} {d.title}\n")
+            lines.append(f"{hashes} {markdown_prose(d.title)}\n")
         if d.intro:
-            lines.append(d.intro + "\n")
+            lines.append(markdown_prose(d.intro) + "\n")
         for step, result in _checks(d, check):
-            lines.append(step.why + _step_tag(step, result) + "\n")
+            lines.append(markdown_prose(step.why) + _step_tag(step, result) + "\n")
             lines.append(f"$$\n{latex_equation(step)}\n$$\n")
     return "\n".join(lines)
 
 
 def to_markdown(model, derivations, check: bool = False) -> str:
-    return f"# {model.title}\n\n{model.summary}\n\n*{UNITS_NOTE}*\n\n" + to_markdown_body(
+    return f"# {model.title}\n\n{markdown_prose(model.summary)}\n\n*{UNITS_NOTE}*\n\n" + to_markdown_body(
         derivations, check
     )
 
@@ -298,8 +358,14 @@ _PLAIN_WORDS = {
     "varepsilon": "epsilon",
 }
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+# \frac12, \tfrac1N: one-character arguments without braces
+_FRAC_SHORT = re.compile(r"\\[dt]?frac\s*([0-9A-Za-z])\s*([0-9A-Za-z])")
+# \mathbb{E}, \mathbb E: an operator letter, kept apart from what precedes it
+_BLACKBOARD = re.compile(r"\\(?:mathbb|mathcal)\s*(?:\{([^{}]*)\}|([A-Za-z]))")
 _SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
-_WRAPPER = re.compile(r"\\(?:mathrm|mathsf|mathbf|mathit|operatorname|text)\s*\{([^{}]*)\}")
+_WRAPPER = re.compile(
+    r"\\(?:mathrm|mathsf|mathbf|mathit|boldsymbol|operatorname|text|tilde|hat|bar)\s*\{([^{}]*)\}"
+)
 _COMMAND = re.compile(r"\\([A-Za-z]+)\s?")
 
 
@@ -315,6 +381,10 @@ def plain_text(text: str) -> str:
     other commands lose their backslash (``\log`` -> ``log``, ``\beta`` -> ``beta``).
     """
     text = text.replace("$", "")
+    text = _BLACKBOARD.sub(lambda m: " " + (m.group(1) or m.group(2)), text)
+    text = _FRAC_SHORT.sub(lambda m: f"{m.group(1)}/{m.group(2)}", text)
+    text = re.sub(r"\\[lr]vert\b\s*|\\[lr]Vert\b\s*", "|", text)
+    text = re.sub(r"\\(?:[Bb]igg?|[Bb]igg?[lr])\b\s*", "", text)
     for _ in range(4):  # innermost groups first, so nested fractions unwind
         text = _WRAPPER.sub(r"\1", text)
         text = _SQRT.sub(lambda m: f"sqrt({m.group(1)})", text)
@@ -341,6 +411,27 @@ def _plain_command(m: re.Match) -> str:
     return before + word + (" " if spaced or (word.isalpha() and rest[:1] == "\\") else "")
 
 
+class _TextPrinter(StrPrinter):
+    """SymPy's string printer, with names written in LaTeX (``\\xi``,
+    ``\\operatorname{Var}``, ``\\tilde P(v)``) read as plain text."""
+
+    def _print_Symbol(self, expr):
+        name = super()._print_Symbol(expr)
+        return plain_text(name) if re.search(r"[\\{]", name) else name
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Function(self, expr):
+        name = expr.func.__name__
+        if not re.search(r"[\\{]", name):
+            return super()._print_Function(expr)
+        return plain_text(name) + "(" + self.stringify(expr.args, ", ") + ")"
+
+
+def _text(expr) -> str:
+    return _TextPrinter().doprint(expr)
+
+
 def to_text(model, derivations, check: bool = False) -> str:
     lines = [model.title, "=" * len(model.title), plain_text(model.summary)]
     lines += [plain_text(UNITS_NOTE), ""]
@@ -351,7 +442,7 @@ def to_text(model, derivations, check: bool = False) -> str:
             lines.append(plain_text(d.intro))
         for i, (step, result) in enumerate(_checks(d, check), 1):
             lines.append(f"{i}. {plain_text(step.why)}{_step_tag(step, result)}")
-            lines.append(f"   {sp.sstr(step.lhs)} = {sp.sstr(step.rhs)}")
+            lines.append(f"   {_text(step.lhs)} = {_text(step.rhs)}")
         lines.append("")
     return "\n".join(lines)
 
