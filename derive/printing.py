@@ -153,7 +153,7 @@ def merge_powers(expr):
             powers.setdefault(base, []).append(e)
         if any(len(es) > 1 for es in powers.values()):
             return sp.Mul(*(sp.Pow(b, sp.Add(*es)) for b, es in powers.items()))
-    if any(a is not b for a, b in zip(args, expr.args)):
+    if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
 

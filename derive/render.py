@@ -320,9 +320,8 @@ def to_markdown_body(
 
 
 def to_markdown(model, derivations, check: bool = False) -> str:
-    return f"# {model.title}\n\n{markdown_prose(model.summary)}\n\n*{UNITS_NOTE}*\n\n" + to_markdown_body(
-        derivations, check
-    )
+    head = f"# {model.title}\n\n{markdown_prose(model.summary)}\n\n*{UNITS_NOTE}*\n\n"
+    return head + to_markdown_body(derivations, check)
 
 
 _PLAIN_WORDS = {
