@@ -104,14 +104,17 @@ def _scipy_only() -> frozenset:
     }
 
 
-def _numpy_modules(expr) -> list[str]:
+def _numpy_modules(expr) -> list:
     """``["scipy", "numpy"]`` where ``expr`` holds a function SciPy prints (``erf``,
-    ``gamma``, ...), else ``["numpy"]``: the same generated code, without importing SciPy
-    (longer than the rest of a small command's start-up)."""
+    ``gamma``, ...), else ``[numpy]``, the module itself: the same generated code and the
+    same functions (lambdify imports each name the printer writes), without importing
+    SciPy, and without the ``from numpy import *`` that the name ``"numpy"`` runs (it
+    loads every lazy NumPy submodule, f2py and testing among them).  Together a tenth
+    of a second of CPU, or several on a loaded machine, before the first number."""
     special = _scipy_only()
     if any(type(node).__name__ in special for node in sp.preorder_traversal(sp.sympify(expr))):
         return ["scipy", "numpy"]
-    return ["numpy"]
+    return [_numpy()]
 
 
 @lru_cache(maxsize=1024)
