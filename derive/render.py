@@ -284,14 +284,24 @@ LATEX_PREAMBLE = r"""\documentclass[11pt]{article}
   \ifdim\wd\fitsave>\linewidth\resizebox{\linewidth}{!}{\usebox{\fitsave}}%
   \else\usebox{\fitsave}\fi}
 \newcommand{\fitdisplay}[1]{\fitbox{$\displaystyle #1$}}
+% Floats stay in their section: a barrier (as in the placeins package) before each
+% section sets every pending float first.
+\makeatletter
+\providecommand{\FloatBarrier}{\par\begingroup\let\@elt\relax
+  \edef\@tempa{\@botlist\@deferlist\@dbldeferlist}%
+  \ifx\@tempa\@empty\endgroup\else\endgroup\clearpage\fi}
+\makeatother
+\usepackage[hidelinks]{hyperref}
 """
 
 
-def latex_document(title: str, body: str) -> str:
+def latex_document(title: str, body: str, contents: bool = False) -> str:
+    """A complete LaTeX document; ``contents`` adds a table of contents."""
     return (
         LATEX_PREAMBLE
         + rf"\title{{{tex_prose(title)}}}"
         + "\n\\date{}\n\\begin{document}\n\\maketitle\n"
+        + ("\\tableofcontents\n\n" if contents else "")
         + tex_prose(UNITS_NOTE)
         + "\n\n"
         + body

@@ -49,9 +49,12 @@ class Context:
     def figure_latex(self, name: str, caption: str) -> str:
         from statmech.derive.render import tex_prose
 
+        from .figure_style import latex_width
+
+        width = latex_width(self.out / "figures" / name)
         return (
-            "\\begin{figure}[h]\\centering\n"
-            f"\\includegraphics[width=0.7\\textwidth]{{figures/{name}}}\n"
+            "\\begin{figure}[!htbp]\\centering\n"
+            f"\\includegraphics[width={width}]{{figures/{name}}}\n"
             f"\\caption{{{tex_prose(caption)}}}\n\\end{{figure}}\n"
         )
 
@@ -143,9 +146,9 @@ def build_report(
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
-        tex.append(f"\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
+        tex.append(f"\\FloatBarrier\n\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
-    (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex)))
+    (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex), contents=True))
     if progress and "pdf" in formats and shutil.which("pdflatex"):
         import sys
 

@@ -1,8 +1,9 @@
 """Each report figure's data, saved beside it with the command that made it.
 
 While a section is built, :func:`recording` wraps matplotlib's ``Figure.savefig``:
-a figure saved into the report's ``figures/`` folder as ``name.png`` also
-writes ``name.npz`` (every plotted array: lines, points, error bars, bars,
+a figure saved into the report's ``figures/`` folder is first made readable at
+its printed size (:func:`statmech.report.figure_style.finish`); as ``name.png``
+it also writes ``name.npz`` (every plotted array: lines, points, error bars, bars,
 filled bands, images) and ``name.json`` (the command that rebuilds it, the
 section, and for every array what it is: axes, kind, legend label, axis labels).
 The sections draw as they always did; the data is read off the drawn figure,
@@ -125,16 +126,20 @@ def recording(folder: Path, command: str, section: str, written: list):
     names of all the files written there are appended to ``written``."""
     from matplotlib.figure import Figure
 
+    from .figure_style import finish
+
     folder = Path(folder).resolve()
     original = Figure.savefig
 
     def savefig(self, fname, *args, **kwargs):
+        ours = isinstance(fname, (str, Path)) and Path(fname).resolve().parent == folder
+        if ours:
+            finish(self)
         out = original(self, fname, *args, **kwargs)
-        if isinstance(fname, (str, Path)):
+        if ours:
             path = Path(fname).resolve()
-            if path.parent == folder:
-                extra = write_figure_data(self, path, command, section)
-                written.extend(p.name for p in (path, *extra))
+            extra = write_figure_data(self, path, command, section)
+            written.extend(p.name for p in (path, *extra))
         return out
 
     Figure.savefig = savefig

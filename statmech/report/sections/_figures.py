@@ -22,14 +22,25 @@ def save(fig, path) -> None:
     plt.close(fig)
 
 
-LABELS = {"F": "F", "E": "E", "S": "S", "C": "C", "M": "M", "chi": "\\chi", "Z": "Z"}
+LABELS = {
+    "F": "F",
+    "E": "E",
+    "S": "S",
+    "C": "C",
+    "M": "M",
+    "chi": "\\chi",
+    "Z": "Z",
+    "S_ST": "S_{\\mathrm{ST}}",
+}
 
 
 def results_markdown(results: dict, keys) -> str:
+    from statmech.derive.printing import latex
+
     lines = []
     for k in keys:
         if k in results:
-            lines.append(f"$$\n{LABELS.get(k, k)} = {sp.latex(results[k])}\n$$\n")
+            lines.append(f"$$\n{LABELS.get(k, k)} = {latex(results[k])}\n$$\n")
     return "\n".join(lines)
 
 

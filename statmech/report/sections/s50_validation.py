@@ -36,6 +36,18 @@ def _have_provider(model, params) -> bool:
     return True
 
 
+#: The exact values' providers in words (captions name the method, not the module).
+SOURCE_WORDS = {
+    "statmech.numeric.ising_exact": "transfer matrix, Kaufman's sums and exact densities of states",
+    "statmech.numeric.curie_weiss": "the exact sum over the magnetization",
+    "exact enumeration": "exact enumeration",
+}
+
+
+def _source_words(sources) -> str:
+    return ", ".join(SOURCE_WORDS.get(s, "exact values computed by the engine") for s in sources)
+
+
 def _plans(quick: bool):
     """(model name, fixed parameters, temperatures) for each comparison."""
     from statmech.derive.registry import get_model
@@ -193,10 +205,11 @@ def build(ctx) -> Section:
         rows, sources, fig = _validate(ctx, model, fixed, temps, sweeps, replicas)
         worst = max([worst] + [abs(r["z"]) for r in rows])
         size = ", ".join(f"{k} = {v}" for k, v in fixed.items() if k in ("N", "L"))
-        caption = f"{model.title} (${size}$): exact values ({', '.join(sources)}) and Monte Carlo"
+        words = _source_words(sources)
+        caption = f"{model.title} (${size}$): exact values ({words}) and Monte Carlo"
         zmd, ztex = _z_table(rows)
         md.append(f"### {model.title}, {size}\n\n{ctx.figure_markdown(fig, caption)}\n")
-        md.append(f"z-scores (exact values from {', '.join(sources)}):\n\n{zmd}\n")
+        md.append(f"z-scores (exact values from {words}):\n\n{zmd}\n")
         tex.append(f"\\subsection{{{tex_prose(model.title)}, ${size.replace(' ', '')}$}}\n")
         tex.append(ctx.figure_latex(fig, caption))
         tex.append(f"\\begin{{center}}\n{ztex}\n\\end{{center}}\n")
