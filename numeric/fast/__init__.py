@@ -17,6 +17,13 @@ picks a kernel where :attr:`~statmech.numeric.compiled.CompiledModel.ising` hold
 and the lattice is hypercubic, from its dimension and lengths, and raises
 :class:`NotImplementedError` elsewhere (the reference samplers cover the rest).
 
+Every CPU kernel also runs measured (``run_measured``, ``wolff_measured``,
+``swendsen_wang_measured``): blocks of sweeps that write each replica's integer bond
+and spin sums after every ``every`` sweeps into preallocated arrays, with no Python
+call per sweep (the square-lattice kernel sums them while it updates the second
+sublattice); :meth:`statmech.numeric.samplers.base.Sampler.sample` turns them into
+the energy and magnetisation series, the same numbers as sweeping then measuring.
+
 The plain samplers remain the reference: ``numeric.fast.reference`` here, and the
 reference samplers of the Monte Carlo module.  The fast paths are checked bit for
 bit against plain NumPy with the same random numbers, and statistically against
