@@ -576,5 +576,7 @@ from .spin_glass_theory import (  # noqa: E402, F401 - re-exported
     rs_solve,
     rs_solve_mp,
     tap_free_energy,
+    tap_hessian,
+    tap_minima,
     tap_solutions,
 )

@@ -141,3 +141,74 @@ def test_cli_solve_sk_bad_input(capsys, argv, words):
     assert main(argv) != 0
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err
+
+
+# ---------------------------------------------------------------- TAP below T_c at h = 0
+
+
+@pytest.fixture(scope="module")
+def tap64():
+    k = sg.model_couplings("sk", {"N": 64}, 0)
+    return k, sg.tap_minima(k, 0.5, starts=30, seed=1)
+
+
+def _grad_x(k, m, T, eps=1e-5):
+    """N dF/dx_i with m = tanh(x), by central differences of the TAP free energy."""
+    n = len(m)
+    x = np.arctanh(m)
+    g = np.empty(n)
+    for i in range(n):
+        a, b = x.copy(), x.copy()
+        a[i] += eps
+        b[i] -= eps
+        fa, fb = sg.tap_free_energy(k, np.tanh(np.stack([a, b])), T)
+        g[i] = (fa - fb) * n / (2 * eps)
+    return g
+
+
+def _grad_m(k, m, T):
+    """N dF/dm_i written out: -(Km)_i + beta m_i sum_j K_ij^2 (1 - m_j^2) + T atanh m_i."""
+    return -(k @ m) + m * ((k**2) @ (1 - m**2)) / T + T * np.arctanh(m)
+
+
+def test_tap_below_tc_finds_nontrivial_solutions(tap64):
+    k, res = tap64
+    assert len(res.f) >= 1 and res.mirrored
+    assert res.hits.sum() + res.paramagnetic + res.failed == res.starts
+    best = res.m[0]
+    # a solution of the TAP equations (the derived map) ...
+    beta = 2.0
+    w = (1 - best**2) @ k**2
+    assert np.abs(np.tanh(beta * (best @ k - beta * best * w)) - best).max() < 1e-10
+    # ... and, independently, a stationary point of the TAP free energy (finite differences)
+    assert np.abs(_grad_x(k, best, 0.5)).max() < 1e-7
+    assert res.q_ea[0] > 0.3 and res.plefka[0] > 0 and res.hessian_min[0] > 0
+    # the paramagnet's TAP free energy lies below it: why a descent cannot find it
+    para = sg.tap_free_energy(k, np.zeros((1, 64)), 0.5)[0]
+    assert para < res.f[0]
+    assert np.all(np.diff(res.f) >= 0)
+
+
+def test_tap_hessian_against_finite_differences(tap64):
+    k, res = tap64
+    m, T = res.m[0], 0.5
+    hess = sg.tap_hessian(k, m, T)
+    assert np.abs(_grad_m(k, m, T)).max() < 1e-8  # the gradient written out vanishes
+    eps = 1e-6
+    for i in (0, 7, 31):
+        e = np.zeros_like(m)
+        e[i] = eps
+        col = (_grad_m(k, m + e, T) - _grad_m(k, m - e, T)) / (2 * eps)
+        assert np.abs(col - hess[:, i]).max() < 1e-6 * max(1.0, abs(hess[i, i]))
+
+
+def test_cli_tap_of_one_sample(capsys):
+    argv = ["solve", "sk", "N=64", "seed=0", "T=0.5", "starts=12", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "TAP" and out["starts"] == 12 and out["solutions"]
+    k = sg.model_couplings("sk", {"N": 64}, 0)  # -T ln 2 - (beta/4N) sum_ij K_ij^2
+    para = -0.5 * np.log(2) - 2.0 / 4 * (k**2).sum() / 64
+    assert out["paramagnet_free_energy"] == pytest.approx(para, abs=1e-12)
+    assert main(["solve", "sk", "N=64", "T=0.5", "starts=x"]) != 0
+    assert "whole number" in capsys.readouterr().err

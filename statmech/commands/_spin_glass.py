@@ -303,14 +303,11 @@ def run_solve(args) -> int:
     from .solve import _format
 
     model = lookup_model("sk")
+    names = {a.split("=", 1)[0].strip() for a in args.assignments}
+    if names & {"N", "seed", "couplings", "starts"}:
+        return _run_tap(args, model)  # one sample: its TAP solutions
     fixed, ranges = parse_assignments(model, args.assignments)
     ranges = [r for r in ranges if r.name in RS_NAMES]
-    for name in ("N", "seed"):
-        if any(a.split("=", 1)[0].strip() == name for a in args.assignments):
-            raise UserError(
-                f"solve sk solves the N -> infinity RS equations; {name} belongs to one sample "
-                "(use statmech exact or simulate)"
-            )
     if args.plot:
         raise UserError(
             "solve sk does not draw (--plot); the report's spin-glass section draws the RS "
@@ -400,3 +397,87 @@ def _precise(point, row, digits):
         out["stability"], out["stable"], out["equilibrium"] = "undecided", None, None
         out["reason"] += "; the mpmath replicon has the other sign"
     return out
+
+
+def _run_tap(args, model) -> int:
+    """``solve sk N=... seed=... T=...`` (or ``couplings=FILE``): the TAP solutions of
+    one sample from ``starts=`` starts (default 100)."""
+    import numpy as np
+
+    from statmech.numeric import spin_glass as sg
+
+    from ..common import dump_json, write_output
+    from .solve import _format
+
+    starts, rest = 100, []
+    for a in args.assignments:
+        if a.startswith("starts="):
+            try:
+                starts = int(a.split("=", 1)[1])
+            except ValueError:
+                raise UserError(f"starts= takes a whole number, got {a!r}") from None
+            if starts < 1:
+                raise UserError(f"starts= must be at least 1, got {starts}")
+        else:
+            rest.append(a)
+    args.assignments = rest
+    values, path, _ = _values(args)
+    if args.plot or args.precision is not None:
+        raise UserError("the TAP solutions of one sample take no --plot or --precision")
+    k = sample_couplings(model, values, path)
+    n = k.shape[0]
+    if n > 1024:
+        raise UserError(f"the TAP search of one sample stops at N = 1024; N = {n} is too large")
+    t, h = values["T"], values.get("h", 0.0)
+    try:
+        res = sg.tap_minima(k, t, h, starts=starts, seed=int(values.get("seed", 0)))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    rows = [
+        {
+            "free_energy": float(f),
+            "q_EA": float(q),
+            "magnetization": float(m.mean()),
+            "hits": int(c),
+            "plefka": float(p),
+            "hessian_min": float(e),
+            "kind": ("minimum" if e > 0 else "saddle")
+            + ("" if p >= 0 else ", violates Plefka's condition"),
+        }
+        for f, q, m, c, p, e in zip(
+            res.f, res.q_ea, res.m, res.hits, res.plefka, res.hessian_min, strict=True
+        )
+    ]
+    para = float(sg.tap_free_energy(k, np.zeros((1, n)), t, h)[0]) if h == 0 else None
+    out = {
+        "model": "sk",
+        "method": "TAP",
+        "N": n,
+        "T": t,
+        "h": h,
+        "couplings": path or f"seed {int(values.get('seed', 0))}",
+        "starts": starts,
+        "paramagnetic_starts": res.paramagnetic,
+        "failed_starts": res.failed,
+        "mirrored": res.mirrored,
+        "paramagnet_free_energy": para,
+        "solutions": rows,
+    }
+    if _format(args) == "json":
+        write_output(dump_json(out), args.output)
+        return 0
+    lines = [
+        f"sk: TAP solutions of one sample, N = {n} ({out['couplings']}), T = {t:g}, h = {h:g}: "
+        f"{len(rows)} distinct"
+        + (" (each with its mirror image -m)" if res.mirrored else "")
+        + f" from {starts} starts; {res.paramagnetic} reached m = 0"
+        + (f" (f = {para:.6f})" if para is not None else "")
+        + f", {res.failed} did not converge"
+    ]
+    for r in rows:
+        lines.append(
+            f"  f = {r['free_energy']:.10f}  q_EA = {r['q_EA']:.6f}  hits {r['hits']:4d}  "
+            f"Plefka {r['plefka']:+.4f}  Hessian min {r['hessian_min']:+.4f}  ({r['kind']})"
+        )
+    write_output("\n".join(lines), args.output)
+    return 0
