@@ -133,7 +133,7 @@ def test_cli_solve_sk_precision(capsys):
     "argv, words",
     [
         (["solve", "sk", "T=0.5", "J0=-1"], "J0 >= 0"),
-        (["solve", "sk", "T=0.5", "N=32"], "one sample"),
+        (["solve", "sk", "T=0.5", "N=32", "starts=0"], "at least 1"),
         (["solve", "sk", "T=0.5", "--plot", "x.png"], "does not draw"),
     ],
 )
