@@ -41,6 +41,27 @@ def _load() -> None:
     _LOADED = True
 
 
+def _load_defining(name: str) -> None:
+    """Import only the model modules whose source states ``name="NAME"`` (a model asked
+    for by name need not wait for every other model to be built); :func:`_load` still
+    loads them all, and finds the same objects."""
+    from pathlib import Path
+
+    from . import models
+
+    needle = f'name="{name}"'
+    for folder in models.__path__:
+        for path in sorted(Path(folder).glob("*.py")):
+            try:
+                found = needle in path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if found:
+                module = importlib.import_module(f"{models.__name__}.{path.stem}")
+                for model in getattr(module, "MODELS", ()):
+                    register(model)
+
+
 def model_names() -> list[str]:
     _load()
     return sorted(_REGISTRY)
@@ -53,6 +74,10 @@ def all_models() -> list[Model]:
 
 def get_model(name: str) -> Model:
     """Look a model up by name; an unknown name suggests the closest ones."""
+    if name not in _REGISTRY and not _LOADED:
+        _load_defining(name)
+    if name in _REGISTRY:
+        return _REGISTRY[name]
     _load()
     if name in _REGISTRY:
         return _REGISTRY[name]
