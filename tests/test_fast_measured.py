@@ -181,3 +181,22 @@ def test_threaded_kernels_give_the_same_numbers(monkeypatch):
     for model, _, alg in THREADED:
         for x, y in zip(runs[False, model, alg], runs[True, model, alg], strict=True):
             np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("L", [2, 4, 6, 10])
+def test_square_swendsen_wang_is_the_table_kernel(L):
+    """The square-lattice Swendsen-Wang (interior bonds by selects, wrap-around bonds
+    after) gives the same clusters, flips and numbers as the neighbour-table one."""
+    from statmech.numeric.fast.lattice import forward_neighbours
+    from statmech.numeric.fast.rng import stream_keys, thresholds
+
+    fwd = forward_neighbours((L, L))
+    keys = stream_keys(4, 3)
+    rng = np.random.default_rng(L)
+    start = np.where(rng.random((3, L * L)) < 0.5, 1, -1).astype(np.int8)
+    for T in (1.5, 2.3, 5.0):
+        thr = np.uint32(thresholds(1.0 - np.exp(-2.0 / T)))
+        a, b = start.copy(), start.copy()
+        cluster.swendsen_wang_sweeps(a, fwd, keys, 3, 25, thr, square_L=L)
+        cluster.swendsen_wang_sweeps(b, fwd, keys, 3, 25, thr)
+        np.testing.assert_array_equal(a, b)

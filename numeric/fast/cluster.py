@@ -54,6 +54,33 @@ def _find(parent, i):
 
 
 @nb.njit(inline="always")
+def _flip_clusters(sp, parent, flip, key, flipbase):
+    """Flip every cluster whose root's draw says so.  Parents point to smaller sites, so
+    a root is the smallest site of its cluster and, sites taken in order,
+    ``parent[parent[i]]`` is already ``i``'s root."""
+    for i in range(sp.shape[0]):
+        p = parent[i]
+        if p == i:
+            flip[i] = draw31(key, flipbase + np.uint64(i)) < np.uint32(1 << 30)
+            root = i
+        else:
+            root = parent[p]
+            parent[i] = root
+        if flip[root]:
+            sp[i] = -sp[i]
+
+
+@nb.njit(inline="always")
+def _union(parent, i, j):
+    ri = _find(parent, i)
+    rj = _find(parent, j)
+    if ri < rj:
+        parent[rj] = ri
+    elif rj < ri:
+        parent[ri] = rj
+
+
+@nb.njit(inline="always")
 def _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr):
     n = sp.shape[0]
     d = fwd.shape[1]
@@ -79,78 +106,123 @@ def _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr):
                         elif rj < ri:
                             parent[ri] = rj
                             ri = rj
-        # Parents point to smaller sites, so a root is the smallest site of its cluster
-        # and, sites taken in order, parent[parent[i]] is already i's root.
-        flipbase = base + np.uint64(n * h)
-        for i in range(n):
-            p = parent[i]
-            if p == i:
-                flip[i] = draw31(key, flipbase + np.uint64(i)) < np.uint32(1 << 30)
-                root = i
-            else:
-                root = parent[p]
-                parent[i] = root
-            if flip[root]:
-                sp[i] = -sp[i]
-
-
-@nb.njit(parallel=True, cache=True)
-def _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr):
-    for r in nb.prange(spins.shape[0]):
-        parent = np.empty(spins.shape[1], dtype=np.int32)
-        flip = np.empty(spins.shape[1], dtype=np.bool_)
-        _swendsen_wang_replica(spins[r], parent, flip, fwd, keys[r], sweep0, nsweeps, thr)
-
-
-@nb.njit(cache=True)
-def _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr):
-    parent = np.empty(spins.shape[1], dtype=np.int32)
-    flip = np.empty(spins.shape[1], dtype=np.bool_)
-    for r in range(spins.shape[0]):
-        _swendsen_wang_replica(spins[r], parent, flip, fwd, keys[r], sweep0, nsweeps, thr)
-
-
-def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr):
-    """``nsweeps`` Swendsen-Wang updates of ``spins`` ``(R, n)`` int8 in place."""
-    if spins.shape[0] > 1 and spins.size * nsweeps >= PARALLEL_MIN_WORK:
-        _swendsen_wang_parallel(spins, fwd, keys, sweep0, nsweeps, thr)
-    else:
-        _swendsen_wang_serial(spins, fwd, keys, sweep0, nsweeps, thr)
+        _flip_clusters(sp, parent, flip, key, base + np.uint64(n * h))
 
 
 @nb.njit(inline="always")
-def _swendsen_wang_measured(sp, parent, flip, fwd, key, sweep0, every, nmeas, thr, b, m):
+def _swendsen_wang_square(sp, parent, flip, L, key, sweep0, nsweeps, thr):
+    """As :func:`_swendsen_wang_replica` on an L x L torus (the same bonds, clusters,
+    roots and numbers), the interior bonds joined without branching on them.
+
+    Sites in order: the right bond of site ``i`` links the two roots (the smaller
+    kept, by selects), and the far end ``i + L`` of the down bond is still its own
+    root (every link so far went to a site at most ``i + 1``), so it just takes
+    ``i``'s root.  The bonds that wrap around come after, by plain unions: the
+    partition and its smallest sites do not depend on the order of the unions.
+    """
+    n = sp.shape[0]
+    for t in range(nsweeps):
+        base = np.uint64(sweep0 + t) * np.uint64(2 * n)  # one hash per site (d = 2)
+        for i in range(n):
+            parent[i] = i
+        for y in range(L):
+            for x in range(L):
+                i = y * L + x
+                u0, u1 = draw31x2(key, base + np.uint64(i))  # down, right
+                si = sp[i]
+                ri = _find(parent, i)
+                if x < L - 1:
+                    j = i + 1
+                    act = (sp[j] == si) & (u1 < thr)
+                    rj = _find(parent, j)
+                    lo = min(ri, rj)
+                    hi = max(ri, rj)
+                    parent[hi] = lo if act else parent[hi]
+                    ri = lo if act else ri
+                if y < L - 1:
+                    j = i + L
+                    act = (sp[j] == si) & (u0 < thr)
+                    parent[j] = ri if act else j
+        for y in range(L):  # right bonds of the last column, to column 0
+            i = y * L + L - 1
+            _, u1 = draw31x2(key, base + np.uint64(i))
+            if sp[y * L] == sp[i] and u1 < thr:
+                _union(parent, i, y * L)
+        for x in range(L):  # down bonds of the last row, to row 0
+            i = (L - 1) * L + x
+            u0, _ = draw31x2(key, base + np.uint64(i))
+            if sp[x] == sp[i] and u0 < thr:
+                _union(parent, i, x)
+        _flip_clusters(sp, parent, flip, key, base + np.uint64(n))
+
+
+@nb.njit(inline="always")
+def _swendsen_wang_any(sp, parent, flip, fwd, L, key, sweep0, nsweeps, thr):
+    if L > 0:
+        _swendsen_wang_square(sp, parent, flip, L, key, sweep0, nsweeps, thr)
+    else:
+        _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr)
+
+
+@nb.njit(parallel=True, cache=True)
+def _swendsen_wang_parallel(spins, fwd, L, keys, sweep0, nsweeps, thr):
+    for r in nb.prange(spins.shape[0]):
+        parent = np.empty(spins.shape[1], dtype=np.int32)
+        flip = np.empty(spins.shape[1], dtype=np.bool_)
+        _swendsen_wang_any(spins[r], parent, flip, fwd, L, keys[r], sweep0, nsweeps, thr)
+
+
+@nb.njit(cache=True)
+def _swendsen_wang_serial(spins, fwd, L, keys, sweep0, nsweeps, thr):
+    parent = np.empty(spins.shape[1], dtype=np.int32)
+    flip = np.empty(spins.shape[1], dtype=np.bool_)
+    for r in range(spins.shape[0]):
+        _swendsen_wang_any(spins[r], parent, flip, fwd, L, keys[r], sweep0, nsweeps, thr)
+
+
+def swendsen_wang_sweeps(spins, fwd, keys, sweep0, nsweeps, thr, square_L=0):
+    """``nsweeps`` Swendsen-Wang updates of ``spins`` ``(R, n)`` int8 in place
+    (``square_L > 0``: an ``L x L`` torus, by :func:`_swendsen_wang_square`)."""
+    args = (spins, fwd, square_L, keys, sweep0, nsweeps, thr)
+    if spins.shape[0] > 1 and spins.size * nsweeps >= PARALLEL_MIN_WORK:
+        _swendsen_wang_parallel(*args)
+    else:
+        _swendsen_wang_serial(*args)
+
+
+@nb.njit(inline="always")
+def _swendsen_wang_measured(sp, parent, flip, fwd, L, key, sweep0, every, nmeas, thr, b, m):
     d = fwd.shape[1]
     for k in range(nmeas):
-        _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0 + k * every, every, thr)
+        _swendsen_wang_any(sp, parent, flip, fwd, L, key, sweep0 + k * every, every, thr)
         b[k], m[k] = bond_spin_sums(sp, fwd, d)
 
 
 @nb.njit(parallel=True, cache=True)
-def _swendsen_wang_measured_parallel(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+def _swendsen_wang_measured_parallel(spins, fwd, L, keys, sweep0, every, nmeas, thr, bsum, msum):
     for r in nb.prange(spins.shape[0]):
         parent = np.empty(spins.shape[1], dtype=np.int32)
         flip = np.empty(spins.shape[1], dtype=np.bool_)
         _swendsen_wang_measured(
-            spins[r], parent, flip, fwd, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
+            spins[r], parent, flip, fwd, L, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
         )
 
 
 @nb.njit(cache=True)
-def _swendsen_wang_measured_serial(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+def _swendsen_wang_measured_serial(spins, fwd, L, keys, sweep0, every, nmeas, thr, bsum, msum):
     parent = np.empty(spins.shape[1], dtype=np.int32)
     flip = np.empty(spins.shape[1], dtype=np.bool_)
     for r in range(spins.shape[0]):
         _swendsen_wang_measured(
-            spins[r], parent, flip, fwd, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
+            spins[r], parent, flip, fwd, L, keys[r], sweep0, every, nmeas, thr, bsum[r], msum[r]
         )
 
 
-def swendsen_wang_measured(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum):
+def swendsen_wang_measured(spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum, square_L=0):
     """As :func:`swendsen_wang_sweeps` with ``every * nmeas`` sweeps, the bond and spin
     sums of replica ``r`` written to ``bsum[r, k]``, ``msum[r, k]`` after sweep
     ``(k + 1) every`` (replicas on parallel threads when there is enough work)."""
-    args = (spins, fwd, keys, sweep0, every, nmeas, thr, bsum, msum)
+    args = (spins, fwd, square_L, keys, sweep0, every, nmeas, thr, bsum, msum)
     if spins.shape[0] > 1 and spins.size * every * nmeas >= PARALLEL_MIN_WORK:
         _swendsen_wang_measured_parallel(*args)
     else:

@@ -295,10 +295,12 @@ class SwendsenWang(_Cluster):
     def __init__(self, compiled, T, algorithm="swendsen-wang", replicas=1, moves=()):
         super().__init__(compiled, T, algorithm, replicas, moves)
         self.fwd = lattice.forward_neighbours(self.shape)
+        square = len(self.shape) == 2 and self.shape[0] == self.shape[1]
+        self.square_L = self.shape[0] if square else 0
 
     def _sweeps(self, state, sweeps):
         def kernel(spins, keys, sweep0, count, thr):
-            swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr)
+            swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr, self.square_L)
 
         self._run(kernel, state, self.thresholds, state.sweeps, sweeps)
 
@@ -307,7 +309,8 @@ class SwendsenWang(_Cluster):
 
     def _sweeps_measured(self, state, every, count, bsum, msum):
         def kernel(spins, keys, sweep0, b, m, thr):
-            swendsen_wang_measured(spins, self.fwd, keys, sweep0, every, count, thr, b, m)
+            args = (spins, self.fwd, keys, sweep0, every, count, thr, b, m)
+            swendsen_wang_measured(*args, self.square_L)
 
         self._run(kernel, state, self.thresholds, state.sweeps, bsum, msum)
 
