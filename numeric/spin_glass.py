@@ -446,6 +446,11 @@ def parallel_tempering(
                 flip = u < xp.exp(-xp.clip(b_col * de, 0.0, None))
                 s[..., sites] = xp.where(flip, -si, si)
             return s, None
+        if xp is np:  # compiled: the same sweep and uniforms, no Python step per site
+            from .spin_glass_kernels import dense_sweep
+
+            dense_sweep(s, f, bonds.k, beta, float(h), rng.random((n, *s.shape[:-1])))
+            return s, f
         for i in range(n):
             si = s[..., i]
             de = 2.0 * si * (f[..., i] + h)
