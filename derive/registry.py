@@ -35,10 +35,21 @@ def _load() -> None:
     from . import models
 
     for info in sorted(pkgutil.iter_modules(models.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{models.__name__}.{info.name}")
-        for model in getattr(module, "MODELS", ()):
-            register(model)
+        _register_module(importlib.import_module(f"{models.__name__}.{info.name}"))
     _LOADED = True
+
+
+#: The module each model was registered from (a module is registered once, whether by
+#: name or with all the others).
+_ORIGIN: dict[str, str] = {}
+
+
+def _register_module(module) -> None:
+    for model in getattr(module, "MODELS", ()):
+        if _ORIGIN.get(model.name) == module.__name__:
+            continue  # registered from this module already (what is there now stays)
+        register(model)
+        _ORIGIN[model.name] = module.__name__
 
 
 def _load_defining(name: str) -> None:
@@ -57,9 +68,7 @@ def _load_defining(name: str) -> None:
             except OSError:
                 continue
             if found:
-                module = importlib.import_module(f"{models.__name__}.{path.stem}")
-                for model in getattr(module, "MODELS", ()):
-                    register(model)
+                _register_module(importlib.import_module(f"{models.__name__}.{path.stem}"))
 
 
 def model_names() -> list[str]:
