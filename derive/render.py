@@ -147,9 +147,10 @@ _TEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 
-# A one-letter symbol with a subscript written in prose (k_B, T_c, N_+) is a physics
-# symbol: it is set as math rather than as an escaped underscore.
-_SUBSCRIPTED = re.compile(r"(?<![\w\\])([A-Za-z])_(\{[^{}$]*\}|[A-Za-z0-9+\-]+)(?![\w])")
+# A one-letter symbol, a Greek letter spelled out, or sum/prod with sub- or superscripts
+# written in prose (k_B, T_c, N_+, m^2, xi_i^mu, alpha_c, sum_mu) is a physics symbol:
+# it is set as math rather than as an escaped underscore.  (Defined below the Greek
+# names it uses.)
 
 
 def _escape_tex(text: str) -> str:
@@ -167,12 +168,16 @@ _GREEK = (
     "Xi Pi Sigma Phi Psi Omega hbar"
 ).split()
 _GREEK_WORD = r"(?:" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")'*"
+_SCRIPT = r"[_^](?:\{[^{}$]*\}|[A-Za-z0-9+\-]+)"
+_SCRIPTED = re.compile(
+    r"(?<![\w\\])(?:" + _GREEK_WORD + r"|sum|prod|[A-Za-z]'*)(?:" + _SCRIPT + r")+(?![\w])"
+)
 _PROSE_PATTERNS = [
     # "N -> oo", "T -> 0": one formula
     ("limit", r"(?<![\w\\$])([A-Za-z](?:_\w+)?)\s*->\s*(oo|[0-9]+|[A-Za-z])(?![\w])"),
     # an average written with angle brackets, "<|m|>", "<m^2>"
     ("average", r"<([^<>\s$]+)>"),
-    ("subscripted", _SUBSCRIPTED.pattern),
+    ("scripted", _SCRIPTED.pattern),
     ("greek", r"(?<![\w\\$])(" + _GREEK_WORD + r"(?: " + _GREEK_WORD + r")*)(?![\w])"),
     ("ascii", "|".join(map(re.escape, _ASCII_SYMBOLS))),
     ("infinity", r"(?<![\w\\$])oo(?![\w])"),
@@ -181,13 +186,21 @@ _PROSE_TOKEN = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _PROSE_PATTERNS))
 
 
 def _math_name(name: str) -> str:
-    """A prose spelling as math: ``T_c`` -> ``T_{c}``, ``omega`` -> ``\\omega``."""
-    if "_" in name:
-        head, sub = name.split("_", 1)
-        return f"{_math_name(head)}_{{{sub.strip('{}')}}}"
-    primes = len(name) - len(name.rstrip("'"))
-    bare = name.rstrip("'")
-    return (f"\\{bare}" if bare in _GREEK else bare) + "'" * primes
+    """A prose spelling as math: ``T_c`` -> ``T_{c}``, ``omega`` -> ``\\omega``,
+    ``xi_i^mu`` -> ``\\xi_{i}^{\\mu}``, ``sum_mu`` -> ``\\sum_{\\mu}``."""
+    parts = re.split(r"([_^])", name)
+    head, scripts = parts[0], parts[1:]
+    primes = len(head) - len(head.rstrip("'"))
+    bare = head.rstrip("'")
+    out = (f"\\{bare}" if bare in _GREEK or bare in ("sum", "prod") else bare) + "'" * primes
+    for mark, script in zip(scripts[::2], scripts[1::2], strict=True):
+        inner = re.sub(
+            r"(?<![\\A-Za-z])(" + "|".join(_GREEK) + r")(?![A-Za-z])",
+            r"\\\1",
+            script.strip("{}"),
+        )
+        out += f"{mark}{{{inner}}}"
+    return out
 
 
 def _prose_math(m: re.Match) -> str:
@@ -202,7 +215,7 @@ def _prose_math(m: re.Match) -> str:
         inner = text[1:-1]
         inner = re.sub(r"\|([^|]+)\|", r"\\lvert \1 \\rvert", inner)
         return f"\\langle {inner} \\rangle"
-    if kind == "subscripted":
+    if kind == "scripted":
         return _math_name(text)
     if kind == "greek":
         return " ".join(_math_name(w) for w in text.split())

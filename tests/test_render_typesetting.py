@@ -30,8 +30,15 @@ def test_escape_tex_makes_every_special_character_literal():
 def test_tex_prose_keeps_math_and_sets_subscripted_symbols_as_math():
     assert tex_prose("units with k_B = 1 and $|m| < 1$") == "units with $k_{B}$ = 1 and $|m| < 1$"
     assert tex_prose("near T_c, |h| > 0") == r"near $T_{c}$, \textbar{}h\textbar{} \textgreater{} 0"
-    # identifiers that are not one-letter symbols keep a literal underscore
-    assert tex_prose("tau_int and s31_ising") == r"tau\_int and s31\_ising"
+    # identifiers that are not one-letter symbols or Greek letters keep a literal
+    # underscore; Greek letters, sums and superscripts are set as math
+    assert tex_prose("tau_int and s31_ising") == r"$\tau_{int}$ and s31\_ising"
+    assert tex_prose("sum_mu xi_i^mu, alpha_c and m^2") == (
+        r"$\sum_{\mu}$ $\xi_{i}^{\mu}$, $\alpha_{c}$ and $m^{2}$"
+    )
+    assert tex_prose("hbar omega (n + 1/2) as N -> oo, <|m|>") == (
+        r"$\hbar \omega$ (n + 1/2) as $N \to \infty$, $\langle \lvert m \rvert \rangle$"
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,3 +122,113 @@ def test_report_like_fragment_compiles_without_overfull_boxes(tmp_path):
     log = (tmp_path / "doc.log").read_text()
     widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
     assert max(widths, default=0.0) < 20.0, widths
+
+
+# ---- the typeset document, read back ------------------------------------------------
+
+#: Greek letters that must never be spelled out in the typeset text (short names such
+#: as eta, mu or phi are left out: they occur inside ordinary words).
+GREEK_WORDS = re.compile(
+    r"\b(?:alpha|beta|gamma|delta|epsilon|theta|kappa|lambda|sigma|omega|hbar|varphi)"
+    r"(?!bet)\w*|\b(?:phi|psi|chi|tau|rho|mu|nu|xi|eta)(?:['′_]|\b)"
+)
+MODULE_NAMES = re.compile(r"\b(?:statmech|numeric|derive)\.[a-z_]+")
+ASCII_MATH = re.compile(r"->|<-|=>|<\||\|>|\boo\b|\+-")
+LATEX_LEFTOVERS = re.compile(r"\\|\bfrac(?![a-z])|mathbb|operatorname|mathrm|\$")
+
+
+def _unbalanced_scripts(tex: str) -> list[str]:
+    """Sub- and superscript groups ``_{...}`` / ``^{...}`` whose brackets do not pair
+    up, as in ``k(T_{c)}`` (the argument's bracket fell into the subscript)."""
+    bad = []
+    for m in re.finditer(r"[_^]\{", tex):
+        depth, i = 1, m.end()
+        while i < len(tex) and depth:
+            depth += {"{": 1, "}": -1}.get(tex[i], 0)
+            i += 1
+        group = tex[m.end() : i - 1]
+        group = re.sub(r"\\[lr]?[{}]|\\left.|\\right.|\\[A-Za-z]+", "", group)
+        if group.count("(") != group.count(")") or group.count("[") != group.count("]"):
+            bad.append(tex[max(0, m.start() - 20) : i])
+    return bad
+
+
+def typesetting_faults(tex: str, text: str) -> dict[str, list[str]]:
+    """The faults of a typeset document: ``tex`` its source, ``text`` what pdftotext
+    reads from its PDF (empty lists when there are none)."""
+
+    def hits(pattern):
+        return sorted({text[max(0, m.start() - 25) : m.end() + 25] for m in pattern.finditer(text)})
+
+    return {
+        "unbalanced subscripts": _unbalanced_scripts(tex),
+        "spelled-out Greek": hits(GREEK_WORDS),
+        "module names": hits(MODULE_NAMES),
+        "ASCII math": hits(ASCII_MATH),
+        "LaTeX leftovers": hits(LATEX_LEFTOVERS),
+    }
+
+
+def pdf_text(pdf) -> str:
+    out = subprocess.run(
+        [shutil.which("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout
+
+
+def test_fault_checks_find_the_faults_they_name():
+    tex = r"$k(T_{c)}$ and $c(T_{c(1 + 1/n))}$ but $k(T_{c})$, $x_{(i)}$, $e^{\left(x\right)}$"
+    assert len(_unbalanced_scripts(tex)) == 2
+    text = "with sigmaqA and phi′ set from numeric.ising_exact as N -> oo, <|m|> and \\frac"
+    faults = typesetting_faults("", text)
+    assert all(faults[k] for k in ("spelled-out Greek", "module names", "ASCII math"))
+    assert faults["LaTeX leftovers"]
+    clean = typesetting_faults("$k(T_{c})$", "the alphabet, metastable, betweenness, Tc → ∞")
+    assert not any(clean.values()), clean
+
+
+needs_pdf_tools = pytest.mark.skipif(
+    shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+    reason="needs pdflatex and pdftotext (poppler-utils)",
+)
+
+
+@pytest.mark.latex
+@needs_pdf_tools
+def test_every_derivation_typesets_without_the_known_faults(tmp_path):
+    """All models' derivations as one document, typeset and read back with pdftotext."""
+    from statmech.derive import all_models, derivations
+    from statmech.derive.render import to_latex_body
+
+    body = []
+    for model in all_models():
+        body.append(rf"\section{{{tex_prose(model.title)}}}" + "\n" + tex_prose(model.summary))
+        body.append(to_latex_body(derivations(model)))
+    tex = latex_document("Every derivation", "\n\n".join(body))
+    (tmp_path / "doc.tex").write_text(tex)
+    proc = subprocess.run(
+        [shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    faults = typesetting_faults(tex, pdf_text(tmp_path / "doc.pdf"))
+    assert not any(faults.values()), {k: v[:5] for k, v in faults.items() if v}
+
+
+@pytest.mark.slow
+@pytest.mark.latex
+@needs_pdf_tools
+def test_the_report_pdf_has_none_of_the_known_faults(tmp_path, monkeypatch):
+    """The whole report (quick settings), as printed: captions, tables and prose too."""
+    from statmech.report import build_report
+
+    monkeypatch.setenv("STATMECH_CACHE_DIR", str(tmp_path / "cache"))
+    res = build_report(tmp_path / "out", quick=True, jobs=2)
+    tex = (tmp_path / "out" / "report.tex").read_text()
+    faults = typesetting_faults(tex, pdf_text(res["pdf"]))
+    assert not any(faults.values()), {k: v[:5] for k, v in faults.items() if v}

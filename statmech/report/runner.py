@@ -183,6 +183,8 @@ def build_sections(names, out: Path, quick=False, progress=False, jobs=1, cache=
         result.seconds[name] = seconds
         if how == "cached":
             result.cached.append(name)
+        elif cache:  # stored at once, so an interrupted build keeps what it built
+            store.store(name, quick, keys[name], asdict(section), files, figures, seconds)
         bar.finish(name, f"{name}: {how}" + ("" if how == "cached" else f" in {seconds:.1f} s"))
 
     keys = {}
@@ -208,9 +210,6 @@ def build_sections(names, out: Path, quick=False, progress=False, jobs=1, cache=
                 fresh[n] = (section, files, seconds)
         else:
             fresh = _build_parallel(todo, out, quick, jobs, estimates, bar, keep)
-        if cache:
-            for n, (section, files, seconds) in fresh.items():
-                store.store(n, quick, keys[n], asdict(section), files, figures, seconds)
         if fresh and (cache or progress):
             store.record_timings({f"{n}:{tag}": v[2] for n, v in fresh.items()})
     finally:
