@@ -49,6 +49,35 @@ def test_batched_dynamics_equals_plain_reference():
     np.testing.assert_array_equal(np.rint(res.overlaps * 150), M)
 
 
+@pytest.mark.parametrize("R, S, P, N, block", [(2, 3, 14, 100, 7), (2, 2, 60, 400, 64)])
+def test_blocked_dynamics_is_the_same_dynamics(R, S, P, N, block):
+    """run_blocked (fields a block at a time, float32 integers) reaches exactly the states
+    of run (one unit at a time) for the same visiting order, from noisy cues; int8
+    patterns give the same result."""
+    from statmech.numeric.hopfield.dynamics import run_blocked
+
+    xi = random_patterns(R, P, N, seed=3)
+    cues = corrupt(xi, 0.5, S, seed=4)
+    order = np.array([np.random.default_rng(k).permutation(N) for k in range(40)])
+    a = run(xi, cues, sweeps=40, order=order)
+    for patterns in (xi, xi.astype(np.int8)):
+        b = run_blocked(patterns, cues, sweeps=40, order=order, block=block)
+        assert np.array_equal(a.states, b.states) and np.array_equal(a.flips, b.flips)
+        assert a.sweeps == b.sweeps and np.array_equal(a.converged, b.converged)
+        assert np.array_equal(a.overlaps, b.overlaps)
+
+
+def test_extrapolated_capacity_fits_exact_data():
+    from statmech.numeric.hopfield.experiments import extrapolate_capacity
+
+    est = {N: 0.138 + 1.2 / math.sqrt(N) for N in (1000, 2000, 4000)}
+    est[500] = float("nan")
+    fit = extrapolate_capacity(est)
+    assert abs(fit["alpha_inf"] - 0.138) < 1e-12 and abs(fit["slope"] - 1.2) < 1e-10
+    assert fit["Ns"] == [1000, 2000, 4000]
+    assert math.isnan(extrapolate_capacity({1000: 0.15})["alpha_inf"])
+
+
 def test_corrupt_flips_exactly():
     xi = random_patterns(2, 3, 100, seed=0)
     cues = corrupt(xi, 0.6, 5, seed=1)

@@ -27,6 +27,7 @@ def small(tmp_path_factory):
     mp.setattr(sec, "CURVE_NS", ((100, 200), None))
     mp.setattr(sec, "CURVE_ALPHAS", ((0.05, 0.3), None))
     mp.setattr(sec, "NETWORKS", (2, None))
+    mp.setattr(sec, "CURVE_NETWORKS", (2, None))
     mp.setattr(sec, "BASIN_N", (200, None))
     mp.setattr(sec, "BASIN_M0", (np.array([0.2, 1.0]), None))
     try:
@@ -70,6 +71,13 @@ def test_table_reports_unreached_drop():
     md = sec._table(r, tex=False)
     assert "| 100 | above 0.3 (not reached) |" in md and "| 200 | 0.200 |" in md
     assert "\\end{tabular}" in sec._table(r, tex=True)
+
+
+def test_table_shows_the_extrapolation():
+    fit = {"alpha_inf": 0.1412, "Ns": [1000, 2000], "slope": 1.0, "power": 0.5}
+    r = {"fss": {1000: 0.17, 2000: 0.16}, "sims": [{"alpha": 0.3}], "fit": fit}
+    md = sec._table(r, tex=False)
+    assert "N = 1000, 2000" in md and "| 0.141 |" in md
 
 
 def _check_build(out):
