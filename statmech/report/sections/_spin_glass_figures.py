@@ -96,22 +96,37 @@ def ground_state_from_runs(runs: dict, sizes) -> dict:
     }
 
 
-def pq_figure(data: dict, path, show=(0.4, 0.7, 1.0, 1.4)) -> None:
-    """P(q) at the ladder temperatures nearest to ``show``, one panel per size."""
+def _rebin(q, p, bins: int):
+    """P(q) on at most ``bins`` bins (neighbouring bins of the N + 1 values of q merged,
+    still a density)."""
+    width = max(1, int(np.ceil(len(q) / bins)))
+    cut = (len(q) // width) * width
+    return q[:cut].reshape(-1, width).mean(-1), p[..., :cut].reshape(*p.shape[:-1], -1, width).mean(
+        -1
+    )
+
+
+def pq_figure(data: dict, path, show=(0.4, 0.7, 1.0, 1.4), bins: int = 48) -> None:
+    """P(q) at the ladder temperatures nearest to ``show``, one panel per size (two
+    columns), on at most ``bins`` bins."""
     plt = pyplot()
     sizes = list(data["sizes"])
-    fig, axes = plt.subplots(1, len(sizes), figsize=(4.2 * len(sizes), 3.6), squeeze=False)
+    cols = min(2, len(sizes))
+    rows = -(-len(sizes) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 3.4 * rows), squeeze=False)
     temps = data["T"]
-    for ax, n in zip(axes[0], sizes, strict=True):
+    picked = sorted({int(np.argmin(np.abs(temps - t))) for t in show})
+    for ax, n in zip(axes.flat, sizes, strict=False):
         d = data["sizes"][n]
-        picked = sorted({int(np.argmin(np.abs(temps - t))) for t in show})
-        for j, t in enumerate(temps[picked]):
-            i = int(np.argmin(np.abs(temps - t)))
-            ax.plot(d["q"], d["p"][i], f"C{j}-", lw=1, label=f"T = {temps[i]:.2f}")
+        q, p = _rebin(d["q"], d["p"], bins)
+        for j, i in enumerate(picked):
+            ax.plot(q, p[i], f"C{j}-", lw=1.2, label=f"T = {temps[i]:.2f}")
         ax.set_xlabel("$q$")
         ax.set_ylabel("$P(q)$")
         ax.set_title(f"SK, N = {n}", fontsize=10)
-        ax.legend(fontsize=8)
+    axes.flat[0].legend(fontsize=8)
+    for ax in list(axes.flat)[len(sizes) :]:
+        ax.set_visible(False)
     save(fig, path)
 
 
