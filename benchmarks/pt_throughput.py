@@ -2,7 +2,8 @@
 
 The batched PT of :func:`statmech.numeric.spin_glass.parallel_tempering` (samples x two
 real replicas x temperatures in one array; SK by sequential sweeps with incremental
-fields, 3D EA by checkerboard) beside a plain NumPy PT timed in the same run: one chain
+fields, compiled with numba on the CPU and array steps per site on CuPy; 3D EA by
+checkerboard) beside a plain NumPy PT timed in the same run: one chain
 at a time, one site at a time, its local field a dot product (SK) or a neighbour sum
 (EA), swaps by a Python loop over the pairs.
 
