@@ -271,10 +271,53 @@ def to_latex_body(derivations, check: bool = False, headings: bool = True) -> st
         if d.intro:
             lines.append(tex_prose(d.intro) + "\n")
         for step, result in _checks(d, check):
-            tag = _prose_tex(_step_tag(step, result))
+            tag = _latex_tag(step, result)
             lines.append(r"\noindent " + tex_prose(step.why) + tag)
             lines.append(display_equation(step.lhs, step.rhs))
     return "\n".join(lines)
+
+
+def _latex_tag(step, result) -> str:
+    r"""The LaTeX of a step's tag; a quoted step's reference is ``\quoted{...}``, which a
+    document prints inline, or :func:`cite_quoted` turns into a citation."""
+    if step.rule == "quoted":
+        return rf" \quoted{{{_escape_tex(step.reference)}}}"
+    return _prose_tex(_step_tag(step, result))
+
+
+def _groups(body: str, macro: str):
+    """``(start, end, argument)`` of each ``\\macro{argument}`` in ``body`` (escaped
+    braces inside the argument are skipped)."""
+    token = "\\" + macro + "{"
+    i = body.find(token)
+    while i >= 0:
+        j, depth = i + len(token), 1
+        while j < len(body) and depth:
+            if body[j] == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(body[j], 0)
+            j += 1
+        yield i, j, body[i + len(token) : j - 1]
+        i = body.find(token, j)
+
+
+def cite_quoted(body: str) -> tuple[str, str]:
+    r"""``(body, bibliography)``: each ``\quoted{reference}`` of ``body`` becomes a
+    numbered citation, and the references, in order of first use, a
+    ``thebibliography`` (empty when nothing is quoted)."""
+    keys: dict[str, str] = {}
+    out, last = [], 0
+    for start, end, ref in _groups(body, "quoted"):
+        key = keys.setdefault(" ".join(ref.split()), f"q{len(keys) + 1}")
+        out.append(body[last:start] + f"[quoted:~\\cite{{{key}}}]")
+        last = end
+    out.append(body[last:])
+    if not keys:
+        return body, ""
+    items = "\n".join(f"\\bibitem{{{key}}} {ref}" for ref, key in keys.items())
+    bib = "\\begin{thebibliography}{99}\n" + items + "\n\\end{thebibliography}\n"
+    return "".join(out), bib
 
 
 def _step_tag(step, result) -> str:
@@ -304,6 +347,8 @@ LATEX_PREAMBLE = r"""\documentclass[11pt]{article}
   \edef\@tempa{\@botlist\@deferlist\@dbldeferlist}%
   \ifx\@tempa\@empty\endgroup\else\endgroup\clearpage\fi}
 \makeatother
+% A quoted step's reference, inline (a report turns it into a citation)
+\newcommand{\quoted}[1]{[quoted: #1]}
 \usepackage[hidelinks]{hyperref}
 """
 

@@ -232,3 +232,37 @@ def test_the_report_pdf_has_none_of_the_known_faults(tmp_path, monkeypatch):
     tex = (tmp_path / "out" / "report.tex").read_text()
     faults = typesetting_faults(tex, pdf_text(res["pdf"]))
     assert not any(faults.values()), {k: v[:5] for k, v in faults.items() if v}
+
+
+def test_quoted_references_become_one_numbered_bibliography():
+    from statmech.derive.render import cite_quoted
+
+    yang = r"\quoted{Yang, Phys. Rev. 85 \{808\} (1952)}"
+    body = rf"x {yang} y \quoted{{Onsager}} z {yang.replace(' (', '  (')}"
+    text, bib = cite_quoted(body)
+    assert text == r"x [quoted:~\cite{q1}] y [quoted:~\cite{q2}] z [quoted:~\cite{q1}]"
+    assert bib.count(r"\bibitem") == 2
+    assert r"\bibitem{q1} Yang, Phys. Rev. 85 \{808\} (1952)" in bib
+    assert cite_quoted("nothing quoted") == ("nothing quoted", "")
+
+
+@pytest.mark.latex
+@needs_pdf_tools
+def test_quoted_steps_are_cited_from_a_bibliography(tmp_path):
+    from statmech.derive import derivations, get_model
+    from statmech.derive.render import cite_quoted, to_latex_body
+
+    body = to_latex_body(derivations(get_model("ising2d")))
+    assert r"\quoted{" in body
+    body, bib = cite_quoted(body)
+    (tmp_path / "doc.tex").write_text(latex_document("Cited", body + bib))
+    for _ in range(2):  # the second pass resolves the citations
+        proc = subprocess.run(
+            [shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stdout[-2000:]
+    text = pdf_text(tmp_path / "doc.pdf")
+    assert "References" in text and "[quoted: [1]]" in text and "[?]" not in text

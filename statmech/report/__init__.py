@@ -121,7 +121,7 @@ def build_report(
         The paths written (``markdown``, ``latex``, ``pdf`` or None), the seconds each
         section took (``seconds``) and the sections taken from the cache (``cached``).
     """
-    from statmech.derive.render import UNITS_NOTE, latex_document, tex_prose
+    from statmech.derive.render import UNITS_NOTE, cite_quoted, latex_document, tex_prose
 
     from .runner import build_sections
 
@@ -148,7 +148,10 @@ def build_report(
         md.append(f"## {s.title}\n\n{s.markdown}\n")
         tex.append(f"\\FloatBarrier\n\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
-    (out / "report.tex").write_text(latex_document(TITLE, "\n".join(tex), contents=True))
+    body, bibliography = cite_quoted("\n".join(tex))
+    if bibliography:
+        body += "\n\\FloatBarrier\n" + bibliography
+    (out / "report.tex").write_text(latex_document(TITLE, body, contents=True))
     if progress and "pdf" in formats and shutil.which("pdflatex"):
         import sys
 
