@@ -1,8 +1,8 @@
 r"""A sweep's picture: observables against the first swept parameter.
 
-One panel per observable (those with error bars; every number when none has one),
-one line per value of the other swept parameters, averaged over the seeds (the
-error of the mean of K independent seeds is ``sqrt(sum error^2) / K``).  When the
+One panel per observable (those with error bars; every number that varies when none
+has one), one line per value of the other swept parameters, averaged over the seeds
+(the error of the mean of K independent seeds is ``sqrt(sum error^2) / K``).  When the
 sweep varies both ``T`` and ``L`` and has a Binder cumulant, a last panel draws it
 against T, one line per L, with the crossings of neighbouring sizes marked: the
 finite-size-scaling estimate of T_c.
@@ -35,12 +35,20 @@ _BOOKKEEPING = {
 
 
 def observables(ds) -> list[str]:
-    """The names to draw: means with an ``_error`` beside them, else every number."""
+    """The names to draw: means with an ``_error`` beside them, else every number that
+    varies (bookkeeping such as sweep counts and timings left out)."""
     names = [k for k in ds.data_vars if k not in _NOT_PLOTTED and ds[k].dtype.kind == "f"]
     with_error = [k for k in names if f"{k}_error" in ds]
     if with_error:
         return with_error
-    return [k for k in names if k not in _BOOKKEEPING and not k.endswith("_tau_int")]
+    names = [k for k in names if k not in _BOOKKEEPING and not k.endswith("_tau_int")]
+    return [k for k in names if not _constant(ds[k].values)]
+
+
+def _constant(values) -> bool:
+    """Nothing to draw: no finite value, or the same one everywhere (T_c, a flag)."""
+    finite = values[np.isfinite(values)]
+    return finite.size == 0 or (values.size > 1 and finite.min() == finite.max())
 
 
 def seed_mean(ds, name):

@@ -58,15 +58,13 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
         finally:
             client.close()
         return
-    import importlib.util
     import logging
 
-    dashboard = ":0" if importlib.util.find_spec("bokeh") else None
     cluster = LocalCluster(
         n_workers=workers or cores(),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=dashboard,
+        dashboard_address=":0",  # a free port: several sweeps can run side by side
         silence_logs=logging.CRITICAL,
     )
     client = Client(cluster)
@@ -171,6 +169,9 @@ def run(
                     rec = fut.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, lost data, ...
                     rec = {"ok": False, "result": None, "message": f"{type(exc).__name__}: {exc}"}
+                # Let go of the result on its worker now: a result still wanted when its
+                # worker dies is computed again.
+                fut.release()
                 results.record(index, rec)
                 computed += 1
                 if not rec["ok"]:
@@ -181,12 +182,13 @@ def run(
                     )
                 if bar:
                     bar(computed, len(todo), dict)
+            done = fut = None  # no reference left to a finished task
         for fut in running:
             fut.cancel()
     return {
         "computed": computed,
         "failed": results.failed,
-        "interrupted": stop.signal if stop.count else None,
+        "interrupted": stop.signal if stop.count and results.done < sweep.size else None,
     }
 
 

@@ -31,7 +31,8 @@ def _log(path: str | None, what: str, key: str) -> None:
 
 def run_point(argv: list, key: str, log: str | None = None) -> dict:
     """Run ``statmech ARGV`` here and return ``{"ok", "result", "message"}``: the parsed
-    JSON of a point that succeeded, or the last line the verb wrote on failure."""
+    JSON of a point that gave one (with what the verb wrote on standard error: warnings,
+    or why a validation failed), or the last line the verb wrote on failure."""
     from ..cli import main
 
     _log(log, "start", key)
@@ -44,13 +45,13 @@ def run_point(argv: list, key: str, log: str | None = None) -> dict:
             raise
         return {"ok": False, "result": None, "message": f"{type(exc).__name__}: {exc}"}
     lines = [s for s in err.getvalue().splitlines() if s.strip()]
-    if status != 0:
-        why = lines[-1] if lines else f"exit status {status}"
-        return {"ok": False, "result": None, "message": why.removeprefix("statmech: error: ")}
     try:
         result = json.loads(out.getvalue())
     except ValueError:
-        return {"ok": False, "result": None, "message": "the verb wrote no JSON"}
+        result = None
+    if result is None:  # an error: no result (a failed validation still writes its JSON)
+        why = lines[-1] if lines else f"exit status {status}: the verb wrote no JSON"
+        return {"ok": False, "result": None, "message": why.removeprefix("statmech: error: ")}
     _log(log, "done", key)
-    warnings = [s.removeprefix("statmech: warning: ") for s in lines if "warning" in s]
-    return {"ok": True, "result": result, "message": "; ".join(warnings)}
+    notes = [s.removeprefix("statmech: ").removeprefix("warning: ") for s in lines]
+    return {"ok": True, "result": result, "message": "; ".join(notes)}
