@@ -40,7 +40,7 @@ the rule's error falls as :math:`e^{-2\pi d_{\rm strip}/h} = e^{-\pi^2/(\beta\si
 h)}` (Trefethen and Weideman 2014); the step :math:`h = 0.27/(\beta\sigma_{\max})`
 (at most 0.25) keeps it below :math:`10^{-15}`.  Gauss-Hermite converges only
 as :math:`e^{-c\sqrt n}` here, hopelessly at low :math:`T`.  The number of
-nodes grows like :math:`1/T`; below about :math:`T = 10^{-3}` the solver refuses
+nodes grows like :math:`1/T`; below about :math:`T = 0.002` the solver refuses
 and points to the :math:`T = 0` equations.
 
 **Stability** (within the replica-symmetric ansatz).  :math:`(q, r)` is a

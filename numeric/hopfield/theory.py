@@ -15,6 +15,11 @@ only evaluates them.
   (Gaussian averages on a fine uniform grid) and bisection in :math:`T`; the :math:`T = 0` ends come
   from the :math:`T = 0` equations.
 
+Every solution at a given :math:`T > 0` (with stability) is
+:func:`statmech.numeric.hopfield.ags.solutions`, which also gives :math:`T_M` and
+:math:`T_c` by bisection on the solver (``retrieval_temperature``,
+``transition_temperature``); the iteration here is the independent second route.
+
 References
 ----------
 D. J. Amit, H. Gutfreund and H. Sompolinsky, Ann. Phys. (N.Y.) 173, 30 (1987),
