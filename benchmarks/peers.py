@@ -12,6 +12,9 @@ Cases (the table of the "fast where the user waits" issue):
   a time series: statmech ``sampler.sample`` (measured inside the compiled loop),
   mcising ``IsingSimulation.production_sweeps(n, 1)``, peapods
   ``Ising.sample`` (its sweeps accumulate E, E^2, m^2, m^4 every sweep).
+* **Metropolis, multi-spin coded**: 64 replicas in the bits of a word
+  (:mod:`statmech.numeric.fast.multispin`, its own random stream), E and m of each
+  every sweep, against the same one-lattice peer rates.
 * **simulate, whole process**: wall time of a fresh process running 10^4
   measurement sweeps (and 2000 discarded) of one 64 x 64 lattice, start-up
   included: ``statmech simulate ising2d L=64 T=T_c --replicas 1`` against
@@ -81,6 +84,25 @@ def statmech_metropolis(L, seconds):
     e, m = np.empty((1, n)), np.empty((1, n))
     s.sample(st, 1, 20, e, m)  # compile or load the kernels, warm up
     return n * L * L / best_time(lambda: s.sample(st, 1, n, e, m), REPEATS) / 1e9
+
+
+def statmech_multispin(L, seconds):
+    """64 replicas in the bits of a word (numeric.fast.multispin), E and m every sweep."""
+    from statmech.numeric.fast.multispin import LANES, MultiSpin2D, run_measured
+
+    ms = MultiSpin2D(L, T_C)
+    words, key = ms.start(1)
+    n = _sweeps_for(LANES * L * L, seconds, 1.0)
+    b = np.empty((LANES, n), dtype=np.int64)
+    m = np.empty((LANES, n), dtype=np.int64)
+    run_measured(words, key, 0, 1, 2, ms.t, b, m)
+    sweep = [2]
+
+    def run():
+        run_measured(words, key, sweep[0], 1, n, ms.t, b, m)
+        sweep[0] += n
+
+    return n * LANES * L * L / best_time(run, REPEATS) / 1e9
 
 
 def mcising_metropolis(L, seconds):
@@ -266,6 +288,11 @@ def main(argv=None) -> int:
         mc = mcising_metropolis(L, args.seconds) if have["mcising"] else None
         pp = peapods_metropolis(L, args.seconds) if have["peapods"] else None
         add("Metropolis, E and m every sweep", L, "flips/ns", ours, {"mcising": mc, "peapods": pp})
+    for L in args.sizes:
+        ours = statmech_multispin(L, args.seconds)
+        others = {"mcising": rows[args.sizes.index(L)]["mcising"]}
+        others["peapods"] = rows[args.sizes.index(L)]["peapods"]
+        add("Metropolis, 64 replicas multi-spin coded", L, "flips/ns", ours, others)
     if not args.no_process:
         sweeps = 1000 if args.quick else 10000
         walls = process_walls(64, sweeps, sweeps // 5, 1 if args.quick else 3, have["mcising"])
