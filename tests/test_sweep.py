@@ -105,10 +105,7 @@ def test_points_equal_the_verb_run_alone_bit_for_bit(fss, capsys):
                         got = float(point[name + suffix])
                         want = alone[name][part]
                         assert got == want or (np.isnan(got) and want is None), (name, L, T, s)
-
-
-def test_one_point_rerun_by_the_installed_command_is_identical(fss):
-    ds, _ = fss
+    # and one point by the installed command, in a process of its own
     point = ds.isel(L=2, T=3, seed=1)
     cmd = [
         "statmech", "simulate", "ising2d", f"L={int(point.L)}", f"T={float(point.T)!r}",
@@ -119,20 +116,6 @@ def test_one_point_rerun_by_the_installed_command_is_identical(fss):
     energy = alone["observables"]["energy_per_spin"]
     assert float(point.energy_per_spin_tau_int) == energy["tau_int"]
     assert ds.attrs["rerun"].startswith("statmech simulate ising2d L={L} T={T}")
-
-
-def test_plot_marks_the_binder_crossing(fss, tmp_path):
-    from statmech.sweeps.plot import crossings, plot
-
-    ds, _ = fss
-    path = tmp_path / "fss.png"
-    plot(ds, str(path))
-    assert path.stat().st_size > 10_000
-    x = np.array([0.0, 1.0, 2.0])
-    assert crossings(x, [[1.0, 0.5, 0.0], [0.0, 0.5, 1.0]]) == [(1.0, 0.5)]  # at a grid point
-    (c,) = crossings(x, [[1.0, 0.6, 0.0], [0.0, 0.4, 1.0]])
-    assert c == pytest.approx((7 / 6, 0.5), rel=1e-12)
-    assert crossings(x, [[1.0, 0.9, 0.8], [0.0, 0.4, 0.7]]) == []
 
 
 def test_sigterm_then_rerun_computes_each_point_once(cluster, tmp_path, reference):

@@ -183,3 +183,30 @@ def test_help_imports_no_dask():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert "--seeds" in out.stdout and out.stdout.strip().endswith("[]")
+
+
+def test_plot_marks_the_binder_crossing(tmp_path):
+    """Binder curves that cross at T = 2.27 (made up; no cluster needed): the plot marks
+    the crossing there, seeds averaged."""
+    from statmech.sweeps.plot import crossings, plot
+    from statmech.sweeps.store import Results
+
+    sw, _ = _parse("ising2d", "L=8,16", "T=2.0:2.5:6", "--seeds", "2")
+    results = Results(sw)
+    for index in sw.indices():
+        p = sw.params(index)
+        binder = 0.6 - 0.01 * p["L"] * (p["T"] - 2.27) + 0.001 * (index[-1] - 0.5)
+        energy = {"mean": -p["T"], "error": 0.01, "tau_int": 1.0}
+        obs = {"binder": {"mean": binder, "error": 0.002, "tau_int": 2.0}, "energy": energy}
+        results.record(index, {"ok": True, "result": {"observables": obs}, "message": ""})
+    ds = results.dataset()
+    assert (ds.status == 1).all() and float(ds.binder_tau_int.max()) == 2.0
+    path = tmp_path / "fss.png"
+    (marked,) = plot(ds, str(path))
+    assert marked == pytest.approx((2.27, 0.6), abs=1e-9)
+    assert path.stat().st_size > 10_000
+    x = np.array([0.0, 1.0, 2.0])
+    assert crossings(x, [[1.0, 0.5, 0.0], [0.0, 0.5, 1.0]]) == [(1.0, 0.5)]  # at a grid point
+    (c,) = crossings(x, [[1.0, 0.6, 0.0], [0.0, 0.4, 1.0]])
+    assert c == pytest.approx((7 / 6, 0.5), rel=1e-12)
+    assert crossings(x, [[1.0, 0.9, 0.8], [0.0, 0.4, 0.7]]) == []

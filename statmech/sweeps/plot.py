@@ -98,8 +98,9 @@ def _lines(ax, ds, name, xdim):
         ax.legend(fontsize=6)
 
 
-def plot(ds, path: str) -> None:
-    """Draw ``ds`` (a sweep's Dataset) into ``path``."""
+def plot(ds, path: str) -> list:
+    """Draw ``ds`` (a sweep's Dataset) into ``path``; return the Binder crossings marked
+    (``(T, U)`` pairs; empty without a Binder panel)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -111,6 +112,7 @@ def plot(ds, path: str) -> None:
     xdim = dims[0]
     names = observables(ds)
     binder = "binder" in ds and "T" in dims and "L" in dims
+    points = []
     n = len(names) + binder
     cols = min(3, max(n, 1))
     rows = -(-max(n, 1) // cols)
@@ -141,3 +143,4 @@ def plot(ds, path: str) -> None:
     model = ds.attrs.get("model", "")
     fig.suptitle(f"{ds.attrs.get('verb', '')} {model}".strip(), fontsize=10)
     save_plot(fig, path)
+    return points
