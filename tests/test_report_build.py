@@ -148,3 +148,16 @@ def test_latex_leftovers_are_not_left_in_the_output(tmp_path):
     assert Path(res["pdf"]).is_file()
     left = {p.name for p in tmp_path.iterdir()}
     assert left == {"report.md", "report.tex", "report.pdf"}, left
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex")
+def test_the_pdf_is_typeset_again_only_when_something_changed(tmp_path, cache_root):
+    pdf = tmp_path / "report.pdf"
+    build_report(tmp_path, quick=True, only=FAST, cache=True)
+    made = pdf.stat().st_mtime_ns
+    assert sorted(build_report(tmp_path, quick=True, only=FAST, cache=True)["cached"]) == FAST
+    assert pdf.stat().st_mtime_ns == made  # same LaTeX, same figures: not typeset again
+    for entry in cache_root.glob("s30_ising_chain-*"):
+        shutil.rmtree(entry)  # as if the section had changed: its figure is drawn again
+    assert build_report(tmp_path, quick=True, only=FAST, cache=True)["cached"] == [FAST[0]]
+    assert pdf.stat().st_mtime_ns > made

@@ -151,12 +151,19 @@ def build_report(
     body, bibliography = cite_quoted("\n".join(tex))
     if bibliography:
         body += "\n\\FloatBarrier\n" + bibliography
-    (out / "report.tex").write_text(latex_document(TITLE, body, contents=True))
-    if progress and "pdf" in formats and shutil.which("pdflatex"):
+    document = latex_document(TITLE, body, contents=True)
+    current = _pdf_is_current(out, document) if "pdf" in formats else False
+    (out / "report.tex").write_text(document)
+    if progress and "pdf" in formats and shutil.which("pdflatex") and not current:
         import sys
 
         print("typesetting report.pdf (pdflatex, two passes)", file=sys.stderr, flush=True)
-    pdf = compile_pdf(out / "report.tex") if "pdf" in formats else None
+    if "pdf" not in formats:
+        pdf = None
+    elif current:
+        pdf = out / "report.pdf"
+    else:
+        pdf = compile_pdf(out / "report.tex")
     site = None
     if "html" in formats:
         from .html import write_report_site
@@ -170,6 +177,19 @@ def build_report(
         "cached": result.cached,
         "html": site["index"] if site else None,
     }
+
+
+def _pdf_is_current(out: Path, document: str) -> bool:
+    """Whether ``out/report.pdf`` was typeset from ``document`` and from the figures now
+    in ``out/figures`` (the same LaTeX, and no figure newer than the PDF)."""
+    tex, pdf = out / "report.tex", out / "report.pdf"
+    try:
+        if not pdf.is_file() or tex.read_text() != document:
+            return False
+        made = pdf.stat().st_mtime
+        return all(f.stat().st_mtime <= made for f in (out / "figures").glob("*.png"))
+    except OSError:
+        return False
 
 
 def compile_pdf(tex: Path) -> Path | None:

@@ -204,7 +204,7 @@ def load(name: str, quick: bool, key: str, figures: Path):
     if meta["files"]:
         figures.mkdir(parents=True, exist_ok=True)
     for f in meta["files"]:
-        shutil.copyfile(stored / f, figures / f)
+        shutil.copy2(stored / f, figures / f)  # keeps the time it was drawn
     return meta["section"], meta["files"], meta["seconds"]
 
 
@@ -218,7 +218,7 @@ def store(name: str, quick: bool, key: str, section: dict, files, figures: Path,
     try:
         (tmp / "files").mkdir()
         for f in files:
-            shutil.copyfile(figures / f, tmp / "files" / f)
+            shutil.copy2(figures / f, tmp / "files" / f)
         meta = {"key": key, "section": section, "files": list(files), "seconds": seconds}
         (tmp / "section.json").write_text(json.dumps(meta))
         shutil.rmtree(entry, ignore_errors=True)
