@@ -161,3 +161,24 @@ def test_the_pdf_is_typeset_again_only_when_something_changed(tmp_path, cache_ro
         shutil.rmtree(entry)  # as if the section had changed: its figure is drawn again
     assert build_report(tmp_path, quick=True, only=FAST, cache=True)["cached"] == [FAST[0]]
     assert pdf.stat().st_mtime_ns > made
+
+
+def test_report_jobs_below_one_is_refused_in_one_line(capsys, tmp_path):
+    from statmech.cli import main
+
+    assert main(["report", "--out", str(tmp_path), "--jobs", "0", "--only", FAST[0]]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--jobs 0" in err
+    assert not (tmp_path / "report.md").exists()
+
+
+def test_report_command_says_what_came_from_the_cache(capsys, tmp_path, cache_root):
+    from statmech.cli import main
+
+    argv = ["report", "--out", str(tmp_path), "--quick", "--only", FAST[0], "--quiet"]
+    assert main(argv) == 0
+    assert "unchanged" not in capsys.readouterr().out
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "1 of 1 sections unchanged, from the cache" in out.out
+    assert out.err == ""  # --quiet, and not a terminal anyway: no bars
