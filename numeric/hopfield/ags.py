@@ -407,11 +407,13 @@ def solutions(T: float, alpha: float) -> list[dict]:
             _, s, q0 = retrieval_residual(av, alpha, np.array([m0]))
             found.append(("retrieval", m0, float(q0[0]), float(s[0]) ** 2 / alpha))
 
-    # spin glass: q on (max(0, 1 - T), 1), sigma(q) capped where the residual's sign is known
-    avg = Averages(T, sg_sigma_max)
+    # spin glass: q on (max(0, 1 - T), 1).  At a solution sigma <= sqrt(alpha) + 0.8:
+    # d = 1 - beta E sech^2(beta sigma z) >= 1 - sqrt(2/pi)/sigma (the Gaussian density is
+    # at most 1/sqrt(2 pi) and sech^2 integrates to 2), and sigma = sqrt(alpha q)/d; so
+    # the scan stops where sigma(q) = sqrt(alpha q)/d exceeds a bound above that
     q_lo = max(0.0, 1.0 - T)
-    # sigma(q) = sqrt(alpha q)/d falls with q; the lower end has sigma = sg_sigma_max
     if T < 1:
+        # sigma(q) falls with q here; the lower end has sigma = sg_sigma_max
         # d = (q - q_lo)/T: solve sqrt(alpha q) T / (q - q_lo) = sigma_max for the start
         qs = q_lo + T * math.sqrt(alpha) / sg_sigma_max  # first guess (q ~ 1)
         for _ in range(50):
@@ -422,6 +424,11 @@ def solutions(T: float, alpha: float) -> list[dict]:
         grid = np.concatenate(
             [np.geomspace(1e-9, 1e-2, 60, endpoint=False), np.linspace(1e-2, 1, Q_POINTS)]
         )
+        # beta <= 1: a wide sigma is cheap; beyond 50 (no solution there) the grid stops
+        sig = np.sqrt(alpha * grid) / (1 - (1 - grid) / T)
+        grid = grid[sig <= 50.0]
+        sg_sigma_max = max(sg_sigma_max, float(np.max(sig[sig <= 50.0])))
+    avg = Averages(T, sg_sigma_max)
     for q0 in _scan_roots(lambda qq: spin_glass_residual(avg, alpha, qq)[0], grid):
         if q0 <= 1e-9:
             continue
@@ -474,24 +481,27 @@ def solutions(T: float, alpha: float) -> list[dict]:
 
 
 def _stability(H, det_yy, fm, kind, m, q, T, alpha) -> bool:
-    """Stable: one negative eigenvalue of ``H``, in the (q, r) block (``det_yy < 0``,
-    then ``F''(m) > 0``); :class:`Undecided` where a deciding sign is zero within
-    ``DECIDE``."""
-    eig = np.linalg.eigvalsh(H)
-    scale = float(np.max(np.abs(eig)))
+    """Stable: ``det_yy < 0`` and ``F''(m) = fm > 0`` (then ``H`` has one negative
+    eigenvalue, in the (q, r) block, by inertia additivity).  Each sign is decided
+    against its own scale (``DECIDE``); where one is zero within it, the solution is
+    still unstable if ``H`` has two clearly negative eigenvalues, and otherwise
+    :class:`Undecided` is raised."""
+    det_scale = abs(H[1, 1] * H[2, 2]) + H[1, 2] ** 2
+    m_scale = abs(H[0, 0]) + abs(H[0, 0] - fm)
     why = None
-    if np.min(np.abs(eig)) <= DECIDE * scale:
-        why = "the Hessian has a zero eigenvalue within rounding (a fold or T_g)"
-    elif int(np.sum(eig < 0)) != 1:
-        return False
-    elif abs(det_yy) <= DECIDE * (abs(H[1, 1] * H[2, 2]) + H[1, 2] ** 2):
+    if not abs(det_yy) > DECIDE * det_scale:
         why = "the (q, r) block of the Hessian is singular within rounding"
-    if why is not None:
-        raise Undecided(
-            f"the stability of the {kind} solution (m={m:.6g}, q={q:.6g}) at T={T:g}, "
-            f"alpha={alpha:g} is undecided: {why}"
-        )
-    return bool(det_yy < 0 and fm > 0)
+    elif not abs(fm) > DECIDE * m_scale:
+        why = "the curvature in m is zero within rounding (a fold or T_g)"
+    if why is None:
+        return bool(det_yy < 0 and fm > 0)
+    eig = np.linalg.eigvalsh(H)
+    if int(np.sum(eig < -DECIDE * float(np.max(np.abs(eig))))) >= 2:
+        return False
+    raise Undecided(
+        f"the stability of the {kind} solution (m={m:.6g}, q={q:.6g}) at T={T:g}, "
+        f"alpha={alpha:g} is undecided: {why}"
+    )
 
 
 def _dedupe(items: list[dict]) -> list[dict]:
