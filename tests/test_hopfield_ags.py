@@ -194,3 +194,22 @@ def test_api_and_listing():
     s = sm.solve(sm.model("hopfield"), T=0.3, alpha=0.05)
     assert s.parameters == {"T": 0.3, "alpha": 0.05}
     assert any(x["kind"] == "retrieval" and x["stable"] for x in s.solutions)
+
+
+def test_solution_counts_over_the_phase_diagram():
+    """Over a grid of (T, alpha): one spin glass below T_g and none above, the
+    paramagnet above T = 1 (the domain of its free energy), retrieval states in
+    pairs of mirror pairs (stable and unstable branch), finite free energies, small
+    residuals, and an equilibrium at every point."""
+    for a in (0.002, 0.03, 0.1, 0.13, 0.5):
+        for T in (0.03, 0.2, 0.5, 0.9, 1.05, 1.5, 2.2):
+            sols = ags.solutions(T, a)
+            kinds = [s["kind"] for s in sols]
+            assert kinds.count("spin glass") == (1 if T < 1 + math.sqrt(a) else 0), (T, a)
+            assert kinds.count("paramagnet") == (1 if T > 1 else 0)
+            assert kinds.count("retrieval") % 4 == 0
+            assert all(math.isfinite(s["free_energy"]) and s["residual"] < 1e-9 for s in sols)
+            assert any(s["equilibrium"] for s in sols)
+    # retrieval at low load and temperature, none above T = 1 or past the capacity
+    assert any(s["kind"] == "retrieval" for s in ags.solutions(0.5, 0.03))
+    assert not any(s["kind"] == "retrieval" for s in ags.solutions(0.03, 0.2))
