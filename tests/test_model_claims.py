@@ -87,9 +87,7 @@ def _run(name, verb):
 
 
 #: Known failures, each with its reason (strict: the mark must go when the cause is fixed).
-KNOWN = {
-    "sk": "the replica-symmetric equations at the defaults (T = T_c = J) give no solution",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

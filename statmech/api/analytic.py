@@ -250,6 +250,10 @@ def solve(
         from ..commands._hopfield import api_solution
 
         return api_solution(d, fixed, precision)
+    from ..commands import _spin_glass
+
+    if _spin_glass.wants_solve(d):  # the RS equations by the trapezoid rule, as the CLI
+        return _spin_glass.api_solution(d, fixed, precision)
     if precision is not None and precision < 1:
         raise UserError(f"precision must be a positive number of digits, got {precision}")
     if samples is not None and samples < 3:

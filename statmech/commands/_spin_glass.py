@@ -284,6 +284,31 @@ def wants_solve(model) -> bool:
     return model.name == "sk"
 
 
+def api_solution(d, fixed: dict, precision: int | None):
+    """:func:`statmech.api.solve` of the SK model at one point ``fixed``: the same RS
+    solutions, stabilities and replicons as ``statmech solve sk --json``."""
+    import numpy as np
+
+    from statmech.numeric.spin_glass_rs import rs_solutions
+
+    from ..api.analytic import Solution, mean_field_status
+
+    if precision is not None and precision < 1:
+        raise UserError(f"precision must be a positive number of digits, got {precision}")
+    point = {n: float(fixed[n]) for n in RS_NAMES}
+    try:
+        (rows,) = rs_solutions(*(np.full(1, point[n]) for n in RS_NAMES)).points
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if precision is not None:
+        rows = [_precise(point, r, precision) for r in rows]
+    status = mean_field_status(d, d.hook("mean_field_equations")(d))
+    status = {**status, "note": _rs_header()}
+    return Solution(
+        d.name, "replica-symmetric (m, q)", "m", point, tuple(rows), None, False, status
+    )
+
+
 def _rs_header() -> str:
     return (
         "sk: the replica-symmetric (RS) solutions of the Sherrington-Kirkpatrick spin glass "
