@@ -154,6 +154,7 @@ def test_flatten_takes_estimates_rows_and_the_equilibrium_solution():
                 "solutions": [
                     {"m": -0.9, "equilibrium": True, "free_energy": -2.0, "stability": "stable"},
                     {"m": 0.0, "equilibrium": False, "free_energy": -1.5},
+                    {"m": 0.9, "equilibrium": True, "free_energy": -2.0, "stability": "stable"},
                 ],
                 "exact": {"system": "infinite", "magnetization": 0.78},
             }
@@ -161,8 +162,8 @@ def test_flatten_takes_estimates_rows_and_the_equilibrium_solution():
         "T_c": 4.0,
     }
     assert flatten(solve, {"T"}) == {
-        "solutions": 2.0,
-        "m": -0.9,
+        "solutions": 3.0,
+        "m": 0.9,  # of the two equilibria, the larger m, whichever the solver listed first
         "equilibrium": 1.0,
         "free_energy": -2.0,
         "exact_magnetization": 0.78,

@@ -33,13 +33,22 @@ MESSAGE_WIDTH = 200
 _SKIP = {"parameters", "params", "seed", "model", "ranges", "reference", "warnings", "unknown"}
 
 
+def _as_float(value) -> float:
+    """A solution's number (a string of digits under ``--precision``) as a float; -inf
+    for none, so that a solution without it is chosen last."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("-inf")
+
+
 def flatten(result, skip=()) -> dict:
     """The numbers of a verb's JSON as ``{name: float}``.
 
     A dict with a ``mean`` gives ``NAME``, ``NAME_error`` and ``NAME_tau_int``; the
     ``observables``, ``rows`` and ``points`` levels add no prefix; rows (a list of
     dicts with a ``quantity``) are named by their quantity; of a list of solutions,
-    the first equilibrium one is kept (and their count as ``solutions``); a list of
+    the equilibrium one of largest ``m`` is kept (and their count as ``solutions``); a list of
     one entry is that entry.
     ``null`` (a non-finite number in the JSON) becomes NaN; text and other lists are
     left out, and so are the parameters ``skip`` (they are coordinates).
@@ -80,7 +89,13 @@ def flatten(result, skip=()) -> dict:
                     )
             elif obj and all(isinstance(r, dict) and "equilibrium" in r for r in obj):
                 put(prefix or "solutions", len(obj))
-                chosen = next((r for r in obj if r.get("equilibrium")), None)
+                # Of coexisting equilibria (m and -m below T_c at h = 0), the largest m:
+                # the order in which a solver lists them is no part of the result.
+                chosen = max(
+                    (r for r in obj if r.get("equilibrium")),
+                    key=lambda r: _as_float(r.get("m")),
+                    default=None,
+                )
                 if chosen is not None:
                     base = prefix.removesuffix("solutions").rstrip("_")
                     walk(chosen, base, False)
