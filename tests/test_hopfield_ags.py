@@ -179,7 +179,7 @@ def test_cli_solve_positive_temperature(capsys):
     assert len(data["points"][0]["retrieval"]["m"].split(".")[1]) == 20  # 0.xxx: 20 digits
     assert main(["solve", "hopfield", "T=1.3:1.5:2", "alpha=0.05"]) == 0  # ranges; text
     assert capsys.readouterr().out.count("paramagnet") == 2
-    for bad in (["T=0.1", "alpha=-0.1"], ["T=-1"], ["T=0.1", "N=3"]):
+    for bad in (["T=0.1", "alpha=-0.1"], ["T=-1"], ["T=0.1", "N=3"], ["T=0.1", "T=0.2"]):
         assert main(["solve", "hopfield", *bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
 

@@ -143,7 +143,7 @@ EQUATIONS = "Amit-Gutfreund-Sompolinsky (replica symmetric)"
 SOLUTION_KEYS = ("m", "q", "r", "free_energy", "curvature", "qr_determinant", "replicon")
 
 
-def _grid(model, texts) -> list[tuple[float, float]]:
+def _grid(model, texts) -> list[dict]:
     """The (T, alpha) points asked for, T > 0 (defaults from the model), first name slowest."""
     import math
 
@@ -155,6 +155,8 @@ def _grid(model, texts) -> list[tuple[float, float]]:
         a = parse_assignment(text)
         if a.name not in ("T", "alpha"):
             raise UserError(f"the {model.name} AGS equations take T and alpha, got {a.name}")
+        if a.name in order:
+            raise UserError(f"{a.name} is given twice; give it once (a range is START:STOP:COUNT)")
         for v in a.values:
             if not math.isfinite(v):
                 raise UserError(f"{a.name} must be a finite number, got {a.name}={v}")
