@@ -42,10 +42,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
-import sympy as sp
 
 from .backend import get_backend, get_namespace, to_numpy
-from .compile import compile_expression
+
+# SymPy (and the lambdify step of .compile) are imported where a model is compiled, so
+# that a compiled form read from a model's card (statmech.model_card) needs neither.
 
 
 class NotCompilable(ValueError):
@@ -53,6 +54,8 @@ class NotCompilable(ValueError):
 
 
 def _numeric(expr, values: dict) -> float:
+    import sympy as sp
+
     value = sp.sympify(expr).subs(values)
     if value.free_symbols:
         names = ", ".join(sorted(str(s) for s in value.free_symbols))
@@ -62,6 +65,8 @@ def _numeric(expr, values: dict) -> float:
 
 def _parameter_values(model, params: dict, n: int) -> dict:
     """SymPy substitutions for the model's parameters (sizes by their integer value)."""
+    import sympy as sp
+
     out = {}
     for p in model.parameters:
         if p.name in params:
@@ -233,7 +238,7 @@ class CompiledModel:
     backend: str
     values: np.ndarray
     representation: str
-    site_expr: sp.Expr
+    site_expr: object  # a SymPy expression
     weight: float = 0.0
     matrix: np.ndarray | None = None
     steps: tuple = ()
@@ -279,6 +284,8 @@ class CompiledModel:
     # -- site terms --------------------------------------------------------
     @cached_property
     def _site(self):
+        from .compile import compile_expression
+
         var = self.model.hamiltonian.variable
         return compile_expression(self.site_expr, [var], self.backend)
 
@@ -459,11 +466,21 @@ def compile_model(model, params: dict, backend: str = "numpy", shape=None) -> Co
         When the model has no discrete units or no bilinear bond term, or its
         coupling data is missing or malformed.
     """
+    stored = getattr(model, "compiled_card", None)  # a model's card (statmech.model_card)
+    if stored is not None and shape is not None:
+        found = stored(params, backend, tuple(int(x) for x in shape))
+        if found is not None:
+            return found
     if model.hamiltonian is None or not hasattr(model.states, "values"):
         raise NotCompilable(f"{model.name}: only models of discrete units have a compiled energy")
     shape = tuple(int(x) for x in (shape if shape is not None else model_shape(model, params)))
-    key = tuple(sorted((k, float(v)) for k, v in params.items() if k != "T" and _is_number(v)))
-    return _compile_model(model, key, shape, backend)
+    return _compile_model(model, compile_key(params), shape, backend)
+
+
+def compile_key(params: dict) -> tuple:
+    """The parameter values a compiled form depends on: ``(name, float)`` pairs, sorted,
+    temperature excluded."""
+    return tuple(sorted((k, float(v)) for k, v in params.items() if k != "T" and _is_number(v)))
 
 
 def _is_number(v) -> bool:
@@ -476,6 +493,8 @@ def _is_number(v) -> bool:
 
 @lru_cache(maxsize=64)
 def _compile_model(model, key: tuple, shape: tuple, backend: str) -> CompiledModel:
+    import sympy as sp
+
     params = dict(key)
     ham = model.hamiltonian
     c = model.coupling

@@ -90,3 +90,39 @@ def announce_compilation(stream=None) -> None:
 
     event.register("numba:compile", Notice())
     _announcing = True
+
+
+#: The packages numba imports on start-up that statmech's kernels never use.
+SKIPPED = ("scipy", "cffi")
+
+
+class _Skip:
+    """An import finder refusing :data:`SKIPPED` (numba catches the ImportError)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in SKIPPED:
+            raise ImportError(f"{name} is not imported while numba loads statmech's kernels")
+        return None
+
+
+def load_numba_lean() -> bool:
+    """Import numba and load its CPU target's registries without importing SciPy or cffi.
+
+    In this process numba then computes ``np.convolve`` and ``np.correlate`` with its own
+    loops rather than BLAS, and does not type cffi functions; the kernels of
+    :mod:`statmech.numeric.fast` use neither (``tests/test_startup.py``).  Linear algebra
+    (``np.linalg``, ``np.dot``) still imports SciPy when a kernel needs it.  Does nothing
+    (returns False) where numba's registries are loaded already.
+    """
+    if "numba.np.arraymath" in sys.modules:
+        return False
+    skip = _Skip()
+    sys.meta_path.insert(0, skip)
+    try:
+        import numba  # noqa: F401 - its version checks run here
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()  # what the first kernel load does
+    finally:
+        sys.meta_path.remove(skip)
+    return True

@@ -164,3 +164,141 @@ def test_warmup_is_a_verb_and_refuses_a_model_without_fast_kernels(capsys):
 
     assert main(["warmup", "curie-weiss"]) == 2
     assert "no fast kernels to compile for curie-weiss" in capsys.readouterr().err
+
+
+# -- the model's card: simulate on the fast kernels without SymPy or SciPy -----------
+
+#: Run the command line, noting the heavy modules loaded when the first sampler starts.
+CARD_PROBE = """
+import contextlib, io, sys
+from statmech.numeric.samplers import base
+heavy = {heavy!r}
+at_start = []
+init = base.Sampler.init
+def noting(self, *a, **k):
+    if not at_start:
+        at_start.append(",".join(m for m in heavy if m in sys.modules))
+    return init(self, *a, **k)
+base.Sampler.init = noting
+from statmech.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+sys.stdout.write(out.getvalue())
+print("@@", code, at_start[0] if at_start else "-", ",".join(m for m in heavy if m in sys.modules))
+"""
+
+LEAN = ("sympy", "scipy", "cffi", "pycparser")
+
+
+def _card_env(tmp_path) -> dict:
+    """Cards in a new cache folder; the compiled kernels in the user's (already warm) one."""
+    from statmech.numeric.kernel_cache import cache_dir
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NUMBA_CACHE_DIR"] = os.environ.get("NUMBA_CACHE_DIR") or cache_dir()
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return env
+
+
+def _simulate(env, *argv):
+    """``(JSON result, heavy modules at the first sweep, heavy modules at the end)``."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CARD_PROBE.format(heavy=HEAVY + LEAN), "simulate", *argv, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    body, _, tail = proc.stdout.rpartition("@@")
+    status, start, end = tail.split()
+    assert status == "0"
+    import json
+
+    res = json.loads(body)
+    for timing in ("elapsed_seconds", "flips_per_ns", "spins_flipped_per_ns"):
+        res.pop(timing, None)
+    return res, set(start.split(",")) - {"-", ""}, set(end.split(",")) - {""}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("ising2d", "L=8", "T=2.5", "--sweeps", "10"),
+        ("ising3d", "L=4", "T=4.5", "--sweeps", "10", "--algorithm", "wolff"),
+        ("ising1d", "N=10", "T=1.5", "h=0.25", "--sweeps", "10", "--algorithm", "heat-bath"),
+        ("ising2d", "L=6", "T=2", "J=0.5", "--sweeps", "10", "--algorithm", "swendsen-wang"),
+    ],
+    ids=" ".join,
+)
+def test_simulate_on_a_warm_card_imports_neither_sympy_nor_scipy(tmp_path, argv):
+    """The first run of a point builds the model with SymPy and writes its card; the next
+    starts sampling with neither SymPy nor SciPy (nor cffi) imported, never imports
+    SymPy, and gives the same numbers, bit for bit."""
+    env = _card_env(tmp_path)
+    first, at_start, _ = _simulate(env, *argv)
+    assert "sympy" in at_start  # no card yet: the model was built
+    assert (tmp_path / "cache" / "statmech" / "models" / f"{argv[0]}.json").is_file()
+    second, at_start, at_end = _simulate(env, *argv, "--replicas", "16")
+    assert not at_start & set(LEAN), at_start
+    assert "sympy" not in at_end
+    assert second == first
+
+
+def test_a_stale_card_is_rebuilt_and_never_read(tmp_path):
+    """A card whose key differs (another statmech version or source) is not read, even
+    when its numbers are wrong: the model is built again and the card rewritten."""
+    import json
+
+    env = _card_env(tmp_path)
+    argv = ("ising2d", "L=8", "T=2.5", "--sweeps", "10")
+    first, _, _ = _simulate(env, *argv)
+    path = tmp_path / "cache" / "statmech" / "models" / "ising2d.json"
+    card = json.loads(path.read_text())
+    good = json.loads(path.read_text())
+    card["key"]["sources"] = "0" * 64
+    for point in card["points"].values():
+        point["ising"] = [5.0, 0.0]  # J = 5: a wrong card, if it were read
+    path.write_text(json.dumps(card))
+    again, at_start, _ = _simulate(env, *argv)
+    assert "sympy" in at_start
+    assert again == first
+    assert json.loads(path.read_text()) == good
+    # a current card is read: the same wrong numbers under the right key change the run
+    card["key"] = good["key"]
+    path.write_text(json.dumps(card))
+    wrong, at_start, _ = _simulate(env, *argv)
+    assert "sympy" not in at_start
+    assert wrong["observables"] != first["observables"]
+
+
+def test_a_stale_card_key_is_refused_in_process(tmp_path, monkeypatch):
+    from statmech import model_card
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    from statmech.derive.registry import get_model
+
+    model_card.record(get_model("ising2d"), {"T": 2.5, "J": 1.0, "h": 0.0, "L": 8}, "numpy")
+    card = model_card.load("ising2d")
+    assert card is not None and card.coupling.shape({"L": 8}) == (8, 8)
+    monkeypatch.setattr(model_card, "_version", lambda: "another")
+    assert model_card.load("ising2d") is None
+
+
+def test_only_fast_kernel_lattices_get_a_card(tmp_path, monkeypatch):
+    from statmech.derive.registry import get_model
+
+    from statmech import model_card
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    model_card.record(get_model("curie-weiss"), {"T": 2.5, "N": 8}, "numpy")
+    assert model_card.load("curie-weiss") is None
+
+
+def test_the_kernels_use_nothing_numba_loads_without_scipy():
+    """numba, loaded without SciPy (statmech.numeric.kernel_cache.load_numba_lean), loses
+    only BLAS for np.convolve / np.correlate and cffi types: no kernel uses them."""
+    words = ("convolve", "correlate", "cffi", "np.dot", "linalg", "matmul", "vdot", " @ ")
+    for path in sorted((ROOT / "numeric" / "fast").glob("*.py")):
+        text = path.read_text()
+        assert not [w for w in words if w in text], path.name

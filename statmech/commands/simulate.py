@@ -148,7 +148,9 @@ def announce_compilation(args) -> None:
     samplers, on first use; later runs load them from the user's cache folder)."""
     if args.backend == "numpy" and not args.reference:
         from statmech.numeric.kernel_cache import announce_compilation as announce
+        from statmech.numeric.kernel_cache import load_numba_lean
 
+        load_numba_lean()
         announce()
 
 
@@ -158,6 +160,30 @@ def progress(json_output: bool):
 
     show = wanted(json_output)
     return lambda desc: progress_bar(show, desc=desc)
+
+
+def _fast_kernels(args) -> bool:
+    return args.backend == "numpy" and not args.reference
+
+
+def _model(args):
+    """The model: its card (:mod:`statmech.model_card`, plain facts without SymPy) when
+    the run is on the CPU's fast kernels and a current card is stored, else the model."""
+    if _fast_kernels(args):
+        from ..model_card import load
+
+        card = load(args.model)
+        if card is not None:
+            return card
+    return lookup_model(args.model)
+
+
+def _record(model, fixed: dict, args) -> None:
+    """Keep the model's facts at this point in its card, for the next run."""
+    if _fast_kernels(args):
+        from ..model_card import record
+
+        record(model, fixed, args.backend)
 
 
 def run(args) -> int:
@@ -178,7 +204,7 @@ def run(args) -> int:
         return _spin_glass.run_simulate(args)
     check_counts(args)
     check_checkpoint(args)
-    model = lookup_model(args.model)
+    model = _model(args)
     require_finite_system(model, "simulate")  # before its parameters: L= cannot be given
     fixed, ranges = parse_assignments(model, args.assignments)
     if ranges:
@@ -200,6 +226,7 @@ def run(args) -> int:
             print(
                 f"statmech: resuming from checkpoint {args.checkpoint} {resuming}", file=sys.stderr
             )
+    _record(model, fixed, args)
     announce_compilation(args)
     try:
         every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
