@@ -101,3 +101,11 @@ def test_quick_build(tmp_path):
 def test_full_build(tmp_path):
     build_report(tmp_path, quick=False, only=["s65_hopfield"])
     _check_build(tmp_path)
+
+
+def test_solutions_table_lists_every_branch():
+    lead, md = sec._solutions_table(tex=False)
+    assert "stable" in lead and "replicon" in lead
+    assert md.count("| retrieval |") == 2 and md.count("| spin glass |") == 1
+    assert "| metastable |" in md and "| unstable |" in md
+    assert sec._solutions_table(tex=True)[1].count("\\\\") == 4

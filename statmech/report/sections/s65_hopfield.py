@@ -4,7 +4,7 @@ import numpy as np
 
 from statmech.derive import check, derivations, get_model
 from statmech.derive.render import tex_prose, to_latex_body, to_markdown_body
-from statmech.numeric.hopfield import experiments, theory
+from statmech.numeric.hopfield import ags, experiments, theory
 
 from .. import Section
 from ._hopfield_figures import basin_figure, digits_figure, overlap_figure, phase_diagram_figure
@@ -41,6 +41,8 @@ BASIN_N = (500, 1000)
 BASIN_ALPHAS = (0.05, 0.1, 0.14, 0.2)
 BASIN_M0 = (np.linspace(0.1, 1.0, 7), np.linspace(0.05, 1.0, 12))
 RECALLED_DIGITS = (0, 2, 3)
+#: The point whose every AGS solution the section lists (retrieval metastable there).
+SOLUTIONS_AT = {"T": 0.1, "alpha": 0.12}
 
 
 def _figures(ctx) -> dict:
@@ -148,6 +150,40 @@ def _table(r: dict, tex: bool) -> str:
     return "\n".join(out)
 
 
+def _solutions_table(tex: bool) -> tuple[str, str]:
+    """Every solution of the AGS equations at ``SOLUTIONS_AT`` (m >= 0), and its lead-in."""
+    T, a = SOLUTIONS_AT["T"], SOLUTIONS_AT["alpha"]
+    sols = [s for s in ags.solutions(T, a) if s["m"] >= 0]
+    lead = (
+        f"Every solution of the replica-symmetric equations at $T = {T}$, "
+        f"$\\alpha = {a}$ (with $-m$ for each retrieval state). A solution is stable when "
+        "the Hessian of $f(m, q, r)$ has one negative eigenvalue, in the conjugate pair "
+        "$(q, r)$, and $f$ is a minimum in $m$ with $(q, r)$ at their stationary values; "
+        "the replicon (quoted from AGS) says whether replica symmetry holds."
+    )
+    head = ("solution", "$m$", "$q$", "$r$", "$f$", "stability", "replicon")
+    rows = [
+        (
+            s["kind"],
+            f"{s['m']:.6f}",
+            f"{s['q']:.6f}",
+            f"{s['r']:.5f}",
+            f"{s['free_energy']:.6f}",
+            s["stability"],
+            f"{s['replicon']:.3f}",
+        )
+        for s in sols
+    ]
+    if tex:
+        out = ["\\begin{tabular}{lrrrrlr}", " & ".join(head) + " \\\\ \\hline"]
+        out += [" & ".join(r) + " \\\\" for r in rows]
+        out.append("\\end{tabular}")
+        return lead, "\n".join(out)
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return lead, "\n".join(out)
+
+
 def build(ctx) -> Section:
     model = get_model("hopfield")
     ds = derivations(model)
@@ -167,8 +203,12 @@ def build(ctx) -> Section:
         "of the loads (0.01)."
     )
     caps = _captions(r)
-    md = [INTRO, to_markdown_body(ds, check=True, level=3), summary, _table(r, tex=False)]
-    tex = [tex_prose(INTRO), to_latex_body(ds, check=True), tex_prose(summary), _table(r, True)]
+    lead, rows_md = _solutions_table(tex=False)
+    _, rows_tex = _solutions_table(tex=True)
+    md = [INTRO, to_markdown_body(ds, check=True, level=3), lead, rows_md, summary]
+    md.append(_table(r, tex=False))
+    tex = [tex_prose(INTRO), to_latex_body(ds, check=True), tex_prose(lead), rows_tex]
+    tex += [tex_prose(summary), _table(r, True)]
     for name, cap in caps.items():
         md.append(ctx.figure_markdown(name, cap))
         tex.append(ctx.figure_latex(name, cap))
