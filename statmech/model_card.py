@@ -209,6 +209,18 @@ class ModelCard:
             return compile_model(self.real, params, backend, shape=shape)
         return CompiledCard(self, dict(key), tuple(shape), backend, found)
 
+    def holds(self, params: dict, backend: str) -> bool:
+        """Whether the card has the shape and the compiled form at ``params``."""
+        from statmech.numeric.compiled import compile_key
+
+        sizes = self.coupling.size_parameters
+        if not all(s in params for s in sizes):
+            return False
+        shape = self._data["shapes"].get(_shape_key({s: params[s] for s in sizes}))
+        if shape is None:
+            return False
+        return _point_key(compile_key(params), tuple(shape), backend) in self._data["points"]
+
     def __getattr__(self, attr):
         if attr.startswith("__") or attr in ("_data", "_real"):
             raise AttributeError(attr)
@@ -312,8 +324,8 @@ def record(model, params: dict, backend: str) -> None:
     (written first if missing or stale), where the compiled form is a fast-kernel
     Ising lattice; any other model or point is left out.  Never raises for the cache."""
     if isinstance(model, ModelCard):
-        if "_real" not in model.__dict__:
-            return  # nothing was missing from the card
+        if model.holds(params, backend):
+            return
         model = model.real
     if not isinstance(getattr(model, "name", None), str):
         return

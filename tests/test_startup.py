@@ -302,3 +302,20 @@ def test_the_kernels_use_nothing_numba_loads_without_scipy():
     for path in sorted((ROOT / "numeric" / "fast").glob("*.py")):
         text = path.read_text()
         assert not [w for w in words if w in text], path.name
+
+
+def test_a_card_gains_the_points_it_lacked(tmp_path):
+    """A run at a size or coupling the card does not hold builds the model, gives the
+    numbers a run without a card gives, and adds its point: the next run needs no SymPy."""
+    env = _card_env(tmp_path)
+    _simulate(env, "ising2d", "L=8", "T=2.5", "--sweeps", "10")
+    argv = ("ising2d", "L=6", "T=2.5", "J=0.75", "--sweeps", "10")
+    added, at_start, _ = _simulate(env, *argv)
+    assert "sympy" in at_start
+    again, _, at_end = _simulate(env, *argv)
+    assert "sympy" not in at_end
+    assert again == added
+    (tmp_path / "cache" / "statmech" / "models" / "ising2d.json").unlink()
+    fresh, at_start, _ = _simulate(env, *argv)
+    assert "sympy" in at_start
+    assert fresh == added
