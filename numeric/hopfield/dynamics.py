@@ -268,8 +268,8 @@ def run_blocked(patterns, states, sweeps: int = 100, seed=0, order=None, block: 
     M = xp.matmul(s.astype(xp.float64), work.astype(xp.float64))  # (R, S, P), exact
     flips = xp.zeros((R, S), dtype=xp.int64)
     moved = xp.ones((R, S), dtype=bool)
-    r_of = xp.broadcast_to(xp.arange(R)[:, None], (R, S))
-    s_of = xp.broadcast_to(xp.arange(S)[None, :], (R, S))
+    r_of = xp.ascontiguousarray(xp.broadcast_to(xp.arange(R)[:, None], (R, S)))
+    s_of = xp.ascontiguousarray(xp.broadcast_to(xp.arange(S)[None, :], (R, S)))
     done = 0
     for k in range(min(sweeps, order.shape[0])):
         moved = xp.zeros((R, S), dtype=bool)
@@ -292,7 +292,8 @@ def run_blocked(patterns, states, sweeps: int = 100, seed=0, order=None, block: 
                 any_wrong = wrong.any(axis=2)
                 if not bool(any_wrong.any()):
                     break
-                first = xp.argmax(wrong, axis=2)  # the first disagreeing unit of each state
+                # the first disagreeing unit of each state
+                first = xp.argmax(wrong.astype(xp.int8), axis=2)
                 rr, ss, jj = r_of[any_wrong], s_of[any_wrong], first[any_wrong]
                 u = units[jj]
                 new = -s[rr, ss, u]
