@@ -7,7 +7,7 @@ enumeration of small systems (two-level, paramagnet), an independent check.
 import numpy as np
 
 from statmech.derive import derivations, get_model
-from statmech.derive.render import results_of, tex_prose
+from statmech.derive.render import markdown_prose, results_of, tex_prose
 from statmech.numeric.compile import compile_expression
 from statmech.numeric.enumeration import model_thermodynamics
 
@@ -101,7 +101,7 @@ def build(ctx) -> Section:
     for name in MODELS:
         model = get_model(name)
         res = results_of(derivations(model))
-        md.append(f"### {model.title}\n\n{model.summary}\n")
+        md.append(f"### {model.title}\n\n{markdown_prose(model.summary)}\n")
         md.append(results_markdown(res, KEYS))
         tex.append(f"\\subsection{{{tex_prose(model.title)}}}\n{tex_prose(model.summary)}\n")
         tex.append(results_latex(res, KEYS))
