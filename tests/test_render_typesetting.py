@@ -69,6 +69,18 @@ def test_text_rendering_has_no_raw_latex():
     assert "log n! ~ n log n - n" in out
 
 
+def test_text_renderings_of_every_model_have_no_latex():
+    """Names written in LaTeX (\\xi, \\operatorname{Var}) and \\frac12, \\mathbb{E} in
+    prose are read as plain text."""
+    from statmech.derive import all_models, derivations
+    from statmech.derive.render import to_text
+
+    for model in all_models():
+        out = to_text(model, derivations(model))
+        leftovers = re.findall(r".{0,30}(?:\\|\$|\bfrac(?![a-z])|mathbb|operatorname).{0,30}", out)
+        assert not leftovers, (model.name, leftovers[:5])
+
+
 def _long_rhs():
     """A sum of many wide terms, like the chain's heat capacity at finite field."""
     terms = [
