@@ -25,7 +25,8 @@ over-estimates the fine rule's error by about :math:`e^{12}`: callers use it as 
 quadrature part of an error bound.
 
 This is the single Gaussian average of the spin-glass code
-(:mod:`statmech.numeric.spin_glass_theory`).  The general solver's averages of
+(:mod:`statmech.numeric.spin_glass_theory`) and, through :func:`rule` with their own
+step, of the Hopfield solvers (:mod:`statmech.numeric.hopfield`).  The general solver's averages of
 :class:`~statmech.derive.gaussian.GaussianAverage` are Gauss-Hermite sums
 (:mod:`statmech.numeric.gaussian`).
 """
@@ -57,9 +58,16 @@ def points_for(slope: float, k: float = K_FINE) -> int:
 
 
 @functools.lru_cache(maxsize=32)
-def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
-    z = np.arange(-n, n + 1) * (HALF_WIDTH / n)
-    w = np.exp(-0.5 * z * z) * (HALF_WIDTH / n / math.sqrt(2.0 * math.pi))
+def rule(n: int, half_width: float = HALF_WIDTH) -> tuple[np.ndarray, np.ndarray]:
+    r"""Nodes ``z`` and weights ``w`` of the trapezoid rule for :math:`\mathbb{E}_z` on
+    :math:`|z| \le` ``half_width`` with ``n`` steps on each side of zero (``2n + 1``
+    nodes, step ``half_width / n``): ``E g = g(z) @ w``.  Read-only arrays, cached.
+
+    Callers that size the step themselves (the Hopfield solvers) use this directly;
+    :func:`nodes` sizes it for integrands in :math:`\tanh(az + b)`.
+    """
+    z = np.arange(-n, n + 1) * (half_width / n)
+    w = np.exp(-0.5 * z * z) * (half_width / n / math.sqrt(2.0 * math.pi))
     z.setflags(write=False)
     w.setflags(write=False)
     return z, w
@@ -79,7 +87,7 @@ def nodes(slope: float, k: float = K_FINE) -> tuple[np.ndarray, np.ndarray]:
     """
     if not math.isfinite(float(slope)):
         raise ValueError(f"the slope of the integrand must be finite, got {slope}")
-    return _rule(points_for(slope, k))
+    return rule(points_for(slope, k))
 
 
 def average(g, slope: float, k: float = K_FINE):

@@ -33,7 +33,8 @@ the analytic Hessian:
 Solutions with :math:`m < 0` are the mirror images of those with :math:`m > 0`
 and are listed too.
 
-**Gaussian averages.** The trapezoid rule on :math:`|z| \le 9` (the normal
+**Gaussian averages.** The trapezoid rule
+(:func:`statmech.numeric.gauss_trapezoid.rule`) on :math:`|z| \le 9` (the normal
 tail beyond weighs below :math:`10^{-18}`).  The integrands are analytic in the
 strip :math:`|\operatorname{Im} z| < \pi/(2\beta\sigma)` (the poles of tanh), where
 the rule's error falls as :math:`e^{-2\pi d_{\rm strip}/h} = e^{-\pi^2/(\beta\sigma
@@ -88,6 +89,8 @@ import math
 
 import numpy as np
 
+from ..gauss_trapezoid import rule as trapezoid_rule
+
 #: The z range of the trapezoid rule, and the largest number of its nodes.
 Z_MAX = 9.0
 MAX_NODES = 80001
@@ -106,15 +109,14 @@ def nodes(T: float, sigma_max: float):
     """Trapezoid nodes and weights for :math:`\\mathbb{E}_z` with poles of tanh at
     :math:`\\operatorname{Im} z = \\pi/(2\\beta\\sigma)`, :math:`\\sigma \\le` ``sigma_max``."""
     h = min(0.25, 0.27 * T / max(sigma_max, 1e-300))
-    n = 2 * int(math.ceil(Z_MAX / h)) + 1
+    steps = int(math.ceil(Z_MAX / h))
+    n = 2 * steps + 1
     if n > MAX_NODES:
         raise ValueError(
             f"T={T:g} is too low for the finite-temperature quadrature ({n} nodes); "
             "use T=0 for the zero-temperature equations"
         )
-    z = np.linspace(-Z_MAX, Z_MAX, n)
-    w = np.exp(-(z**2) / 2)
-    return z, w / w.sum()
+    return trapezoid_rule(steps, Z_MAX)
 
 
 class Averages:

@@ -32,6 +32,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..gauss_trapezoid import rule as trapezoid_rule
+
 
 def _model():
     from statmech.derive import get_model
@@ -167,8 +169,9 @@ Z_POINTS = 10001
 
 
 def _grid_average(expr, args):
-    """``expr`` with its Gaussian averages done on the uniform z grid (trapezoid rule,
-    spectrally accurate for a smooth integrand times the Gaussian weight)."""
+    """``expr`` with its Gaussian averages done on the uniform z grid (the trapezoid rule
+    of :func:`statmech.numeric.gauss_trapezoid.rule`, spectrally accurate for a smooth
+    integrand times the Gaussian weight)."""
     import sympy as sp
     from statmech.derive.gaussian import GaussianAverage
 
@@ -180,9 +183,7 @@ def _grid_average(expr, args):
         expr.xreplace(dict(zip(averages, dummies, strict=True))), [*args, *dummies]
     )
     inner = [compile_expression(a.function, [a.variable, *args]) for a in averages]
-    z = np.linspace(-Z_MAX, Z_MAX, Z_POINTS)
-    w = np.exp(-(z**2) / 2)
-    w /= w.sum()
+    z, w = trapezoid_rule((Z_POINTS - 1) // 2, Z_MAX)
 
     def fn(*values):
         values = [np.asarray(v, dtype=float) for v in values]
