@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from .derivation import Derivation, check_steps
@@ -270,11 +271,73 @@ def to_latex_body(derivations, check: bool = False, headings: bool = True) -> st
             lines.append(rf"\subsection*{{{tex_prose(d.title)}}}")
         if d.intro:
             lines.append(tex_prose(d.intro) + "\n")
-        for step, result in _checks(d, check):
-            tag = _latex_tag(step, result)
+        defined: dict = {}  # the quantity an earlier step defines -> that step's index
+        for k, (step, result) in enumerate(_checks(d, check)):
+            tag = _latex_tag(step, result) + _uses(step, defined)
             lines.append(r"\noindent " + tex_prose(step.why) + tag)
-            lines.append(display_equation(step.lhs, step.rhs))
+            lines.append(f"%step:{k}\n" + display_equation(step.lhs, step.rhs))
+            if isinstance(step.lhs, (sp.Symbol, AppliedUndef)):
+                defined[step.lhs] = k
     return "\n".join(lines)
+
+
+def _uses(step, defined: dict) -> str:
+    r"""``\stepuses{j,k}``: the earlier steps whose quantities this step was computed
+    from (those its ``via`` contains), which a report cites by equation number
+    (:func:`number_steps`); empty when there are none."""
+    if step.via is None or not isinstance(step.via, sp.Basic):
+        return ""
+    names = step.via.free_symbols | step.via.atoms(AppliedUndef)
+    used = sorted(j for q, j in defined.items() if q in names)
+    return rf" \stepuses{{{','.join(map(str, used))}}}" if used else ""
+
+
+def number_steps(body: str) -> str:
+    r"""Number the derivation steps of an assembled document and cite them.
+
+    Each step's display (marked ``%step:k`` by :func:`to_latex_body`) becomes a
+    numbered equation with a label of its own; each ``\stepuses{j,...}`` becomes
+    "from (n)" with ``n`` the number of step ``j`` of the same derivation (the most
+    recent display marked ``j``)."""
+    out: list[str] = []
+    labels: dict[str, str] = {}
+    count = 0
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = re.fullmatch(r"%step:(\d+)", line)
+        if (
+            m
+            and i + 1 < len(lines)
+            and lines[i + 1].startswith(("\\begin{equation*}", "\\begin{multline*}"))
+        ):
+            if m.group(1) == "0":
+                labels = {}  # a new derivation
+            count += 1
+            label = f"step{count}"
+            labels[m.group(1)] = label
+            env = "equation" if "equation*" in lines[i + 1] else "multline"
+            j = i + 1
+            block = [lines[j].replace(env + "*", env)]
+            while not lines[j].startswith(f"\\end{{{env}*}}"):
+                j += 1
+                block.append(lines[j])
+            block[-1] = f"\\label{{{label}}}\\end{{{env}}}"
+            out.extend(block)
+            i = j + 1
+            continue
+        out.append(_cite_steps(line, labels))
+        i += 1
+    return "\n".join(out)
+
+
+def _cite_steps(line: str, labels: dict) -> str:
+    def cite(m: re.Match) -> str:
+        refs = [f"(\\ref{{{labels[k]}}})" for k in m.group(1).split(",") if k in labels]
+        return f"[from {', '.join(refs)}]" if refs else ""
+
+    return re.sub(r"\\stepuses\{([\d,]+)\}", cite, line)
 
 
 def _latex_tag(step, result) -> str:
@@ -349,6 +412,8 @@ LATEX_PREAMBLE = r"""\documentclass[11pt]{article}
 \makeatother
 % A quoted step's reference, inline (a report turns it into a citation)
 \newcommand{\quoted}[1]{[quoted: #1]}
+% The steps a step was computed from (a report numbers them; alone: nothing)
+\newcommand{\stepuses}[1]{}
 \usepackage[hidelinks]{hyperref}
 """
 

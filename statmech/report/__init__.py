@@ -121,7 +121,13 @@ def build_report(
         The paths written (``markdown``, ``latex``, ``pdf`` or None), the seconds each
         section took (``seconds``) and the sections taken from the cache (``cached``).
     """
-    from statmech.derive.render import UNITS_NOTE, cite_quoted, latex_document, tex_prose
+    from statmech.derive.render import (
+        UNITS_NOTE,
+        cite_quoted,
+        latex_document,
+        number_steps,
+        tex_prose,
+    )
 
     from .runner import build_sections
 
@@ -148,7 +154,7 @@ def build_report(
         md.append(f"## {s.title}\n\n{s.markdown}\n")
         tex.append(f"\\FloatBarrier\n\\section{{{tex_prose(s.title)}}}\n{s.latex}\n")
     (out / "report.md").write_text("\n".join(md))
-    body, bibliography = cite_quoted("\n".join(tex))
+    body, bibliography = cite_quoted(number_steps("\n".join(tex)))
     if bibliography:
         body += "\n\\FloatBarrier\n" + bibliography
     document = latex_document(TITLE, body, contents=True)
