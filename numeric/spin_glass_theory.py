@@ -22,6 +22,7 @@ D. J. Thouless, P. W. Anderson and R. G. Palmer, Phil. Mag. 35, 593 (1977).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,8 +116,17 @@ def tap_solutions(
             break
         m = np.where(done[:, None], m, m + (1.0 - damping) * r)
     good = np.abs(_tap_residual(k, k2, m, beta, h)).max(axis=1) < tol
+    return _distinct_solutions(k, m[good], temperature, h, distinct, good, starts)
+
+
+def _distinct_solutions(k, rows, temperature, h, distinct, good, starts) -> TapSolutions:
+    """The converged ``rows`` merged (a row within ``distinct`` of an earlier solution in
+    max norm counts as a hit of it), sorted by TAP free energy; ``good`` marks the
+    converged starts."""
+    n = k.shape[0]
+    beta = 1.0 / temperature
     sols, hits = [], []
-    for row in m[good]:
+    for row in rows:
         for i, s in enumerate(sols):
             if np.abs(s - row).max() < distinct:
                 hits[i] += 1
@@ -276,31 +286,15 @@ def tap_minima(
     good = np.abs(_tap_residual(k, k2, m, beta, h)).max(axis=1) < 1e3 * tol
     trivial = good & ((m * m).mean(axis=1) < 1e-12)
     mirrored = h == 0.0
-    sols, hits = [], []
-    for row in m[good & ~trivial]:
-        row = -row if (mirrored and row.sum() < 0) else row
-        for i, sol in enumerate(sols):
-            if np.abs(sol - row).max() < distinct:
-                hits[i] += 1
-                break
-        else:
-            sols.append(row)
-            hits.append(1)
-    ms = np.array(sols).reshape(-1, n)
-    f = tap_free_energy(k, ms, temperature, h) if len(sols) else np.zeros(0)
-    order = np.argsort(f)
-    ms = ms[order]
-    return TapSolutions(
-        m=ms,
-        f=f[order],
-        hits=np.array(hits, dtype=int)[order],
-        q_ea=(ms**2).mean(axis=1),
-        failed=int((~good).sum()),
-        starts=starts,
-        plefka=1.0 - beta**2 * ((1.0 - ms**2) ** 2).mean(axis=1),
+    rows = m[good & ~trivial]
+    if mirrored:  # each solution counted once with its mirror image
+        rows = [-row if row.sum() < 0 else row for row in rows]
+    found = _distinct_solutions(k, rows, temperature, h, distinct, good, starts)
+    return dataclasses.replace(
+        found,
         paramagnetic=int(trivial.sum()),
         hessian_min=np.array(
-            [np.linalg.eigvalsh(tap_hessian(k, row, temperature))[0] for row in ms]
+            [np.linalg.eigvalsh(tap_hessian(k, row, temperature))[0] for row in found.m]
         ),
         mirrored=mirrored,
     )
