@@ -25,23 +25,24 @@ def _sk(n, seed):
     return sg.model_couplings("sk", {"N": n}, seed)
 
 
-def pq_data(sizes=(64, 128), temperatures=None, samples=8, sweeps=2000, seed=1) -> dict:
-    """Disorder-averaged P(q) of SK per size, from PT with two real replicas."""
+def _pq_run(n, samples, sweeps, temps, seed):
+    """PT of ``samples`` SK samples of size ``n`` with two real replicas: the result, and
+    its disorder-averaged P(q), averages and warnings."""
     from statmech.numeric import spin_glass as sg
 
+    res = sg.parallel_tempering(
+        [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
+    )
+    q, p = res.p_of_q()
+    return res, {"q": q, "p": p, "average": res.disorder_average(), "warnings": res.warnings}
+
+
+def pq_data(sizes=(64, 128), temperatures=None, samples=8, sweeps=2000, seed=1) -> dict:
+    """Disorder-averaged P(q) of SK per size, from PT with two real replicas."""
     temps = np.geomspace(0.4, 1.6, 12) if temperatures is None else np.asarray(temperatures)
     out = {"T": temps, "sizes": {}}
     for n in sizes:
-        res = sg.parallel_tempering(
-            [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
-        )
-        q, p = res.p_of_q()
-        out["sizes"][n] = {
-            "q": q,
-            "p": p,
-            "average": res.disorder_average(),
-            "warnings": res.warnings,
-        }
+        out["sizes"][n] = _pq_run(n, samples, sweeps, temps, seed)[1]
     return out
 
 
@@ -51,21 +52,13 @@ def sk_runs(settings: dict, temperatures, seed=1) -> dict:
     lowest energy per spin each sample reached (for :func:`ground_state_from_runs`)."""
     import time
 
-    from statmech.numeric import spin_glass as sg
-
     temps = np.asarray(temperatures, float)
     out = {"T": temps, "sizes": {}}
     for n, (samples, sweeps) in settings.items():
         start = time.perf_counter()
-        res = sg.parallel_tempering(
-            [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed
-        )
-        q, p = res.p_of_q()
+        res, pq = _pq_run(n, samples, sweeps, temps, seed)
         out["sizes"][n] = {
-            "q": q,
-            "p": p,
-            "average": res.disorder_average(),
-            "warnings": res.warnings,
+            **pq,
             "e_min": res.e_min,
             "samples": samples,
             "sweeps": sweeps,
