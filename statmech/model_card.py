@@ -330,6 +330,13 @@ def record(model, params: dict, backend: str) -> None:
     if not isinstance(getattr(model, "name", None), str):
         return
     try:
+        from statmech.derive.registry import get_model
+
+        if get_model(model.name) is not model:
+            return  # a model of --model-file under a built-in's name: never its card
+    except Exception:  # noqa: BLE001 - no built-in of that name: no card either
+        return
+    try:
         from statmech.numeric.compiled import compile_key, compile_model
         from statmech.numeric.samplers.base import hypercubic
 

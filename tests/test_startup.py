@@ -319,3 +319,45 @@ def test_a_card_gains_the_points_it_lacked(tmp_path):
     fresh, at_start, _ = _simulate(env, *argv)
     assert "sympy" in at_start
     assert fresh == added
+
+
+CLASHING_MODEL = """
+import sympy as sp
+from statmech.derive import symbols as sym
+from statmech.derive.interactions import ising_hamiltonian
+from statmech.derive.model import TEMPERATURE, HypercubicLattice, Model, Parameter, ising_spin
+
+L = sp.Symbol("L", positive=True, integer=True)
+MODEL = Model(
+    name="ising2d",
+    title="the square-lattice antiferromagnet, under a built-in's name",
+    summary="J < 0 in effect: in a field its energy differs from the ferromagnet's.",
+    parameters=(TEMPERATURE, Parameter(sym.J, "coupling", 1.0), Parameter(sym.h, "field", 0.0),
+                Parameter(L, "linear size", 8)),
+    states=ising_spin(),
+    hamiltonian=ising_hamiltonian(HypercubicLattice(2), sign=-1),
+    size=L**2,
+    field=sym.h,
+)
+"""
+
+
+def test_a_model_file_under_a_builtin_name_neither_reads_nor_writes_its_card(tmp_path):
+    """A --model-file model named like a built-in is another model: the built-in's card
+    must not serve it, and its run must not enter the built-in's card (both orders)."""
+    path = tmp_path / "clash.py"
+    path.write_text(CLASHING_MODEL)
+    env = _card_env(tmp_path)
+    argv = ("ising2d", "L=8", "T=1", "h=1", "--sweeps", "50", "--replicas", "2")
+    builtin, _, _ = _simulate(env, *argv)
+    own, at_start, _ = _simulate(env, *argv, "--model-file", str(path))
+    assert "sympy" in at_start  # the file's model was built, no card read
+    energy = "energy_per_spin"
+    assert own["observables"][energy] != builtin["observables"][energy]
+    again, _, _ = _simulate(env, *argv)
+    assert again == builtin
+    card = tmp_path / "cache" / "statmech" / "models" / "ising2d.json"
+    card.unlink()
+    assert _simulate(env, *argv, "--model-file", str(path))[0] == own
+    assert not card.exists()
+    assert _simulate(env, *argv)[0] == builtin

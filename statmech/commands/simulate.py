@@ -163,7 +163,9 @@ def progress(json_output: bool):
 
 
 def _fast_kernels(args) -> bool:
-    return args.backend == "numpy" and not args.reference
+    """Whether the run may use a model card: a built-in model (named, not read from
+    ``--model-file``, whose model may share a built-in's name) on the CPU's fast kernels."""
+    return isinstance(args.model, str) and args.backend == "numpy" and not args.reference
 
 
 def _model(args):
