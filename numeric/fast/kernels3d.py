@@ -47,8 +47,10 @@ def _update(s8, nsum, minus, plus, key, ctr):
 
 
 @nb.njit(inline="always")
-def _site(me, a, b, e, f, mid, q, qn, minus, plus, key, row0):
-    nsum = (
+def _nsum(a, b, e, f, mid, q, qn):
+    """The sum of the six neighbours of site ``q`` of a row: ``q`` in the rows ``a``,
+    ``b``, ``e``, ``f``, ``mid`` of the other colour, and ``qn`` in ``mid``."""
+    return (
         np.int32(a[q])
         + np.int32(b[q])
         + np.int32(e[q])
@@ -56,6 +58,11 @@ def _site(me, a, b, e, f, mid, q, qn, minus, plus, key, row0):
         + np.int32(mid[q])
         + np.int32(mid[qn])
     )
+
+
+@nb.njit(inline="always")
+def _site(me, a, b, e, f, mid, q, qn, minus, plus, key, row0):
+    nsum = _nsum(a, b, e, f, mid, q, qn)
     me[q] = _update(me[q], nsum, minus, plus, key, row0 + np.uint64(q))
 
 
@@ -193,15 +200,7 @@ def _row_sums(spins, r, ij):
         qn = q + d
         if qn >= n:
             qn -= n
-        nsum = (
-            np.int32(a[q])
-            + np.int32(b[q])
-            + np.int32(e[q])
-            + np.int32(f[q])
-            + np.int32(mid[q])
-            + np.int32(mid[qn])
-        )
-        bs += s * nsum
+        bs += s * _nsum(a, b, e, f, mid, q, qn)
         ms += s + np.int32(mid[q])
     return np.int64(bs), np.int64(ms)
 
