@@ -71,13 +71,19 @@ def _flip_clusters(sp, parent, flip, key, flipbase):
 
 
 @nb.njit(inline="always")
-def _union(parent, i, j):
-    ri = _find(parent, i)
-    rj = _find(parent, j)
+def _link(parent, ri, rj):
+    """Join the clusters of the roots ``ri`` and ``rj`` under the smaller; returns it."""
     if ri < rj:
         parent[rj] = ri
     elif rj < ri:
         parent[ri] = rj
+        return rj
+    return ri
+
+
+@nb.njit(inline="always")
+def _union(parent, i, j):
+    _link(parent, _find(parent, i), _find(parent, j))
 
 
 @nb.njit(inline="always")
@@ -100,12 +106,7 @@ def _swendsen_wang_replica(sp, parent, flip, fwd, key, sweep0, nsweeps, thr):
                     if sp[j] == si and u < thr:
                         if ri < 0:
                             ri = _find(parent, i)
-                        rj = _find(parent, j)
-                        if ri < rj:
-                            parent[rj] = ri
-                        elif rj < ri:
-                            parent[ri] = rj
-                            ri = rj
+                        ri = _link(parent, ri, _find(parent, j))
         _flip_clusters(sp, parent, flip, key, base + np.uint64(n * h))
 
 
