@@ -1,11 +1,10 @@
 """The Hopfield report section: its figures, captions and table, and the whole build."""
 
-import re
-
 import numpy as np
 import pytest
+from _report_helpers import CODE_IN_CAPTION, check_build, check_figures, small_figures
 
-from statmech.report import Context, build_report
+from statmech.report import build_report
 from statmech.report.sections import s65_hopfield as sec
 
 FIGURES = (
@@ -21,26 +20,21 @@ FIGURES = (
 def small(tmp_path_factory):
     """The section's figures at tiny sizes (the quick settings made smaller)."""
     out = tmp_path_factory.mktemp("r65")
-    mp = pytest.MonkeyPatch()
-    mp.setattr(sec, "PHASE_ALPHAS", (np.array([0.02, 0.08]), None))
-    mp.setattr(sec, "PHASE_ITER", ({"steps": 100, "bisections": 4}, None))
-    mp.setattr(sec, "CURVE_NS", ((100, 200), None))
-    mp.setattr(sec, "CURVE_ALPHAS", ((0.05, 0.3), None))
-    mp.setattr(sec, "NETWORKS", (2, None))
-    mp.setattr(sec, "CURVE_NETWORKS", (2, None))
-    mp.setattr(sec, "BASIN_N", (200, None))
-    mp.setattr(sec, "BASIN_M0", (np.array([0.2, 1.0]), None))
-    try:
-        r = sec._figures(Context(out, quick=True))
-    finally:
-        mp.undo()
-    return out, r
+    settings = {
+        "PHASE_ALPHAS": np.array([0.02, 0.08]),
+        "PHASE_ITER": {"steps": 100, "bisections": 4},
+        "CURVE_NS": (100, 200),
+        "CURVE_ALPHAS": (0.05, 0.3),
+        "NETWORKS": 2,
+        "CURVE_NETWORKS": 2,
+        "BASIN_N": 200,
+        "BASIN_M0": np.array([0.2, 1.0]),
+    }
+    return out, small_figures(sec, out, settings)
 
 
 def test_figures_are_drawn(small):
-    out, _ = small
-    for name in FIGURES:
-        assert (out / "figures" / f"{name}.png").stat().st_size > 5000, name
+    check_figures(small[0], FIGURES)
 
 
 def test_measured_numbers_behave(small):
@@ -63,7 +57,7 @@ def test_captions_say_theory_and_measured(small):
     for name in ("hopfield_overlap.png", "hopfield_basins.png"):
         assert "measured" in caps[name].lower() and "error bars" in caps[name]
     for cap in caps.values():
-        assert not re.search(r"statmech|numeric\.|\w+_\w+\(|\.py", cap), cap
+        assert not CODE_IN_CAPTION.search(cap), cap
 
 
 def test_table_reports_unreached_drop():
@@ -81,14 +75,7 @@ def test_table_shows_the_extrapolation():
 
 
 def _check_build(out):
-    text = (out / "report.md").read_text()
-    assert "Hopfield" in text and "\\alpha_c = 0.137906" in text
-    assert "[symbolic" in text  # the steps were checked as they were rendered
-    for name in FIGURES:
-        assert f"figures/{name}.png" in text
-        assert (out / "figures" / f"{name}.png").stat().st_size > 5000
-    tex = (out / "report.tex").read_text()
-    assert tex.count("\\includegraphics") == len(FIGURES)
+    check_build(out, FIGURES, "Hopfield", "\\alpha_c = 0.137906")
 
 
 @pytest.mark.slow

@@ -1,11 +1,10 @@
 """The spin-glass report section: its figures, captions, table and numbers, and the build."""
 
-import re
-
 import numpy as np
 import pytest
+from _report_helpers import CODE_IN_CAPTION, check_build, check_figures, small_figures
 
-from statmech.report import Context, build_report
+from statmech.report import build_report
 from statmech.report.sections import s62_spin_glass as sec
 
 FIGURES = (
@@ -21,26 +20,21 @@ FIGURES = (
 def small(tmp_path_factory):
     """The section's figures at tiny sizes (the quick settings made smaller)."""
     out = tmp_path_factory.mktemp("r62")
-    mp = pytest.MonkeyPatch()
-    mp.setattr(sec, "SK_RUNS", ({8: (3, 150), 12: (3, 150), 16: (3, 150)}, None))
-    mp.setattr(sec, "SK_LADDER", (np.geomspace(0.3, 1.6, 8), None))
-    mp.setattr(sec, "PQ_SIZES", ((12, 16), None))
-    mp.setattr(sec, "GS_SIZES", ((8, 12, 16), None))
-    mp.setattr(sec, "EA_SIZES", ((3, 4), None))
-    mp.setattr(sec, "EA_SAMPLES", ((2, 2), None))
-    mp.setattr(sec, "EA_SWEEPS", ((40, 40), None))
-    mp.setattr(sec, "PHASE_POINTS", (11, None))
-    try:
-        r = sec._figures(Context(out, quick=True))
-    finally:
-        mp.undo()
-    return out, r
+    settings = {
+        "SK_RUNS": {8: (3, 150), 12: (3, 150), 16: (3, 150)},
+        "SK_LADDER": np.geomspace(0.3, 1.6, 8),
+        "PQ_SIZES": (12, 16),
+        "GS_SIZES": (8, 12, 16),
+        "EA_SIZES": (3, 4),
+        "EA_SAMPLES": (2, 2),
+        "EA_SWEEPS": (40, 40),
+        "PHASE_POINTS": 11,
+    }
+    return out, small_figures(sec, out, settings)
 
 
 def test_figures_are_drawn(small):
-    out, _ = small
-    for name in FIGURES:
-        assert (out / "figures" / f"{name}.png").stat().st_size > 5000, name
+    check_figures(small[0], FIGURES)
 
 
 def test_numbers_behave(small):
@@ -74,7 +68,7 @@ def test_captions_say_theory_and_measured(small):
     assert "error bars" in caps["spin_glass_q.png"]
     assert "not equilibrated" in caps["spin_glass_pq.png"]
     for cap in caps.values():
-        assert not re.search(r"statmech|numeric\.|\w+_\w+\(|\.py", cap), cap
+        assert not CODE_IN_CAPTION.search(cap), cap
 
 
 def test_table_lists_every_run(small):
@@ -85,14 +79,7 @@ def test_table_lists_every_run(small):
 
 
 def _check_build(out):
-    text = (out / "report.md").read_text()
-    assert "Sherrington-Kirkpatrick" in text and "0.530368392051" in text
-    assert "[symbolic" in text  # the steps were checked as they were rendered
-    for name in FIGURES:
-        assert f"figures/{name}.png" in text
-        assert (out / "figures" / f"{name}.png").stat().st_size > 5000
-    tex = (out / "report.tex").read_text()
-    assert tex.count("\\includegraphics") == len(FIGURES)
+    check_build(out, FIGURES, "Sherrington-Kirkpatrick", "0.530368392051")
 
 
 @pytest.mark.slow
