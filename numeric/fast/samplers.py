@@ -177,70 +177,57 @@ class FastSampler(Sampler):
         e_out[:, :count], m_out[:, :count] = self.energy_magnetization(bsum, msum)
 
 
-class Checkerboard2D(FastSampler):
+class _Checkerboard(FastSampler):
+    """Metropolis / heat-bath on an even hypercubic torus, sublattices stored apart
+    (subclasses set ``dimension``, ``layout``: the kernels module, and ``lattice``)."""
+
+    algorithms = ("metropolis", "heat-bath")
+    dimension = 0
+    layout = None
+    lattice = ""
+
+    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
+        super().__init__(compiled, T, algorithm, replicas, moves)
+        if len(self.shape) != self.dimension or len(set(self.shape)) != 1 or self.shape[0] % 2:
+            torus = " x ".join(["L"] * self.dimension)
+            raise NotImplementedError(
+                f"the {self.lattice} fast path needs an even {torus} torus, got {self.shape}"
+            )
+        z = 2 * self.dimension
+        self.tables = [flip_thresholds(self.name, t, self.J, self.h, z) for *_, t in self.groups]
+        self.table = self.tables[0]
+
+    def _to_layout(self, config):
+        return self.layout.pack(config.reshape(self.replicas, *self.shape))
+
+    def _from_layout(self, spins):
+        return self.layout.unpack(spins)
+
+    def _sweeps(self, state, sweeps):
+        self._run(self.layout.run_sweeps, state, self.tables, state.sweeps, sweeps)
+
+    def _sums(self, spins, bsum, msum):
+        self.layout.sums(spins, bsum, msum)
+
+    def _sweeps_measured(self, state, every, count, bsum, msum):
+        run_measured = self.layout.run_measured
+
+        def kernel(spins, keys, sweep0, b, m, table):
+            run_measured(spins, keys, sweep0, every, count, table, b, m)
+
+        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
+
+
+class Checkerboard2D(_Checkerboard):
     """Square lattice, sublattices stored apart (:mod:`numeric.fast.kernels2d`)."""
 
-    algorithms = ("metropolis", "heat-bath")
-
-    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
-        super().__init__(compiled, T, algorithm, replicas, moves)
-        if len(self.shape) != 2 or self.shape[0] != self.shape[1] or self.shape[0] % 2:
-            raise NotImplementedError(
-                f"the square-lattice fast path needs an even L x L torus, got {self.shape}"
-            )
-        self.tables = [flip_thresholds(self.name, t, self.J, self.h, 4) for *_, t in self.groups]
-        self.table = self.tables[0]
-
-    def _to_layout(self, config):
-        return kernels2d.pack(config.reshape(self.replicas, *self.shape))
-
-    def _from_layout(self, spins):
-        return kernels2d.unpack(spins)
-
-    def _sweeps(self, state, sweeps):
-        self._run(kernels2d.run_sweeps, state, self.tables, state.sweeps, sweeps)
-
-    def _sums(self, spins, bsum, msum):
-        kernels2d.sums(spins, bsum, msum)
-
-    def _sweeps_measured(self, state, every, count, bsum, msum):
-        def kernel(spins, keys, sweep0, b, m, table):
-            kernels2d.run_measured(spins, keys, sweep0, every, count, table, b, m)
-
-        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
+    dimension, layout, lattice = 2, kernels2d, "square-lattice"
 
 
-class Checkerboard3D(FastSampler):
+class Checkerboard3D(_Checkerboard):
     """Simple cubic lattice, sublattices stored apart (:mod:`numeric.fast.kernels3d`)."""
 
-    algorithms = ("metropolis", "heat-bath")
-
-    def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
-        super().__init__(compiled, T, algorithm, replicas, moves)
-        if len(self.shape) != 3 or len(set(self.shape)) != 1 or self.shape[0] % 2:
-            raise NotImplementedError(
-                f"the cubic fast path needs an even L x L x L torus, got {self.shape}"
-            )
-        self.tables = [flip_thresholds(self.name, t, self.J, self.h, 6) for *_, t in self.groups]
-        self.table = self.tables[0]
-
-    def _to_layout(self, config):
-        return kernels3d.pack(config.reshape(self.replicas, *self.shape))
-
-    def _from_layout(self, spins):
-        return kernels3d.unpack(spins)
-
-    def _sweeps(self, state, sweeps):
-        self._run(kernels3d.run_sweeps, state, self.tables, state.sweeps, sweeps)
-
-    def _sums(self, spins, bsum, msum):
-        kernels3d.sums(spins, bsum, msum)
-
-    def _sweeps_measured(self, state, every, count, bsum, msum):
-        def kernel(spins, keys, sweep0, b, m, table):
-            kernels3d.run_measured(spins, keys, sweep0, every, count, table, b, m)
-
-        self._run(kernel, state, self.tables, state.sweeps, bsum, msum)
+    dimension, layout, lattice = 3, kernels3d, "cubic"
 
 
 class CheckerboardTable(FastSampler):
