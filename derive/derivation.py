@@ -19,6 +19,7 @@ Rendering (LaTeX, Markdown, text, JSON) lives in :mod:`derive.render`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sympy as sp
 
@@ -113,11 +114,18 @@ def check_steps(steps, known: dict | None = None, seed: int = 0):
         previous = step
 
 
+@lru_cache(maxsize=256)
+def checked_steps(derivation: Derivation, seed: int = 0) -> tuple[tuple[Step, CheckResult], ...]:
+    """:func:`check_steps` of ``derivation``, computed once per derivation and seed (the
+    checks are deterministic; a report checks and then renders the same derivation)."""
+    return tuple(check_steps(derivation.steps, seed=seed))
+
+
 def check(derivation: Derivation, seed: int = 0) -> list[tuple[Step, CheckResult]]:
     """Check every step of ``derivation``; raise :class:`DerivationError` on the first
     that does not follow, naming it."""
     out = []
-    for i, (step, result) in enumerate(check_steps(derivation.steps, seed=seed)):
+    for i, (step, result) in enumerate(checked_steps(derivation, seed)):
         if not result.ok:
             raise DerivationError(
                 f"{derivation.title}: step {i + 1} ({step.why}) does not follow: "

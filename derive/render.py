@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
-from .derivation import Derivation, check_steps
+from .derivation import Derivation, checked_steps
 from .printing import latex, merge_powers, ordered_terms
 
 UNITS_NOTE = "Temperatures are in units with $k_B = 1$ ($T$ is an energy)."
@@ -129,7 +129,7 @@ def fit_width(material: str) -> str:
 def _checks(derivation: Derivation, check: bool):
     if not check:
         return [(s, None) for s in derivation.steps]
-    return list(check_steps(derivation.steps))
+    return list(checked_steps(derivation))
 
 
 _TEX_SPECIAL = {
