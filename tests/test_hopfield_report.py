@@ -22,7 +22,7 @@ def small(tmp_path_factory):
     out = tmp_path_factory.mktemp("r65")
     settings = {
         "PHASE_ALPHAS": np.array([0.02, 0.08]),
-        "PHASE_ITER": {"steps": 100, "bisections": 4},
+        "PHASE_TOL": 1e-3,
         "CURVE_NS": (100, 200),
         "CURVE_ALPHAS": (0.05, 0.3),
         "NETWORKS": 2,

@@ -112,12 +112,22 @@ def retrieval(solutions: list[dict]) -> dict | None:
 
 
 def zero_temperature_curve(alphas) -> dict:
-    """The retrieval overlap m(alpha) at T = 0 (NaN where there is none), by the solver."""
+    """The retrieval overlap m(alpha) at T = 0 (NaN where there is none), by the solver
+    (one call on the grid of loads, the same solutions as :func:`zero_temperature_solutions`
+    at each load)."""
+    from statmech.derive.hopfield_replica import ags_zero_temperature_equations
+
+    from ..solve import solve_grid
+
+    a = np.asarray(alphas, dtype=float).reshape(-1)
+    if not np.all(np.isfinite(a) & (a > 0)):
+        raise ValueError(f"the loads alpha must be positive, got {a[~(np.isfinite(a) & (a > 0))]}")
+    sol = solve_grid(ags_zero_temperature_equations(_model()), {"alpha": a})
     ms = []
-    for a in np.asarray(alphas, dtype=float):
-        found = retrieval(zero_temperature_solutions(float(a)))
+    for i in range(a.size):
+        found = retrieval(sol.point(i))
         ms.append(np.nan if found is None else found["m"])
-    return {"alpha": np.asarray(alphas, dtype=float), "m": np.array(ms)}
+    return {"alpha": a, "m": np.array(ms)}
 
 
 def zero_temperature_coexistence(lo: float = 0.045, hi: float = 0.06) -> float:

@@ -26,7 +26,10 @@ INTRO = (
 # (quick, full) settings
 # (the full build is sized to a few minutes on two cores: the report is the main job)
 PHASE_ALPHAS = (np.array([0.01, 0.03, 0.06, 0.09, 0.12]), np.linspace(0.005, 0.1375, 10))
-PHASE_ITER = ({"steps": 200, "bisections": 7}, {"steps": 1000, "bisections": 14})
+#: T_M and T_c by bisection in T (every solution of the AGS equations at each T,
+#: numeric/hopfield/ags.py) to this tolerance, from T_LOW up
+PHASE_TOL = (1e-4, 1e-6)
+T_LOW = 0.02
 # m(alpha) at T = 0 by the blocked asynchronous dynamics (exact, numeric/hopfield/dynamics.py
 # run_blocked); the longer sweep to N = 16000 is examples/hopfield_finite_size.py
 CURVE_NS = ((250, 500, 1000), (1000, 2000, 4000, 8000))
@@ -45,11 +48,24 @@ RECALLED_DIGITS = (0, 2, 3)
 SOLUTIONS_AT = {"T": 0.1, "alpha": 0.12}
 
 
+def _phase_lines(alphas, tol: float) -> dict:
+    """The lines T_g, T_M, T_c of the AGS phase diagram at ``alphas`` (NaN where a line
+    does not exist at T_LOW), from the solver of numeric/hopfield/ags.py."""
+    a = np.asarray(alphas, dtype=float)
+    return {
+        "alpha": a,
+        "T_g": 1.0 + np.sqrt(a),
+        "T_M": np.array([ags.retrieval_temperature(x, T_LOW, tol) for x in a]),
+        "T_c": np.array([ags.transition_temperature(x, T_LOW, tol) for x in a]),
+        "alpha_T_c_zero": theory.zero_temperature_coexistence(),
+    }
+
+
 def _figures(ctx) -> dict:
     k = 0 if ctx.quick else 1
     cap = theory.capacity()
     alpha_c, m_c = float(cap["alpha_c"]), float(cap["m_c"])
-    lines = theory.phase_diagram(PHASE_ALPHAS[k], **PHASE_ITER[k])
+    lines = _phase_lines(PHASE_ALPHAS[k], PHASE_TOL[k])
     phase_diagram_figure(lines, ctx.figure_path("hopfield_phase.png"), alpha_c=alpha_c)
 
     grid = np.linspace(0.005, 0.16, 10 if ctx.quick else 60)
@@ -97,7 +113,8 @@ def _captions(r: dict) -> dict:
         "equations, temperature against load. Above $T_g = 1 + \\sqrt{\\alpha}$ the network "
         "is paramagnetic; below $T_M$ retrieval solutions exist (metastable), and below "
         "$T_c$ they have a lower free energy than the spin glass. $T_M$ and $T_c$ are found "
-        "by iterating the equations and bisecting in $T$; the $T = 0$ ends, $\\alpha_c$ and "
+        "by bisecting in $T$ on every solution of the equations and its stability; the "
+        "$T = 0$ ends, $\\alpha_c$ and "
         f"the load {r['alpha_T_c_zero']:.4f} where $T_c$ reaches zero, from the $T = 0$ "
         "equations.",
         "hopfield_overlap.png": "Overlap with the stored pattern against load at $T = 0$. "
