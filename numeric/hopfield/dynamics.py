@@ -281,10 +281,10 @@ def run_blocked(patterns, states, sweeps: int = 100, seed=0, order=None, block: 
             ahead = xp.arange(B)[None, None, :]
             while True:
                 wide = dtype is None and float(xp.max(xp.abs(M).sum(axis=2))) + P >= exact32
-                if wide:
-                    h = xp.einsum("rsp,rpb->rsb", M, cols.astype(xp.float64))
+                if wide:  # batched products (exact on these integers, in any order)
+                    h = xp.matmul(M, cols.astype(xp.float64))
                 else:
-                    h = xp.einsum("rsp,rpb->rsb", M.astype(xp.float32), cols)
+                    h = xp.matmul(M.astype(xp.float32), cols)
                 sb = s[:, :, units]  # (R, S, B)
                 h = h - P * sb
                 wrong = ((h > 0) & (sb < 0)) | ((h < 0) & (sb > 0))
