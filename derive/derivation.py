@@ -19,7 +19,6 @@ Rendering (LaTeX, Markdown, text, JSON) lives in :mod:`derive.render`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import sympy as sp
 
@@ -114,11 +113,22 @@ def check_steps(steps, known: dict | None = None, seed: int = 0):
         previous = step
 
 
-@lru_cache(maxsize=256)
 def checked_steps(derivation: Derivation, seed: int = 0) -> tuple[tuple[Step, CheckResult], ...]:
-    """:func:`check_steps` of ``derivation``, computed once per derivation and seed (the
-    checks are deterministic; a report checks and then renders the same derivation)."""
-    return tuple(check_steps(derivation.steps, seed=seed))
+    """:func:`check_steps` of ``derivation``, computed once per derivation object and seed
+    (the checks are deterministic; a report checks and then renders the same derivation).
+    Keyed by identity: some derivations hold matrices, which do not hash."""
+    key = (id(derivation), int(seed))
+    hit = _CHECKED.get(key)
+    if hit is not None and hit[0] is derivation:
+        return hit[1]
+    out = tuple(check_steps(derivation.steps, seed=seed))
+    if len(_CHECKED) >= 256:
+        _CHECKED.clear()
+    _CHECKED[key] = (derivation, out)  # holds the derivation, so its id is not reused
+    return out
+
+
+_CHECKED: dict = {}
 
 
 def check(derivation: Derivation, seed: int = 0) -> list[tuple[Step, CheckResult]]:
