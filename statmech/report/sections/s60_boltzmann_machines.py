@@ -18,7 +18,9 @@ from statmech.numeric.rbm import (
 from .. import Section
 from ._figures import pyplot, save
 
-ORDER = 60
+# After spin glasses and the Hopfield network, as in the outline: the Boltzmann machine is
+# the Hopfield energy made a probability and learned.
+ORDER = 67
 TITLE = "Boltzmann machines: learning as statistical mechanics"
 
 INTRO = (
