@@ -129,7 +129,7 @@ def _zarr_kwargs() -> dict:
 def _differs(mine: dict, theirs: dict) -> str:
     for k in mine:
         if mine[k] != theirs.get(k):
-            return f"its {k} is {theirs.get(k)!r}, this sweep's {mine[k]!r}"
+            return f"its {k}: {theirs.get(k)!r}; this sweep's: {mine[k]!r}"
     return "its description differs"
 
 
