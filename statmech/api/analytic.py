@@ -90,7 +90,9 @@ def mean_field_status(d, eq) -> dict:
         out["model_T_c"], out["model_T_c_source"] = tc, source
     if getattr(coupling, "kind", None) == "all-to-all":
         out["status"] = "exact as N -> infinity"
-        out["note"] = f"{eq.name} is exact for the {d.title} as N -> infinity (all-to-all couplings)"
+        out["note"] = (
+            f"{eq.name} is exact for the {d.title} as N -> infinity (all-to-all couplings)"
+        )
         return out
     if missing_sizes(d):
         out["status"] = "the model's own equations"
