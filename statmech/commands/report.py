@@ -37,9 +37,9 @@ def add_arguments(p):
         "--jobs",
         "-j",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="build N sections at once, each in its own process (default: 1)",
+        help="build N sections at once, each in its own process (default: one per core)",
     )
     p.add_argument(
         "--no-cache",
@@ -92,6 +92,8 @@ def run(args) -> int:
                 f"the sections are: {', '.join(known)}"
             )
 
+    if args.jobs is None:
+        args.jobs = _cores()
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs} builds nothing: give 1 or more")
     check_out(args.out)
@@ -121,3 +123,13 @@ def run(args) -> int:
         + _cached_note(res)
     )
     return 0
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    import os
+
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
