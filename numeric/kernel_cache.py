@@ -126,3 +126,82 @@ def load_numba_lean() -> bool:
     finally:
         sys.meta_path.remove(skip)
     return True
+
+
+# --------------------------------------------------------------------------
+# One process at a time compiles into the cache folder
+
+_depth = 0
+_held = None
+_guard = None
+
+
+def _compile_lock():
+    """A context holding an exclusive lock on ``.compile.lock`` in numba's cache folder
+    (re-entrant within the process: a kernel's compilation compiles the kernels it
+    calls).  Where ``fcntl`` is missing (Windows) it holds nothing."""
+    import contextlib
+    import threading
+
+    global _guard
+    if _guard is None:
+        _guard = threading.RLock()
+
+    @contextlib.contextmanager
+    def held():
+        global _depth, _held
+        with _guard:
+            if _depth == 0:
+                _held = _lock_file()
+            _depth += 1
+            try:
+                yield
+            finally:
+                _depth -= 1
+                if _depth == 0 and _held is not None:
+                    _held.close()  # closing the file releases the lock
+                    _held = None
+
+    return held()
+
+
+def _lock_file():
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks: nothing to hold
+        return None
+    folder = os.environ.get(ENV) or cache_dir()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        f = open(os.path.join(folder, ".compile.lock"), "a+")  # noqa: SIM115 - held open
+    except OSError:  # a cache folder that cannot be written caches nothing either
+        return None
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
+
+
+def serialise_compilation(namespace: dict) -> None:
+    """Make every cached numba kernel in ``namespace`` (a module's ``globals()``) look up,
+    compile and save its cache entry under :func:`_compile_lock`.
+
+    numba's cache is not safe when two processes compile one kernel into one folder at
+    once (numba issues 4807 and 10128: entries of ``parallel=True`` kernels written by
+    two processes can disagree, and loading them then crashes).  Sweep workers and test
+    processes started together on a cold cache do exactly that.  Under the lock the
+    second process waits, then finds the first one's entry and loads it.
+    """
+    from numba.core.dispatcher import Dispatcher
+
+    for value in list(namespace.values()):
+        if not isinstance(value, Dispatcher) or getattr(value, "_serialised", False):
+            continue
+        if type(value._cache).__name__ == "NullCache":  # not cache=True: nothing on disk
+            continue
+        original = value.compile
+
+        def compile(sig, _original=original):
+            with _compile_lock():
+                return _original(sig)
+
+        value.compile = compile
+        value._serialised = True

@@ -33,3 +33,8 @@ def dense_sweep(s, f, k, beta, h, u):  # pragma: no cover - compiled
                         s[a, r, t, i] = si + d
                         for j in range(n):
                             f[a, r, t, j] += d * k[a, i, j]
+
+
+from .kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())

@@ -448,3 +448,8 @@ def mean_cluster_size(nbr, thr, sweeps: int = 4, square_L: int = 0) -> float:
     sp = np.ones(n, dtype=np.int8)  # ordered: near and below T_c it relaxes fastest
     key = np.uint64(0x5EED5EED5EED5EED)
     return float(_pilot(sp, nbr, square_L, key, thr, sweeps * n, sweeps * n, 100))
+
+
+from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())

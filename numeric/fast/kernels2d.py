@@ -323,3 +323,8 @@ def run_measured(spins, keys, sweep0, every, nmeas, table, bsum, msum):
         run_measured_parallel(spins, keys, sweep0, every, nmeas, table, bsum, msum)
     else:
         run_measured_serial(spins, keys, sweep0, every, nmeas, table, bsum, msum)
+
+
+from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())

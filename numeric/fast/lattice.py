@@ -168,3 +168,8 @@ def run_measured_table(spins, sites, nbr, keys, sweep0, every, nmeas, table, bsu
         run_measured_table_parallel(*args)
     else:
         run_measured_table_serial(*args)
+
+
+from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())

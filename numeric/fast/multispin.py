@@ -220,3 +220,8 @@ class MultiSpin2D:
         run_measured(words, key, int(thermalize), int(every), n, self.t, bsum, msum)
         sites = self.L * self.L
         return -self.J * bsum / sites, msum / sites
+
+
+from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())

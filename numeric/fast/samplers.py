@@ -373,3 +373,8 @@ class Wolff(_Cluster):
             wolff_measured(*args, self.square_L)
 
         self._run(kernel, state, pairs, x["counters"], x["flipped"], bsum, msum)
+
+
+from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
+
+serialise_compilation(globals())
