@@ -245,4 +245,5 @@ def execute(
         from .plot import plot
 
         plot(results.dataset(), own["plot"])
+        say(f"wrote {own['plot']}")
     return results, summary
