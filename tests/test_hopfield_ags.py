@@ -15,7 +15,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from statmech.numeric.hopfield import ags
+from statmech.numeric.hopfield import ags, ags_precise
 from statmech.numeric.hopfield.theory import zero_temperature_solutions
 
 
@@ -152,7 +152,7 @@ def test_undecided_stability_is_refused():
 
 def test_precision_polishes_in_mpmath():
     floats = ags.solutions(0.3, 0.05)
-    precise = ags.precise(0.3, 0.05, 25)
+    precise = ags_precise.precise(0.3, 0.05, 25)
     assert len(floats) == len(precise)
     for f, p in zip(floats, precise, strict=True):
         assert f["kind"] == p["kind"] and f["stability"] == p["stability"]

@@ -7,7 +7,7 @@ the zero-temperature ones in ``(m, C, r)`` (``zero_temperature_equations``), wit
 digits).  At ``T > 0`` every solution in ``(m, q, r)`` (retrieval, spin glass,
 paramagnet) with its stability and free energy comes from
 :func:`statmech.numeric.hopfield.ags.solutions` (a second or less per point);
-``--precision`` polishes them in mpmath (:func:`~statmech.numeric.hopfield.ags.precise`).
+``--precision`` polishes them in mpmath (:func:`~statmech.numeric.hopfield.ags_precise.precise`).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def positive_temperature_payload(model, texts, digits: int | None) -> dict:
     """The ``solve --json`` payload at T > 0 for the assignments ``texts``."""
     import mpmath
 
-    from statmech.numeric.hopfield import ags
+    from statmech.numeric.hopfield import ags, ags_precise
 
     from ..api.analytic import approximation_keys, mean_field_status
 
@@ -194,7 +194,9 @@ def positive_temperature_payload(model, texts, digits: int | None) -> dict:
     try:
         for point in _grid(model, texts):
             T, alpha = float(point["T"]), float(point["alpha"])
-            sols = ags.solutions(T, alpha) if digits is None else ags.precise(T, alpha, digits)
+            sols = (
+                ags.solutions(T, alpha) if digits is None else ags_precise.precise(T, alpha, digits)
+            )
             items = []
             for s in sols:
                 item = {"kind": s["kind"], **{k: num(s[k]) for k in SOLUTION_KEYS}}
