@@ -73,11 +73,16 @@ def ground_state_from_runs(runs: dict, sizes) -> dict:
     """The lowest energies of :func:`sk_runs` (disorder mean and standard error) for
     ``sizes``, extrapolated in N^(-2/3) (upper bounds at each N: PT may miss the ground
     state)."""
+    return _extrapolated(sizes, [runs["sizes"][n]["e_min"] for n in sizes])
+
+
+def _extrapolated(sizes, e_min) -> dict:
+    """Each size's lowest energies per sample ``e_min`` as a disorder mean and standard
+    error, extrapolated in N^(-2/3)."""
     from statmech.numeric import spin_glass as sg
 
-    e = [runs["sizes"][n]["e_min"] for n in sizes]
-    means = [float(x.mean()) for x in e]
-    errs = [float(x.std(ddof=1) / np.sqrt(len(x))) for x in e]
+    means = [float(x.mean()) for x in e_min]
+    errs = [float(x.std(ddof=1) / np.sqrt(len(x))) for x in e_min]
     e_inf, e_err, a = sg.extrapolate_ground_state(sizes, means, errs)
     return {
         "N": np.asarray(sizes),
@@ -201,22 +206,13 @@ def ground_state_data(sizes=(32, 64, 128, 256), samples=8, sweeps=2000, seed=1) 
     from statmech.numeric import spin_glass as sg
 
     temps = np.geomspace(0.2, 1.6, 16)
-    means, errs = [], []
-    for n in sizes:
-        res = sg.parallel_tempering(
+    e_min = [
+        sg.parallel_tempering(
             [_sk(n, s) for s in range(samples)], temps, sweeps=sweeps, seed=seed, replicas=1
-        )
-        means.append(res.e_min.mean())
-        errs.append(res.e_min.std(ddof=1) / np.sqrt(samples))
-    e_inf, e_err, a = sg.extrapolate_ground_state(sizes, means, errs)
-    return {
-        "N": np.asarray(sizes),
-        "e": np.asarray(means),
-        "error": np.asarray(errs),
-        "e_inf": e_inf,
-        "e_inf_error": e_err,
-        "slope": a,
-    }
+        ).e_min
+        for n in sizes
+    ]
+    return _extrapolated(sizes, e_min)
 
 
 def ground_state_figure(data: dict, path) -> None:
