@@ -18,8 +18,10 @@ pause says what it is; the command line turns it on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 
 #: numba's environment variable for its cache folder.
 ENV = "NUMBA_CACHE_DIR"
@@ -131,38 +133,28 @@ def load_numba_lean() -> bool:
 # --------------------------------------------------------------------------
 # One process at a time compiles into the cache folder
 
+_guard = threading.RLock()
 _depth = 0
 _held = None
-_guard = None
 
 
+@contextlib.contextmanager
 def _compile_lock():
-    """A context holding an exclusive lock on ``.compile.lock`` in numba's cache folder
-    (re-entrant within the process: a kernel's compilation compiles the kernels it
-    calls).  Where ``fcntl`` is missing (Windows) it holds nothing."""
-    import contextlib
-    import threading
-
-    global _guard
-    if _guard is None:
-        _guard = threading.RLock()
-
-    @contextlib.contextmanager
-    def held():
-        global _depth, _held
-        with _guard:
-            if _depth == 0:
-                _held = _lock_file()
-            _depth += 1
-            try:
-                yield
-            finally:
-                _depth -= 1
-                if _depth == 0 and _held is not None:
-                    _held.close()  # closing the file releases the lock
-                    _held = None
-
-    return held()
+    """Hold an exclusive lock on ``.compile.lock`` in numba's cache folder (re-entrant
+    within the process: a kernel's compilation compiles the kernels it calls).  Where
+    ``fcntl`` is missing (Windows) it holds nothing."""
+    global _depth, _held
+    with _guard:
+        if _depth == 0:
+            _held = _lock_file()
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+            if _depth == 0 and _held is not None:
+                _held.close()  # closing the file releases the lock
+                _held = None
 
 
 def _lock_file():
