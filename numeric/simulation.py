@@ -201,6 +201,8 @@ class SimulationResult:
     spins_flipped_per_ns: float | None = None  # cluster moves (Wolff): counted flips
     clusters_per_sweep: int | tuple | None = None  # Wolff
     mean_cluster_size: float | None = None  # Wolff, over the measurement sweeps
+    method: str = ""  # the update in words (Sampler.method): "Metropolis, checkerboard"
+    implementation: str = ""  # "reference" or "fast"
 
     def as_dict(self) -> dict:
         d = {
@@ -208,6 +210,8 @@ class SimulationResult:
             "parameters": self.params,
             "algorithm": self.algorithm,
             "sampler": self.sampler,
+            "method": self.method,
+            "implementation": self.implementation,
             "backend": self.backend,
             "seed": self.seed,
             "replicas": self.replicas,
@@ -554,6 +558,8 @@ def simulate(
         elapsed_seconds=loop_seconds,
         flips_per_ns=flips_per_ns,
         sampler=type(sampler).__name__,
+        method=sampler.method,
+        implementation=sampler.implementation,
         warnings=warnings,
         series=(e, m) if keep_series else None,
         temperatures=ladder,

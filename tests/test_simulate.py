@@ -155,6 +155,40 @@ def test_simulate_text_table(capsys):
 
 
 @pytest.mark.parametrize(
+    ("argv", "method"),
+    [
+        (["ising2d", "L=4", "--reference"], "Metropolis, checkerboard (reference sampler, numpy)"),
+        (["ising1d", "N=5", "--algorithm", "heat-bath"], "heat bath, 3 colour classes in turn"),
+        (["curie-weiss", "N=6"], "lazy Metropolis, sequential scan (reference sampler, numpy)"),
+    ],
+)
+def test_simulate_header_names_the_method_in_words(capsys, argv, method):
+    code, out, _ = run_cli(capsys, "simulate", *argv, "T=2", "--sweeps", "100", "--replicas", "2")
+    head = out.splitlines()[0]
+    assert code == 0 and f": {method}" in head, head
+    assert "Sampler" not in head and "Checkerboard" not in head
+
+
+def test_sampler_method_is_the_one_naming_of_output_and_json():
+    from statmech.numeric.samplers import make_sampler
+
+    words = {"metropolis": "Metropolis, checkerboard", "heat-bath": "heat bath, checkerboard"}
+    for algorithm, expected in words.items():
+        s = make_sampler("ising2d", {"T": 2.0, "L": 4}, algorithm, 2)  # fast or reference
+        assert s.method == expected
+    res = simulate("ising2d", {"T": 2.0, "L": 4}, sweeps=100, replicas=2, reference=True)
+    assert res.as_dict()["method"] == res.method == "Metropolis, checkerboard"
+    assert res.as_dict()["implementation"] == "reference"
+    try:
+        wolff = make_sampler("ising2d", {"T": 2.0, "L": 4}, "wolff", 2)
+    except ValueError:  # no fast samplers (numba missing): no cluster moves either
+        return
+    assert wolff.method == "Wolff clusters"
+    sw = make_sampler("ising2d", {"T": 2.0, "L": 4}, "swendsen-wang", 2)
+    assert sw.method == "Swendsen-Wang clusters"
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["ising2d", "L=8", "--algorithm", "wolff"], "wolff algorithm needs the fast samplers"),

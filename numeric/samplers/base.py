@@ -17,7 +17,8 @@ Metropolis or heat bath, Wolff or Swendsen-Wang; :mod:`.moves`) is named by
 exchange (:mod:`.exchange`) act between sweeps, every ``move.every`` sweeps
 counted from the start of the run, so a resumed run makes the same moves.
 
-The attributes the rest of the code reads: ``name`` (the sweep move),
+The attributes the rest of the code reads: ``name`` (the sweep move), ``method``
+(the move and the order of a sweep in words, as output and report print it),
 ``model_name``, ``shape``, ``sites``, ``replicas``, ``backend``, ``xp``,
 ``temperatures`` (one per replica), ``T`` (a float when every replica has the same
 temperature, else the per-replica array), ``J`` and ``h`` (the Ising couplings
@@ -122,6 +123,9 @@ class Sampler:
     algorithms: tuple = ALGORITHMS
     #: The exception raised for a request this class does not cover.
     unavailable = SamplerUnavailable
+    #: How a sweep of a single-site move visits the units, in words (the fast
+    #: samplers: the two sublattices of an even torus in turn).
+    sweep_order = "checkerboard"
 
     def __init__(self, compiled, T, algorithm="metropolis", replicas=1, moves=()):
         from .moves import as_move
@@ -163,6 +167,15 @@ class Sampler:
         """The temperature (float) when all replicas share it, else the per-replica array."""
         t = self.temperatures
         return float(t[0]) if np.all(t == t[0]) else t.copy()
+
+    @property
+    def method(self) -> str:
+        """The update method in words, the one naming of output and report:
+        ``"Metropolis, checkerboard"``, ``"lazy Metropolis, sequential scan"``,
+        ``"Wolff clusters"``."""
+        if not hasattr(self.move, "transition"):  # a cluster move: no order of sites
+            return self.move.words
+        return f"{self.move.words}, {self.sweep_order}"
 
     @property
     def attempted_flips_per_sweep(self) -> int:

@@ -42,6 +42,7 @@ from .moves import Metropolis, SumTable, conditional_energies
 
 class _Scan(ReferenceSampler):
     representation = ""
+    sweep_order = "sequential scan"
 
     def __init__(self, compiled, T, algorithm="metropolis", replicas=1, lazy=True, moves=()):
         super().__init__(compiled, T, algorithm, replicas, moves)

@@ -207,6 +207,9 @@ class ReferenceLatticeSampler(ReferenceSampler):
             )
             self._classes.append((xp.asarray(idx), cols, masks, idx.size))
         self.colours = len(self._classes)
+        self.sweep_order = (
+            "checkerboard" if self.colours == 2 else f"{self.colours} colour classes in turn"
+        )
         # Neighbour sums run over z * min(values, 0) .. z * max(values, 0).
         v = self.values.astype(np.int64)
         lo, hi = z * min(int(v.min()), 0), z * max(int(v.max()), 0)

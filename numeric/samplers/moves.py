@@ -50,6 +50,11 @@ class Metropolis:
     lazy: bool | None = None
     name = "metropolis"
 
+    @property
+    def words(self) -> str:
+        """The move in words, as output and the report name it."""
+        return "lazy Metropolis" if self.lazy else "Metropolis"
+
     def transition(self, energies, T, xp=np):
         """``P[..., a, b]`` from ``energies[..., v]`` and ``T`` (broadcast over ``...``)."""
         k = energies.shape[-1]
@@ -67,6 +72,7 @@ class HeatBath:
     """Single-site heat bath (Glauber): the unit drawn from its conditional distribution."""
 
     name = "heat-bath"
+    words = "heat bath"
     lazy = False
 
     def transition(self, energies, T, xp=np):
@@ -83,6 +89,7 @@ class Wolff:
 
     clusters_per_sweep: int | None = None
     name = "wolff"
+    words = "Wolff clusters"
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ class SwendsenWang:
     """Swendsen-Wang: every Fortuin-Kasteleyn cluster flipped with probability 1/2."""
 
     name = "swendsen-wang"
+    words = "Swendsen-Wang clusters"
 
 
 MOVES = {m.name: m for m in (Metropolis, HeatBath, Wolff, SwendsenWang)}

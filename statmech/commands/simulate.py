@@ -259,7 +259,8 @@ def run(args) -> int:
 
 def format_result(res) -> str:
     head = (
-        f"{res.model} {describe(res.params)}: {res.algorithm} ({res.sampler}, {res.backend}), "
+        f"{res.model} {describe(res.params)}: {res.method} "
+        f"({res.implementation} sampler, {res.backend}), "
         f"{res.replicas} replicas x {res.sweeps} sweeps after {res.thermalization} "
         f"thermalisation sweeps, seed {res.seed}"
     )

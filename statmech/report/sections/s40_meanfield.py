@@ -220,7 +220,8 @@ def curie_weiss_simulation(
         jackknife over replicas, accounting for autocorrelation), ``tau_int`` (sweeps),
         ``exact`` (exact finite-N :math:`\langle|m|\rangle`, :mod:`numeric.curie_weiss`),
         ``z`` (``(mean - exact) / error``); ``mean_field`` (n_T,) the equilibrium solution
-        of :math:`m = \tanh(m/T)`; ``samplers`` (set of sampler class names), ``warnings``
+        of :math:`m = \tanh(m/T)`; ``samplers`` (set of sampler class names), ``methods`` (the
+        same in words, :attr:`Sampler.method`), ``warnings``
         (the runs' warnings, prefixed by their point), ``sweeps``, ``thermalize``,
         ``replicas``, ``seconds`` (sampling time of all runs).
     """
@@ -233,7 +234,7 @@ def curie_weiss_simulation(
     sizes = tuple(int(n) for n in sizes)
     shape = (len(sizes), len(temps))
     out = {k: np.empty(shape) for k in ("mean", "error", "tau_int", "exact")}
-    samplers, warnings, seconds = set(), [], 0.0
+    samplers, methods, warnings, seconds = set(), set(), [], 0.0
     for i, N in enumerate(sizes):
         out["exact"][i] = exact_thermodynamics(N, temps, 1.0, 0.0)["abs_m"]
         for j, T in enumerate(temps):
@@ -250,6 +251,7 @@ def curie_weiss_simulation(
             out["mean"][i, j], out["error"][i, j] = est.mean, est.error
             out["tau_int"][i, j] = est.tau_int * res.every
             samplers.add(res.sampler)
+            methods.add(res.method)
             warnings += [f"N = {N}, T = {T:g}: {w}" for w in res.warnings]
             seconds += res.elapsed_seconds
     out["mean_field"] = mean_field_magnetization(temps)
@@ -258,6 +260,7 @@ def curie_weiss_simulation(
         T=temps,
         sizes=sizes,
         samplers=samplers,
+        methods=methods,
         warnings=warnings,
         sweeps=sweeps,
         thermalize=thermalize,
@@ -331,7 +334,8 @@ def _simulation_caption(data) -> str:
 
     z = np.abs(data["z"])
     return (
-        f"Curie-Weiss Monte Carlo (reference sampler, lazy Metropolis, {data['replicas']} "
+        f"Curie-Weiss Monte Carlo (reference sampler, {'; '.join(sorted(data['methods']))}, "
+        f"{data['replicas']} "
         f"replicas $\\times$ {data['sweeps']} sweeps after {data['thermalize']} thermalisation "
         f"sweeps per point) at $N = {', '.join(map(str, data['sizes']))}$: "
         "$\\langle |m| \\rangle$ with error bars (binned jackknife), on the exact finite-$N$ "
@@ -371,7 +375,7 @@ def _simulation_table(data) -> tuple[str, str]:
                 f"{data['mean_field'][j]:.4f}",
             )
         )
-    note = f"Sampling took {data['seconds']:.1f} s in all ({', '.join(sorted(data['samplers']))})."
+    note = f"Sampling took {data['seconds']:.1f} s in all ({'; '.join(sorted(data['methods']))})."
     if data["warnings"]:
         note += " Warnings from the runs: " + "; ".join(data["warnings"])
     else:
