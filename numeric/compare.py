@@ -44,10 +44,12 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Every row at one parameter point, and where the exact values come from."""
+    """Every row at one parameter point, where the exact values come from (``source``,
+    the provider's module) and how (``method``, in words: ``"transfer matrix"``)."""
 
     rows: tuple[ComparisonRow, ...]
     source: str
+    method: str = ""
 
     @property
     def largest_z(self) -> float:
@@ -59,7 +61,11 @@ class Comparison:
         return bool(self.rows) and all(abs(r.z) <= max_z for r in self.rows)
 
     def to_dict(self) -> dict:
-        return {"reference": self.source, "rows": [r.to_dict() for r in self.rows]}
+        return {
+            "reference": self.source,
+            "method": self.method,
+            "rows": [r.to_dict() for r in self.rows],
+        }
 
 
 def compare(model, params: dict, result, at: dict | None = None, reference=None) -> Comparison:
@@ -94,7 +100,7 @@ def compare(model, params: dict, result, at: dict | None = None, reference=None)
         No exact values for this model and point.
     """
     from .observables import ALL_NAMES
-    from .references import reference_values
+    from .references import method_words, reference_values
 
     exact, source = reference if reference is not None else reference_values(model, params)
     rows = []
@@ -106,4 +112,4 @@ def compare(model, params: dict, result, at: dict | None = None, reference=None)
             continue
         est = result.observables[name]
         rows.append(ComparisonRow(name, value, est.mean, est.error, est.z(value), dict(at or {})))
-    return Comparison(tuple(rows), source)
+    return Comparison(tuple(rows), source, method_words(model, params, source))

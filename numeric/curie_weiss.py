@@ -124,3 +124,6 @@ def curie_weiss_reference(params: dict) -> dict[str, float]:
         "susceptibility": N * (m2 - abs_m**2) / T,
         "binder": 1 - m4 / (3 * m2**2),
     }
+
+
+curie_weiss_reference.method = "exact sum over the magnetization"

@@ -155,6 +155,29 @@ def _square_unavailable(params: dict) -> str:
 
 ising2d_reference.unavailable = _square_unavailable
 
+#: The exact density of states of a small system, summed over (the magnetization).
+DOS_WORDS = "exact density of states"
+KAUFMAN_WORDS = "Kaufman's exact finite-lattice formula"
+
+
+def _chain_method(params: dict) -> str:
+    """The methods of :func:`ising1d_reference` at ``params``, in words."""
+    if int(params["N"]) <= MAX_CHAIN_DOS:
+        return f"transfer matrix and {DOS_WORDS}"
+    return "transfer matrix"
+
+
+def _square_method(params: dict) -> str:
+    """The methods of :func:`ising2d_reference` at ``params``, in words."""
+    L = int(params["L"])
+    kaufman = float(params.get("h", 0.0)) == 0.0 and float(params.get("J", 1.0)) > 0
+    dos = L * int(params.get("M", L)) <= MAX_TORUS_SITES
+    return " and ".join(w for w, used in ((KAUFMAN_WORDS, kaufman), (DOS_WORDS, dos)) if used)
+
+
+ising1d_reference.method = _chain_method
+ising2d_reference.method = _square_method
+
 
 # --------------------------------------------------------------------------
 # Exact routes (numeric.exact): one parameter point, float64 or mpmath digits

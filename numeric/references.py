@@ -19,7 +19,9 @@ holding only those known exactly for the given parameters.  A provider's
 most :data:`statmech.numeric.observables.ENUMERATION_LIMIT` units.
 A point where neither gives a value is refused (:class:`NoReference`), never
 compared with nothing; a provider may carry an ``unavailable(params) -> str``
-attribute that says why it knows nothing there and what would work.
+attribute that says why it knows nothing there and what would work, and a
+``method`` attribute (a string, or ``method(params) -> str``) that names its
+method in words, as output and the report print it (:func:`method_words`).
 The models are the one source: there is no table of providers here.
 """
 
@@ -61,6 +63,28 @@ def source_name(spec) -> str:
     if isinstance(spec, str):
         return spec.partition(":")[0]
     return getattr(spec, "__module__", None) or repr(spec)
+
+
+#: The source (and method) of values from the enumeration fallback.
+ENUMERATION = "exact enumeration"
+
+
+def method_words(model, params: dict, source: str) -> str:
+    """The method behind exact values of ``model`` at ``params`` in words, e.g.
+    ``"transfer matrix"``, for ``source`` as :func:`reference_values` returned it.
+
+    The provider's ``method`` attribute (a string, or a function of ``params``);
+    a provider that states none is named by ``source``, its module.
+    """
+    if source == ENUMERATION:
+        return source
+    try:
+        words = getattr(import_target(provider(model)), "method", None)
+    except ImportError:
+        return source
+    if callable(words):
+        words = words(params)
+    return words or source
 
 
 def _model(model):
@@ -137,7 +161,7 @@ def reference_values(model, params: dict) -> tuple[dict[str, float], str]:
             f"{why}; exact enumeration covers at most {ENUMERATION_LIMIT} spins, "
             f"this system has {n}"
         ) from None
-    return enumerated_reference(model, params), "exact enumeration"
+    return enumerated_reference(model, params), ENUMERATION
 
 
 def _finite(v) -> bool:

@@ -179,7 +179,13 @@ class Validation:
 
     @property
     def reference(self) -> list[str]:
+        """Where the exact values come from: the providers' modules (or exact enumeration)."""
         return sorted({c.source for c in self.comparisons})
+
+    @property
+    def method(self) -> list[str]:
+        """How the exact values were found, in words (``"transfer matrix"``, ...)."""
+        return sorted({c.method for c in self.comparisons})
 
     @property
     def largest_z(self) -> float:
@@ -204,6 +210,7 @@ class Validation:
             "parameters": self.parameters,
             "ranges": self.ranges,
             "reference": self.reference,
+            "method": self.method,
             "algorithm": self.algorithm,
             "sweeps": self.sweeps,
             "replicas": self.replicas,
@@ -217,8 +224,8 @@ class Validation:
         verdict = "passed" if self.passed else "FAILED"
         head = (
             f"**{self.model}** {describe(self.parameters)}: {verdict}, largest |z| = "
-            f"{self.largest_z:.2f} (threshold {self.max_z:g}); exact values from "
-            f"{', '.join(self.reference)}"
+            f"{self.largest_z:.2f} (threshold {self.max_z:g}); exact values by "
+            f"{'; '.join(self.method)}"
         )
         varying = list(self.ranges)
         cols = [*varying, "quantity", "exact", "simulated", "error", "z"]
@@ -319,7 +326,7 @@ def validate(
             known = ", ".join(sorted(exact_values[0])) or "none"
             raise UserError(
                 f"nothing to compare at {describe(point)}: the exact values from "
-                f"{comparison.source} ({known}) name no quantity the simulation measured"
+                f"{comparison.method} ({known}) name no quantity the simulation measured"
             )
         comparisons.append(comparison)
         simulations.append(res)

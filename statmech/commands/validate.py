@@ -83,16 +83,19 @@ def run(args) -> int:
     if args.json:
         write_output(dump_json(result.to_dict()), args.output)
     else:
-        text = format_rows(model, fixed, varying, rows, set(result.reference), result.passed, args)
+        text = format_rows(model, fixed, varying, result, args)
         write_output(text, args.output)
     return 0 if result.passed else 1
 
 
-def format_rows(model, fixed, varying, rows, sources, passed, args) -> str:
+def format_rows(model, fixed, varying, result, args) -> str:
+    """The comparison as a table; the methods (sampling, exact values) named in words."""
     shown = {k: v for k, v in fixed.items() if k not in varying}
+    rows, passed = result.rows, result.passed
+    sampling = "; ".join(sorted({s.method for s in result.simulations}))
     lines = [
-        f"{model.name} {describe(shown)}: {args.algorithm}, {args.replicas} replicas x "
-        f"{args.sweeps} sweeps, seed {args.seed}; exact values from {', '.join(sorted(sources))}",
+        f"{model.name} {describe(shown)}: {sampling}, {args.replicas} replicas x "
+        f"{args.sweeps} sweeps, seed {args.seed}; exact values by {'; '.join(result.method)}",
         "",
     ]
     # each varying parameter a right-aligned column, then two spaces before the quantity

@@ -36,16 +36,10 @@ def _have_provider(model, params) -> bool:
     return True
 
 
-#: The exact values' providers in words (captions name the method, not the module).
-SOURCE_WORDS = {
-    "statmech.numeric.ising_exact": "transfer matrix, Kaufman's sums and exact densities of states",
-    "statmech.numeric.curie_weiss": "the exact sum over the magnetization",
-    "exact enumeration": "exact enumeration",
-}
-
-
-def _source_words(sources) -> str:
-    return ", ".join(SOURCE_WORDS.get(s, "exact values computed by the engine") for s in sources)
+def _source_words(methods) -> str:
+    """The exact values' methods in words (captions name the method, not the module),
+    as each comparison names them (:attr:`numeric.compare.Comparison.method`)."""
+    return "; ".join(methods)
 
 
 def _plans(quick: bool):
@@ -78,7 +72,7 @@ def _validate(ctx, model, fixed, temps, sweeps, replicas):
         res = simulate(model, params, sweeps=sweeps, replicas=replicas, seed=SEED)
         comparison = compare(model, params, res, {"T": float(T)})
         rows += [row.to_dict() for row in comparison.rows]
-        sources.add(comparison.source)
+        sources.add(comparison.method)
     name = f"validation_{model.name}.png"
     plot(
         model,
