@@ -79,10 +79,9 @@ def announce_compilation(stream=None) -> None:
                 return
             self.said = True
             where = os.environ.get(ENV) or "numba's default folder"
-            name = f"{module.rsplit('.', 1)[-1]}.{func.__qualname__}"
             print(
-                f"statmech: compiling kernels, once: {name} and the kernels after it, "
-                f"kept in {where} for later runs",
+                "statmech: compiling kernels, once: the fast Monte Carlo samplers for this "
+                f"computer, kept in {where} for later runs",
                 file=stream or sys.stderr,
                 flush=True,
             )

@@ -149,6 +149,7 @@ def test_compiled_kernels_land_in_the_cache_folder_and_not_the_package(tmp_path)
     notices = [ln for ln in first.stderr.splitlines() if "compiling kernels, once" in ln]
     assert len(notices) == 1
     assert str(tmp_path / "cache" / "statmech" / "numba") in notices[0]
+    assert "fast Monte Carlo samplers" in notices[0] and "kernels2d" not in notices[0]
     second = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "compiling kernels" not in second.stderr
@@ -157,6 +158,31 @@ def test_compiled_kernels_land_in_the_cache_folder_and_not_the_package(tmp_path)
         return [ln for ln in out.splitlines() if "s sampling" not in ln]
 
     assert numbers(second.stdout) == numbers(first.stdout)
+
+
+def test_the_compile_notice_says_what_is_prepared_not_which_kernel(monkeypatch):
+    """A kernel compiled in a statmech module is announced once, in words a user reads."""
+    import io
+    import types
+
+    import numba
+    from statmech.numeric import kernel_cache
+
+    def _private_kernel(x):
+        return x + 1
+
+    monkeypatch.setattr(kernel_cache, "_announcing", False)
+    monkeypatch.setenv(kernel_cache.ENV, "/some/cache")
+    stream = io.StringIO()
+    kernel_cache.announce_compilation(stream)
+    code = _private_kernel.__code__  # a fresh function "of" a statmech module, never cached
+    fake = types.FunctionType(code, {"__name__": "statmech.numeric.fast.fake"}, "_private_kernel")
+    assert numba.njit(fake)(1) == 2
+    numba.njit(fake)(2.5)  # a second compilation: said once
+    assert stream.getvalue().splitlines() == [
+        "statmech: compiling kernels, once: the fast Monte Carlo samplers for this computer, "
+        "kept in /some/cache for later runs"
+    ]
 
 
 def test_warmup_is_a_verb_and_refuses_a_model_without_fast_kernels(capsys):
