@@ -378,6 +378,7 @@ def parallel_tempering(
     keep_series: bool = False,
     measure: bool = True,
     lattice: bool | None = None,
+    compiled: bool | None = None,
 ) -> PTResult:
     r"""Metropolis parallel tempering of many samples, each with ``replicas`` real
     replicas at every temperature, all batched in arrays of shape
@@ -391,6 +392,9 @@ def parallel_tempering(
     lattice : update a two-colourable sparse lattice by checkerboard (default: when
         at most 16 couplings per site); otherwise sequential sweeps with fields kept
         incrementally (dense SK).
+    compiled : sparse couplings on NumPy run the compiled loop of
+        :mod:`statmech.numeric.spin_glass_lattice` (default); ``False`` keeps the array
+        loop that CuPy runs.  Both sample the same ensemble with different random streams.
 
     A sweep is N attempted flips per replica; every ``exchange_every`` sweeps the
     configurations of neighbouring temperatures (same sample, same replica copy) are
@@ -413,9 +417,17 @@ def parallel_tempering(
     ks = [couplings] if np.ndim(couplings) == 2 else list(couplings)
     z_max = int(max((np.asarray(k) != 0).sum(1).max() for k in ks))
     sparse = (z_max <= 16) if lattice is None else lattice
+    therm = sweeps // 4 if thermalization is None else int(thermalization)
+    if compiled is None:
+        compiled = sparse and xp is np
+    if compiled:
+        if not (sparse and xp is np):
+            raise ValueError("the compiled loop serves sparse couplings on NumPy only")
+        return _compiled_lattice(
+            ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure
+        )
     bonds = _Couplings(ks, xp, sparse)
     n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
-    therm = sweeps // 4 if thermalization is None else int(thermalization)
     rng = default_rng(seed, xp)
     beta = asarray(1.0 / temps, xp)  # (T,)
     s = xp.where(rng.random((ns, nr, nt, n)) < 0.5, -1.0, 1.0)
@@ -524,7 +536,6 @@ def parallel_tempering(
         synchronize(xp)
     seconds = time.perf_counter() - t0
     count = max(sweeps, 1) if measure else 1
-    acc_rate = to_numpy(accepted) / np.maximum(to_numpy(offered), 1)
     result = PTResult(
         temperatures=temps,
         n=n,
@@ -535,12 +546,32 @@ def parallel_tempering(
         q4=to_numpy(sums["q4"]) / count,
         abs_q=to_numpy(sums["aq"]) / count,
         pq=to_numpy(hist) if hist is not None else np.zeros((ns, nt, n + 1)),
-        acceptance=acc_rate,
+        acceptance=to_numpy(accepted) / np.maximum(to_numpy(offered), 1),
         round_trips=to_numpy(trips).sum(axis=1),
         series={k_: np.array(v) for k_, v in series.items() if v},
         seconds=seconds,
         e_min=to_numpy(e_min),
     )
+    return _diagnosed(result, nr, nt)
+
+
+def _compiled_lattice(
+    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure
+) -> PTResult:
+    from . import spin_glass_lattice
+
+    nbr, w = spin_glass_lattice.tables([check_couplings(k) for k in ks])
+    fields = spin_glass_lattice.run(
+        nbr, w, temps, sweeps, therm, seed, float(h), replicas, exchange_every, keep_series, measure
+    )
+    return _diagnosed(
+        PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, **fields), replicas, temps.size
+    )
+
+
+def _diagnosed(result: PTResult, nr: int, nt: int) -> PTResult:
+    """The result with warnings where swaps or round trips are too few."""
+    acc_rate = result.acceptance
     low = acc_rate.min() if acc_rate.size else 1.0
     if low < MIN_ACCEPTANCE:
         result.warnings.append(
