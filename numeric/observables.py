@@ -162,9 +162,10 @@ FROZEN_FRACTION = 0.01
 ROUNDING = 1e-12
 
 
-def run_checks(e, m, T: float) -> list[str]:
+def run_checks(e, m, T: float, spelling: str = "keyword") -> list[str]:
     """Warnings that the series of one run (``(replicas, n)`` energies and magnetizations
-    per unit) give about the estimates built on them, each saying what is wrong:
+    per unit) give about the estimates built on them, each saying what is wrong (an
+    option it advises spelt as ``spelling`` says, :func:`numeric.options.option`):
 
     * the energy still drifts between the two halves of the measurements: the run is
       not in equilibrium (:func:`numeric.stats.drift`);
@@ -173,6 +174,7 @@ def run_checks(e, m, T: float) -> list[str]:
     * a variance (heat capacity, susceptibility) is of the order of the rounding of
       the mean square it is computed from.
     """
+    from .options import option
     from .stats import DRIFT_Z, drift
 
     e = np.asarray(e, dtype=np.float64)
@@ -183,7 +185,8 @@ def run_checks(e, m, T: float) -> list[str]:
         out.append(
             f"energy_per_spin is still drifting: {d[0]:.6g} in the first half of the "
             f"measurements, {d[1]:.6g} in the second (z = {d[2]:.1f}); the run is not in "
-            "equilibrium: give more --thermalize (or --sweeps)"
+            f"equilibrium: give more {option('thermalize', None, spelling)} "
+            f"(or {option('sweeps', None, spelling)})"
         )
     if e.shape[1] > 1:
         changed = float(np.mean(np.diff(e, axis=1) != 0))

@@ -95,6 +95,7 @@ import numpy as np
 from .backend import get_backend, synchronize, to_numpy
 from .checkpoint import load_checkpoint, save_checkpoint
 from .observables import estimates
+from .options import option
 from .samplers import make_sampler
 from .stats import DRIFT_Z, THERMALISATION_TAUS, Estimate, drift, integrated_time
 
@@ -148,10 +149,13 @@ def thermalisation_drift_few(e_therm, therm: int, e, every: int):
     return float(first), float(second), float((second - first) / np.sqrt(2 * per_mean))
 
 
-def thermalisation_warning(e_therm, therm: int, e=None, every: int = 1) -> str | None:
+def thermalisation_warning(
+    e_therm, therm: int, e=None, every: int = 1, spelling: str = "keyword"
+) -> str | None:
     """The warning of a run whose energy still drifted at the end of its ``therm``
     discarded sweeps (see :func:`thermalisation_drift`; with fewer than 4 replicas
-    :func:`thermalisation_drift_few` from the measurements ``e``), or None."""
+    :func:`thermalisation_drift_few` from the measurements ``e``), or None; the option
+    it advises is spelt as ``spelling`` says (:func:`numeric.options.option`)."""
     d = None
     if therm >= THERMALISATION_CHECK_MIN:
         d = thermalisation_drift(e_therm)
@@ -164,7 +168,7 @@ def thermalisation_warning(e_therm, therm: int, e=None, every: int = 1) -> str |
         f"not thermalised: the energy per spin drifted from {d[0]:.6g} to {d[1]:.6g} "
         f"(z = {d[2]:.1f}) between sweeps {2 * q}-{3 * q} and {3 * q}-{therm} of the "
         f"{therm} discarded sweeps, so the measurements start out of equilibrium; "
-        f"run more sweeps or --thermalize {4 * therm}"
+        f"run more sweeps or {option('thermalize', 4 * therm, spelling)}"
     )
 
 
@@ -282,6 +286,7 @@ def simulate(
     keep_series: bool = False,
     temperatures=None,
     exchange_every: int = 1,
+    spelling: str = "keyword",
 ) -> SimulationResult:
     """Run a Monte Carlo simulation of ``model`` at ``params``.
 
@@ -308,6 +313,9 @@ def simulate(
         replicas at each.
     exchange_every : int
         Sweeps between replica-exchange rounds along the ladder (0: none).
+    spelling : {"keyword", "flag"}
+        How the warnings name the options they advise: as keyword arguments
+        (``thermalize=400``) or as the command line's flags (``--thermalize 400``).
 
     Returns
     -------
@@ -512,8 +520,8 @@ def simulate(
         save()
     if ladder is None:
         obs = estimates(e, m, n_spins, float(params["T"]), signed=h != 0)
-        per_t, exchange, warnings = None, None, _warnings(obs, e, m, therm, every)
-        w = thermalisation_warning(e_therm, therm, e, every)
+        per_t, exchange, warnings = None, None, _warnings(obs, e, m, therm, every, spelling)
+        w = thermalisation_warning(e_therm, therm, e, every, spelling)
         warnings += [] if w is None else [w]
     else:
         per_t, warnings = [], []
@@ -521,9 +529,10 @@ def simulate(
             rows = np.flatnonzero(sampler.temperatures == t)
             per_t.append(estimates(e[rows], m[rows], n_spins, t, signed=h != 0))
             warnings += [
-                f"T={t:g}: {w}" for w in _warnings(per_t[-1], e[rows], m[rows], therm, every)
+                f"T={t:g}: {w}"
+                for w in _warnings(per_t[-1], e[rows], m[rows], therm, every, spelling)
             ]
-            w = thermalisation_warning(e_therm[rows], therm, e[rows], every)
+            w = thermalisation_warning(e_therm[rows], therm, e[rows], every, spelling)
             warnings += [] if w is None else [f"T={t:g}: {w}"]
         obs = per_t[0]
         exchange = sampler.moves[0].statistics(state) if sampler.moves else None
@@ -578,7 +587,7 @@ def _quick(x) -> Estimate:
     return mean_estimate(x)
 
 
-def _warnings(obs, e, m, therm, every) -> list[str]:
+def _warnings(obs, e, m, therm, every, spelling="keyword") -> list[str]:
     out = []
     slow = {"energy_per_spin": e, "abs_magnetization": np.abs(m), "magnetization_squared": m * m}
     for name, x in slow.items():
@@ -598,6 +607,7 @@ def _warnings(obs, e, m, therm, every) -> list[str]:
             out.append(
                 f"{name}: {therm} thermalisation sweeps are fewer than "
                 f"{THERMALISATION_TAUS:g} autocorrelation times ({tau * every:.3g} sweeps each); "
-                "give more --sweeps or --thermalize"
+                f"give more {option('sweeps', None, spelling)} or "
+                f"{option('thermalize', None, spelling)}"
             )
     return out

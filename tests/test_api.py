@@ -141,6 +141,40 @@ def test_validate_is_the_cli(capsys):
     assert v.rows[0]["T"] == 1.0 and "binder" in {r["quantity"] for r in v.rows}
 
 
+def test_warnings_name_keyword_arguments_and_the_cli_its_flags(capsys):
+    # no thermalisation at all: every slow quantity advises a longer run
+    kw = dict(L=8, T=2.3, sweeps=400, replicas=4, thermalize=0, seed=1)
+    res = sm.simulate("ising2d", **kw)
+    advice = [w for w in res.warnings if "thermalisation sweeps are fewer" in w]
+    assert advice and all(w.endswith("give more sweeps=... or thermalize=...") for w in advice)
+    assert not [w for w in res.warnings if "--" in w]
+    flags = sm.simulate("ising2d", **kw, spelling="flag").warnings
+    assert flags == [
+        w.replace("sweeps=...", "--sweeps").replace("thermalize=...", "--thermalize")
+        for w in res.warnings
+    ]
+    argv = ["ising2d", "L=8", "T=2.3", "--sweeps", "400", "--replicas", "4", "--thermalize", "0"]
+    assert main(["simulate", *argv]) == 0
+    err = capsys.readouterr().err
+    assert err.count("give more --sweeps or --thermalize") == len(advice)
+    assert "thermalize=" not in err
+    with pytest.raises(sm.UserError, match="spelling must be one of keyword, flag"):
+        sm.simulate("ising2d", **kw, spelling="flags")
+
+
+def test_a_drifting_run_advises_the_option_as_the_caller_spells_it():
+    import numpy as np
+    from statmech.numeric.observables import run_checks
+
+    e = -1.0 - 0.5 * np.linspace(0.0, 1.0, 400)[None, :] + np.zeros((8, 1))  # still falling
+    e = e + 0.01 * np.random.default_rng(1).standard_normal(e.shape)
+    m = np.full_like(e, 0.5)
+    (api,) = [w for w in run_checks(e, m, 2.0) if "still drifting" in w]
+    (cli,) = [w for w in run_checks(e, m, 2.0, "flag") if "still drifting" in w]
+    assert api.endswith("give more thermalize=... (or sweeps=...)")
+    assert cli.endswith("give more --thermalize (or --sweeps)")
+
+
 def test_models_are_the_cli(capsys):
     code, data = cli_json(capsys, "models")
     assert [m.to_dict() for m in sm.models()] == data["models"]

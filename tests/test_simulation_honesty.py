@@ -32,7 +32,11 @@ def test_wolff_from_a_random_start_with_too_few_discarded_sweeps_says_so(seed):
     )
     assert res.observables["energy_per_spin"].mean > -1.36  # the bias is there
     (w,) = _thermalisation_warnings(res)
-    assert "drifted from" in w and "--thermalize 80" in w
+    assert "drifted from" in w and w.endswith("run more sweeps or thermalize=80")
+    # the command line asks for its flags: the same run, the same words otherwise
+    spec = dict(sweeps=60, thermalize=20, replicas=8, seed=seed, algorithm="wolff")
+    flagged = simulate("ising2d", {"L": 32, "T": T_C}, **spec, spelling="flag")
+    assert _thermalisation_warnings(flagged) == [w.replace("thermalize=80", "--thermalize 80")]
 
 
 @pytest.mark.parametrize("seed", range(1, 6))

@@ -27,6 +27,14 @@ def describe(params: dict) -> str:
     return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
 
 
+def check_spelling(spelling) -> None:
+    """``spelling`` names a way to write options (:data:`numeric.options.SPELLINGS`)."""
+    from statmech.numeric.options import SPELLINGS
+
+    if spelling not in SPELLINGS:
+        raise UserError(f"spelling must be one of {', '.join(SPELLINGS)}, got {spelling!r}")
+
+
 def check_counts(sweeps, replicas, every, seed, thermalize, flag: str = "") -> None:
     """The sampling options, in one sentence when wrong (``flag``: ``"--"`` names
     them as command-line options)."""
@@ -58,7 +66,7 @@ def check_memory(d, params, sweeps, replicas, every, max_memory, reference=False
         return None  # no shape to estimate from: the sampler will say what is missing
 
 
-def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
+def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0, spelling="keyword"):
     from statmech.numeric.backend import BackendUnavailable
     from statmech.numeric.checkpoint import CheckpointError
     from statmech.numeric.samplers import SamplerUnavailable
@@ -74,15 +82,16 @@ def _run(d, params, options, progress, checkpoint=None, checkpoint_every=60.0):
                 checkpoint_every=checkpoint_every,
                 progress=bar,
                 keep_series=True,  # for the checks of _with_checks
+                spelling=spelling,
             )
         except (SamplerUnavailable, BackendUnavailable, CheckpointError) as exc:
             raise UserError(str(exc)) from None
         except ValueError as exc:  # a sampler refusing its parameters (a 1 x 1 lattice, ...)
             raise UserError(str(exc)) from None
-    return _with_checks(res)
+    return _with_checks(res, spelling)
 
 
-def _with_checks(res):
+def _with_checks(res, spelling: str = "keyword"):
     """Add to the run's warnings what its series and estimates say about themselves:
     a drift between the halves of the measurements, a sampler that accepts almost
     nothing, a variance lost to rounding (:func:`statmech.numeric.observables.run_checks`),
@@ -92,7 +101,7 @@ def _with_checks(res):
     if res.series is not None and res.temperatures is None:
         e, m = res.series
         res.warnings.extend(
-            w for w in run_checks(e, m, float(res.params["T"])) if w not in res.warnings
+            w for w in run_checks(e, m, float(res.params["T"]), spelling) if w not in res.warnings
         )
         res.series = None  # kept for the checks only
     for name, est in res.observables.items():
@@ -118,12 +127,17 @@ def simulate(
     checkpoint_every: float = 60.0,
     progress=None,
     max_memory=None,
+    spelling: str = "keyword",
     **kwargs,
 ):
     """Monte Carlo estimates with autocorrelation-aware error bars at one point.
 
     ``max_memory`` (bytes, or text such as ``"8G"``): refuse a run estimated to need
     more; by default the memory available on this machine is the limit.
+
+    ``spelling``: how the warnings name an option they advise, as this function's
+    keyword arguments (``"keyword"``: ``thermalize=400``) or as the command line's
+    flags (``"flag"``: ``--thermalize 400``).
 
     ``progress``: True for a bar on standard error, or a callable
     ``desc -> context manager`` yielding a ``progress(done, total, running)``
@@ -138,6 +152,7 @@ def simulate(
     d = _definition(model)
     require_finite_system(d, "simulate")
     check_counts(sweeps, replicas, every, seed, thermalize)
+    check_spelling(spelling)
     fixed, _ = _point(d, _given(params, kwargs))
     check_memory(d, fixed, sweeps, replicas, every, max_memory, reference)
     options = dict(
@@ -150,7 +165,7 @@ def simulate(
         every=every,
         reference=reference,
     )
-    return _run(d, fixed, options, progress, checkpoint, checkpoint_every)
+    return _run(d, fixed, options, progress, checkpoint, checkpoint_every, spelling)
 
 
 @dataclass(frozen=True)
@@ -283,6 +298,7 @@ def validate(
     max_z: float = 4.0,
     progress=None,
     max_memory=None,
+    spelling: str = "keyword",
     **kwargs,
 ) -> Validation:
     """Simulate and compare every quantity the exact reference knows (z-scores).
@@ -290,7 +306,8 @@ def validate(
     A parameter given as a sequence (``T=[1.5, 2.0, 2.5]``) is a range; several
     ranges make a grid, the first varying slowest.  The exact values come from
     the model's provider, or from enumeration for at most 20 units; a point
-    without either is refused before any simulation.
+    without either is refused before any simulation.  ``spelling`` as for
+    :func:`simulate`.
     """
     from statmech.numeric.compare import compare
 
@@ -299,6 +316,7 @@ def validate(
     d = _definition(model)
     require_finite_system(d, "validate")
     check_counts(sweeps, replicas, every, seed, thermalize)
+    check_spelling(spelling)
     if not max_z > 0:
         raise UserError(f"max_z must be positive, got {max_z}")
     fixed, ranges = _point(d, _given(params, kwargs), ranges=True)
@@ -319,7 +337,7 @@ def validate(
         check_memory(d, point, sweeps, replicas, every, max_memory, reference)
     for point in grid(fixed, ranges):
         exact_values = _reference(d, point)  # before simulating: fail fast
-        res = _run(d, point, options, progress)
+        res = _run(d, point, options, progress, spelling=spelling)
         at = {k: point[k] for k in varying}
         comparison = compare(d, point, res, at, exact_values)
         if not comparison.rows:  # a check that checked nothing must not pass

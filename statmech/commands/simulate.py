@@ -129,8 +129,10 @@ def check_counts(args) -> None:
 
 
 def options(args) -> dict:
-    """The sampling options of ``args`` as keywords of :func:`statmech.api.simulate`."""
+    """The sampling options of ``args`` as keywords of :func:`statmech.api.simulate`
+    (whose warnings then name these options as flags: ``--thermalize 400``)."""
     return dict(
+        spelling="flag",
         sweeps=args.sweeps,
         replicas=args.replicas,
         seed=args.seed,
