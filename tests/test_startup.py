@@ -140,7 +140,7 @@ def test_compiled_kernels_land_in_the_cache_folder_and_not_the_package(tmp_path)
     before = set(_numba_files(package))
     argv = [sys.executable, "-m", "statmech", "simulate", "ising2d", "L=8", "T=2.5"]
     argv += ["--sweeps", "20", "--replicas", "2", "--thermalize", "10"]
-    env = _env(tmp_path)
+    env = _env(tmp_path, STATMECH_AOT="0")  # numba's kernels (the AOT ones: test_aot_kernels)
     first = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     cached = _numba_files(tmp_path / "cache" / "statmech" / "numba")

@@ -26,40 +26,41 @@ reach that counter range.
 
 from __future__ import annotations
 
-import numba as nb
+import importlib
+
 import numpy as np
 from statmech.numeric.samplers.base import Sampler, SamplerState, hypercubic
 
-from . import kernels2d, kernels3d, lattice
-from .cluster import (
-    mean_cluster_size,
-    swendsen_wang_measured,
-    swendsen_wang_sweeps,
-    wolff_clusters,
-    wolff_measured,
-)
-from .rng import draw31, stream_keys, thresholds
+from . import aot
+from .rng import INIT_COUNTER, stream_keys, thresholds  # noqa: F401 - INIT_COUNTER re-exported
 from .tables import flip_thresholds
 
-INIT_COUNTER = np.uint64(1 << 63)
+
+class _OnFirstUse:
+    """A kernels module imported when a sampler first needs it (its numba kernels load
+    then, and never in a run that the ahead-of-time kernels serve)."""
+
+    def __init__(self, name: str):
+        self._name = f"{__package__}.{name}"
+
+    def __getattr__(self, attr):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+kernels3d = _OnFirstUse("kernels3d")
+lattice = _OnFirstUse("lattice")
+cluster = _OnFirstUse("cluster")
 
 #: The state of a fast sampler (the one :class:`SamplerState`; ``keys`` are its streams).
 FastState = SamplerState
 
 
-@nb.njit(cache=True)
-def _random_spins(out, keys):
-    half = np.uint32(1 << 30)
-    for r in range(out.shape[0]):
-        for k in range(out.shape[1]):
-            out[r, k] = 1 if draw31(keys[r], INIT_COUNTER + np.uint64(k)) < half else -1
-
-
 def random_configuration(keys: np.ndarray, shape) -> np.ndarray:
-    """``(replicas, *shape)`` int8 infinite-temperature start from the stream keys."""
+    """``(replicas, *shape)`` int8 infinite-temperature start from the stream keys
+    (:func:`numeric.fast.rng.random_spins`)."""
     n = int(np.prod(shape))
     out = np.empty((len(keys), n), dtype=np.int8)
-    _random_spins(out, np.asarray(keys, dtype=np.uint64))
+    aot.random_spins(out, np.ascontiguousarray(keys, dtype=np.uint64))
     return out.reshape((len(keys), *tuple(shape)))
 
 
@@ -221,7 +222,7 @@ class _Checkerboard(FastSampler):
 class Checkerboard2D(_Checkerboard):
     """Square lattice, sublattices stored apart (:mod:`numeric.fast.kernels2d`)."""
 
-    dimension, layout, lattice = 2, kernels2d, "square-lattice"
+    dimension, layout, lattice = 2, aot.square, "square-lattice"
 
 
 class Checkerboard3D(_Checkerboard):
@@ -287,7 +288,7 @@ class SwendsenWang(_Cluster):
 
     def _sweeps(self, state, sweeps):
         def kernel(spins, keys, sweep0, count, thr):
-            swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr, self.square_L)
+            cluster.swendsen_wang_sweeps(spins, self.fwd, keys, sweep0, count, thr, self.square_L)
 
         self._run(kernel, state, self.thresholds, state.sweeps, sweeps)
 
@@ -297,7 +298,7 @@ class SwendsenWang(_Cluster):
     def _sweeps_measured(self, state, every, count, bsum, msum):
         def kernel(spins, keys, sweep0, b, m, thr):
             args = (spins, self.fwd, keys, sweep0, every, count, thr, b, m)
-            swendsen_wang_measured(*args, self.square_L)
+            cluster.swendsen_wang_measured(*args, self.square_L)
 
         self._run(kernel, state, self.thresholds, state.sweeps, bsum, msum)
 
@@ -332,7 +333,7 @@ class Wolff(_Cluster):
         counts = []
         for thr in self.thresholds:
             if given is None:
-                size = mean_cluster_size(self.nbr, thr, square_L=self.square_L)
+                size = cluster.mean_cluster_size(self.nbr, thr, square_L=self.square_L)
                 counts.append(max(1, round(self.sites / size)))
             else:
                 counts.append(int(given))
@@ -356,7 +357,7 @@ class Wolff(_Cluster):
         def kernel(spins, keys, counters, flipped, pair):
             thr, count = pair
             n = sweeps * count
-            wolff_clusters(spins, self.nbr, keys, counters, flipped, n, thr, self.square_L)
+            cluster.wolff_clusters(spins, self.nbr, keys, counters, flipped, n, thr, self.square_L)
 
         self._run(kernel, state, pairs, x["counters"], x["flipped"])
 
@@ -370,11 +371,6 @@ class Wolff(_Cluster):
         def kernel(spins, keys, counters, flipped, b, m, pair):
             thr, clusters = pair
             args = (spins, self.nbr, keys, counters, flipped, every * clusters, count, thr, b, m)
-            wolff_measured(*args, self.square_L)
+            cluster.wolff_measured(*args, self.square_L)
 
         self._run(kernel, state, pairs, x["counters"], x["flipped"], bsum, msum)
-
-
-from ..kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above
-
-serialise_compilation(globals())

@@ -145,15 +145,28 @@ def options(args) -> dict:
     )
 
 
-def announce_compilation(args) -> None:
+def announce_compilation(args, fixed=None) -> None:
     """Say on standard error when numba compiles a kernel for this run (the CPU's fast
-    samplers, on first use; later runs load them from the user's cache folder)."""
+    samplers, on first use; later runs load them from the user's cache folder).  A run
+    that the ahead-of-time kernels serve (:mod:`statmech.numeric.fast.aot`, built here
+    on first use) loads no numba."""
     if args.backend == "numpy" and not args.reference:
+        if fixed is not None and _ahead_of_time(args, fixed):
+            return
         from statmech.numeric.kernel_cache import announce_compilation as announce
         from statmech.numeric.kernel_cache import load_numba_lean
 
         load_numba_lean()
         announce()
+
+
+def _ahead_of_time(args, fixed: dict) -> bool:
+    """Whether the ahead-of-time kernels serve this run (built now, once, where missing)."""
+    from statmech.numeric.fast import aot
+
+    if not aot.serves(args.model, fixed.get("L"), args.algorithm, args.replicas):
+        return False
+    return aot.build() is not None
 
 
 def progress(json_output: bool):
@@ -231,7 +244,7 @@ def run(args) -> int:
                 f"statmech: resuming from checkpoint {args.checkpoint} {resuming}", file=sys.stderr
             )
     _record(model, fixed, args)
-    announce_compilation(args)
+    announce_compilation(args, fixed)
     try:
         every = 60.0 if args.checkpoint_every is None else args.checkpoint_every
         res = api.simulate(

@@ -4,7 +4,10 @@ numba compiles each kernel the first time a run needs it and keeps it in the use
 cache folder (:mod:`statmech.numeric.kernel_cache`); later processes load it in a
 fraction of a second.  This verb runs a few sweeps of each fast sampler (the
 threaded and the one-thread kernels: a small and a large lattice) so that the
-first real run starts sampling at once.  It changes no result.
+first real run starts sampling at once.  It also builds the square lattice's
+one-thread kernels ahead of time (:mod:`statmech.numeric.fast.aot`; without a C
+compiler it says why and numba's kernels serve), which later runs load without
+numba.  It changes no result.
 """
 
 from __future__ import annotations
@@ -59,8 +62,12 @@ def run(args) -> int:
     models = args.models or list(SIZES)
     algorithms = args.algorithm or list(ALGORITHMS)
     where = use_user_cache()
-    announce_compilation()
     start = time.perf_counter()
+    if "ising2d" in models and {"metropolis", "heat-bath"} & set(algorithms):
+        from statmech.numeric.fast import aot
+
+        aot.build(retry=True)
+    announce_compilation()
     for name in models:
         for algorithm in algorithms:
             for size in SIZES[name]:
