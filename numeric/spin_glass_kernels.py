@@ -1,7 +1,11 @@
-"""Compiled (numba) sweep of dense couplings for :func:`statmech.numeric.spin_glass.
-parallel_tempering` on the CPU: the same Metropolis sweep as its NumPy loop, site by site
-with the local fields kept up to date, the same uniforms in the same order, without a
-Python step per site.  A field row is updated only where a spin flipped."""
+"""Compiled (numba) kernels of :func:`statmech.numeric.spin_glass.parallel_tempering` on
+the CPU.
+
+Dense couplings (SK): the same Metropolis sweep as its NumPy loop, site by site with the
+local fields kept up to date, the same uniforms in the same order, without a Python step
+per site; a field row is updated only where a spin flipped.  Sparse couplings (lattices):
+the whole loop of sweeps, swaps and measurements of
+:mod:`statmech.numeric.spin_glass_lattice`, a block of steps per call."""
 
 from __future__ import annotations
 
@@ -40,140 +44,213 @@ def dense_sweep(s, f, k, beta, h, u):  # pragma: no cover - compiled
 
 # -- sparse couplings (lattices): the chains stay in place, temperatures move ----------
 #
-# ``s``: spins ``(C, N)`` int8, chain ``c`` belonging to disorder sample ``c // (C // S)``;
-# ``nbr``, ``w``: the neighbours of every site and their couplings per sample, ``(S, N, z)``
-# (padding has weight 0).  Random numbers come from :mod:`statmech.numeric.fast.rng`: chain ``c``
-# draws ``(keys[c], sweep * N + i)`` for site ``i``, so they do not depend on the threads.
+# ``s``: spins ``(C, N)`` int8, chain ``c = (a * R + r) * T + slot`` of disorder sample
+# ``a`` and replica copy ``r``; ``nbr``, ``w``: the neighbours of every site and their
+# couplings per sample, ``(S, N, z)`` (padding has weight 0); ``wi``: the couplings as
+# small integers in units of ``unit`` (the +-J model without a field), used when
+# ``integer``.  Per slot ``(S, R, T)``: ``slot_temp`` (its temperature index),
+# ``direction`` (round trips); ``temp_slot[a, r, k]``: the slot at temperature ``k``.
+# Random numbers come from :mod:`statmech.numeric.fast.rng`: chain ``c`` draws
+# ``(keys[c], sweep * N + i)`` for site ``i``; the swaps of ``(a, r)`` draw
+# ``(xkeys[a * R + r], round * T + k)``.  Nothing depends on the threads.
 
 _TWO31 = 2147483648.0
 
 
-@nb.njit(parallel=True, cache=True)
-def lattice_sweep(s, nbr, w, chain_beta, h, keys, sweep, e):  # pragma: no cover - compiled
-    r"""One sequential Metropolis sweep of every chain, each at its own inverse
-    temperature ``chain_beta[c]``; ``e[c]`` (total energy) follows the flips."""
-    nc, n = s.shape
-    per = nc // w.shape[0]
+@nb.njit(inline="always")
+def _sweep_float(s, c, a, nbr, w, b, h, key, base):  # pragma: no cover - compiled
+    n = s.shape[1]
     z = nbr.shape[2]
-    base = np.uint64(sweep) * np.uint64(n)
-    for c in nb.prange(nc):
-        a = c // per
-        b = chain_beta[c]
-        key = keys[c]
-        change = 0.0
-        for i in range(n):
-            loc = 0.0
-            for j in range(z):
-                loc += w[a, i, j] * s[c, nbr[a, i, j]]
-            si = s[c, i]
-            de = 2.0 * si * (loc + h)
-            if de <= 0.0 or np.float64(draw31(key, base + np.uint64(i))) < (
-                math.exp(-b * de) * _TWO31
-            ):
-                s[c, i] = -si
-                change += de
-        e[c] += change
+    change = 0.0
+    for i in range(n):
+        loc = 0.0
+        for j in range(z):
+            loc += w[a, i, j] * s[c, nbr[a, i, j]]
+        si = s[c, i]
+        de = 2.0 * si * (loc + h)
+        if de <= 0.0 or np.float64(draw31(key, base + np.uint64(i))) < math.exp(-b * de) * _TWO31:
+            s[c, i] = -si
+            change += de
+    return change
+
+
+@nb.njit(inline="always")
+def _sweep_integer(s, c, a, nbr, wi, thr, t, key, base):  # pragma: no cover - compiled
+    r"""Energy change :math:`2\,\mathrm{unit}\,k` with integer ``k``: uphill accepted when
+    the draw is below ``thr[t, k]``; returns the sum of the accepted ``k``."""
+    n = s.shape[1]
+    z = nbr.shape[2]
+    change = 0
+    for i in range(n):
+        loc = 0
+        for j in range(z):
+            loc += wi[a, i, j] * s[c, nbr[a, i, j]]
+        si = s[c, i]
+        k = si * loc
+        if k <= 0 or draw31(key, base + np.uint64(i)) < thr[t, k]:
+            s[c, i] = -si
+            change += k
+    return change
+
+
+@nb.njit(inline="always")
+def _energy(s, c, a, nbr, w, h):  # pragma: no cover - compiled
+    n = s.shape[1]
+    z = nbr.shape[2]
+    pair = 0.0
+    mag = 0.0
+    for i in range(n):
+        loc = 0.0
+        for j in range(z):
+            loc += w[a, i, j] * s[c, nbr[a, i, j]]
+        pair += s[c, i] * loc
+        mag += s[c, i]
+    return -0.5 * pair - h * mag
+
+
+@nb.njit(inline="always")
+def _exchange(a, r, e, temp_slot, slot_temp, beta, key, rnd, parity, direction, trips, acc):
+    # pragma: no cover - compiled
+    nr = e.shape[1]
+    nt = e.shape[2]
+    for k in range(parity, nt - 1, 2):
+        sa = temp_slot[a, r, k]
+        sb = temp_slot[a, r, k + 1]
+        x = (beta[k] - beta[k + 1]) * (e[a, r, sa] - e[a, r, sb])
+        ok = x >= 0.0
+        if not ok:
+            u = np.float64(draw31(key, np.uint64(rnd) * np.uint64(nt) + np.uint64(k)))
+            ok = u < math.exp(x) * _TWO31
+        if ok:
+            temp_slot[a, r, k] = sb
+            temp_slot[a, r, k + 1] = sa
+            slot_temp[a, r, sa] = k + 1
+            slot_temp[a, r, sb] = k
+            acc[a, k] += 1.0 / nr
+    bottom = temp_slot[a, r, 0]
+    if direction[a, r, bottom] == -1:
+        trips[a, r] += 1
+    direction[a, r, bottom] = 1
+    top = temp_slot[a, r, nt - 1]
+    if direction[a, r, top] == 1:
+        direction[a, r, top] = -1
 
 
 @nb.njit(parallel=True, cache=True)
-def lattice_sweep_pm(s, nbr, wi, chain_t, thr, keys, sweep, e, unit):  # pragma: no cover
-    r""":func:`lattice_sweep` for couplings ``unit * wi`` with small integers ``wi`` (the
-    +-J model) and no field: the energy change :math:`2\,\mathrm{unit}\,k` has an
-    integer ``k``, accepted uphill when the draw is below ``thr[chain_t[c], k]``
-    (:func:`statmech.numeric.fast.rng.thresholds` of :math:`e^{-2\beta\,\mathrm{unit}\,k}`)."""
-    nc, n = s.shape
-    per = nc // wi.shape[0]
-    z = nbr.shape[2]
-    base = np.uint64(sweep) * np.uint64(n)
-    for c in nb.prange(nc):
-        a = c // per
-        t = chain_t[c]
-        key = keys[c]
-        change = 0
-        for i in range(n):
-            loc = 0
-            for j in range(z):
-                loc += wi[a, i, j] * s[c, nbr[a, i, j]]
-            si = s[c, i]
-            k = si * loc
-            if k <= 0 or draw31(key, base + np.uint64(i)) < thr[t, k]:
-                s[c, i] = -si
-                change += k
-        e[c] += 2.0 * unit * change
+def lattice_block(
+    s,
+    nbr,
+    w,
+    wi,
+    integer,
+    thr,
+    unit,
+    beta,
+    h,
+    keys,
+    xkeys,
+    step0,
+    nsteps,
+    therm,
+    exchange_every,
+    exact_every,
+    e,
+    temp_slot,
+    slot_temp,
+    direction,
+    trips,
+    accepted,
+    measure,
+    sums,
+    hist,
+    e_min,
+    e_series,
+    q_series,
+):  # pragma: no cover - compiled
+    r"""Steps ``step0 .. step0 + nsteps - 1`` of parallel tempering, each sample on its own
+    thread: a sequential Metropolis sweep of every chain at its slot's temperature, the
+    swaps of neighbouring temperatures every ``exchange_every`` steps (even and odd pairs
+    alternating), and from step ``therm`` on (when ``measure``) the measurements.
+
+    ``e``: total energy per slot ``(S, R, T)``, a running sum of the accepted changes,
+    computed exactly every ``exact_every`` steps.  ``sums`` ``(5, S, T)``: sums over the
+    measured steps of the energy per spin and its square (means over the replica copies),
+    :math:`q^2, q^4, |q|` of copies 0 and 1; ``hist`` ``(S, T, N + 1)`` counts
+    :math:`(Nq + N)/2`; ``e_min`` the lowest energy per spin per sample; ``e_series``
+    ``(nsteps, S, R, T)`` and ``q_series`` ``(nsteps, S, T)`` are written at row
+    ``step - step0`` when they have rows."""
+    ns, nr, nt = e.shape
+    n = s.shape[1]
+    for a in nb.prange(ns):
+        for step in range(step0, step0 + nsteps):
+            base = np.uint64(step) * np.uint64(n)
+            exact = step % exact_every == exact_every - 1
+            for r in range(nr):
+                for slot in range(nt):
+                    c = (a * nr + r) * nt + slot
+                    t = slot_temp[a, r, slot]
+                    if integer:
+                        k = _sweep_integer(s, c, a, nbr, wi, thr, t, keys[c], base)
+                        e[a, r, slot] += 2.0 * unit * k
+                    else:
+                        e[a, r, slot] += _sweep_float(s, c, a, nbr, w, beta[t], h, keys[c], base)
+                    if exact:
+                        e[a, r, slot] = _energy(s, c, a, nbr, w, h)
+            if (step + 1) % exchange_every == 0:
+                rnd = (step + 1) // exchange_every
+                for r in range(nr):
+                    _exchange(
+                        a,
+                        r,
+                        e,
+                        temp_slot,
+                        slot_temp,
+                        beta,
+                        xkeys[a * nr + r],
+                        rnd,
+                        rnd % 2,
+                        direction,
+                        trips,
+                        accepted,
+                    )
+            if step < therm or not measure:
+                continue
+            row = step - step0
+            for k in range(nt):
+                se = 0.0
+                se2 = 0.0
+                for r in range(nr):
+                    x = e[a, r, temp_slot[a, r, k]] / n
+                    se += x
+                    se2 += x * x
+                    if x < e_min[a]:
+                        e_min[a] = x
+                    if e_series.shape[0] > 0:
+                        e_series[row, a, r, k] = x
+                sums[0, a, k] += se / nr
+                sums[1, a, k] += se2 / nr
+                if nr >= 2:
+                    c0 = (a * nr) * nt + temp_slot[a, 0, k]
+                    c1 = (a * nr + 1) * nt + temp_slot[a, 1, k]
+                    ov = 0
+                    for i in range(n):
+                        ov += s[c0, i] * s[c1, i]
+                    q = ov / n
+                    sums[2, a, k] += q * q
+                    sums[3, a, k] += q * q * q * q
+                    sums[4, a, k] += abs(q)
+                    hist[a, k, (ov + n) // 2] += 1.0
+                    if q_series.shape[0] > 0:
+                        q_series[row, a, k] = q * q
 
 
 @nb.njit(parallel=True, cache=True)
 def lattice_energies(s, nbr, w, h, e):  # pragma: no cover - compiled
     r"""Total energy of every chain, :math:`-\frac12\sum_i s_i\sum_j w_{ij}s_j - h\sum_i
-    s_i`, into ``e``."""
-    nc, n = s.shape
-    per = nc // w.shape[0]
-    z = nbr.shape[2]
-    for c in nb.prange(nc):
-        a = c // per
-        pair = 0.0
-        mag = 0.0
-        for i in range(n):
-            loc = 0.0
-            for j in range(z):
-                loc += w[a, i, j] * s[c, nbr[a, i, j]]
-            pair += s[c, i] * loc
-            mag += s[c, i]
-        e[c] = -0.5 * pair - h * mag
-
-
-@nb.njit(cache=True)
-def lattice_exchange(
-    e, temp_slot, slot_temp, beta, xkeys, rnd, parity, direction, trips, accepted
-):  # pragma: no cover - compiled
-    r"""Offer swaps of neighbouring temperatures ``(k, k + 1)``, ``k = parity, parity + 2,
-    ...``, for every sample ``a`` and replica copy ``r``: accepted with probability
-    :math:`\min(1, e^{(\beta_k - \beta_{k+1})(E_k - E_{k+1})})` by swapping the slots'
-    temperatures.  ``e``, ``slot_temp``, ``direction``: per slot ``(S, R, T)``;
-    ``temp_slot[a, r, k]``: the slot at temperature ``k``; a round trip is counted when a
-    slot that has been at the top reaches the bottom."""
-    ns, nr, nt = e.shape
-    for a in range(ns):
-        for r in range(nr):
-            key = xkeys[a * nr + r]
-            for k in range(parity, nt - 1, 2):
-                sa = temp_slot[a, r, k]
-                sb = temp_slot[a, r, k + 1]
-                x = (beta[k] - beta[k + 1]) * (e[a, r, sa] - e[a, r, sb])
-                ok = x >= 0.0
-                if not ok:
-                    u = np.float64(draw31(key, np.uint64(rnd) * np.uint64(nt) + np.uint64(k)))
-                    ok = u < math.exp(x) * _TWO31
-                if ok:
-                    temp_slot[a, r, k] = sb
-                    temp_slot[a, r, k + 1] = sa
-                    slot_temp[a, r, sa] = k + 1
-                    slot_temp[a, r, sb] = k
-                    accepted[a, k] += 1.0 / nr
-            bottom = temp_slot[a, r, 0]
-            if direction[a, r, bottom] == -1:
-                trips[a, r] += 1
-            direction[a, r, bottom] = 1
-            top = temp_slot[a, r, nt - 1]
-            if direction[a, r, top] == 1:
-                direction[a, r, top] = -1
-
-
-@nb.njit(parallel=True, cache=True)
-def lattice_overlaps(s, temp_slot, hist, q):  # pragma: no cover - compiled
-    r"""Overlap :math:`\sum_i s_i t_i` of replica copies 0 and 1 at every temperature into
-    ``q`` ``(S, T)``, and one count into its bin of ``hist`` ``(S, T, N + 1)``."""
-    ns, nr, nt = temp_slot.shape
-    n = s.shape[1]
-    for a in nb.prange(ns):
-        for k in range(nt):
-            c0 = (a * nr) * nt + temp_slot[a, 0, k]
-            c1 = (a * nr + 1) * nt + temp_slot[a, 1, k]
-            acc = 0
-            for i in range(n):
-                acc += s[c0, i] * s[c1, i]
-            q[a, k] = acc
-            hist[a, k, (acc + n) // 2] += 1.0
+    s_i`, into ``e`` ``(C,)``."""
+    per = s.shape[0] // w.shape[0]
+    for c in nb.prange(s.shape[0]):
+        e[c] = _energy(s, c, c // per, nbr, w, h)
 
 
 from .kernel_cache import serialise_compilation  # noqa: E402 - applies to the kernels above

@@ -24,6 +24,8 @@ import numpy as np
 
 from .backend import default_rng, seed_sequence
 
+#: Spin updates per compiled call (a block of steps; series are kept a block at a time).
+BLOCK_FLIPS = 1 << 24
 #: Sweeps between exact energies; between them each chain's energy is its running sum
 #: of accepted changes (exact for integer couplings, within rounding otherwise).
 EXACT_EVERY = 64
@@ -68,12 +70,8 @@ def _integer_form(w: np.ndarray, h: float):
 def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure):
     """Parallel tempering of the couplings ``(nbr, w)`` of :func:`tables` on the CPU;
     returns the fields of :class:`~statmech.numeric.spin_glass.PTResult` as a dict."""
-    from .spin_glass_kernels import (
-        lattice_energies,
-        lattice_exchange,
-        lattice_overlaps,
-        lattice_sweep,
-    )
+    from .fast.rng import thresholds
+    from .spin_glass_kernels import lattice_block, lattice_energies
 
     ns, n = w.shape[0], w.shape[1]
     nt, nr = temps.size, replicas
@@ -88,68 +86,78 @@ def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_se
     direction = np.zeros((ns, nr, nt), dtype=np.int64)
     trips = np.zeros((ns, nr), dtype=np.int64)
     accepted = np.zeros((ns, nt - 1))
-    offered = np.zeros(nt - 1)
     e = np.empty(s.shape[0])
     lattice_energies(s, nbr, w, h, e)
+    e = e.reshape(ns, nr, nt)
     pm = _integer_form(w, h)
-    if pm is not None:
-        from .fast.rng import thresholds
-        from .spin_glass_kernels import lattice_sweep_pm
-
+    if pm is None:
+        wi, unit, thr = np.zeros((1, 1, 1), dtype=np.int8), 1.0, np.zeros((1, 1), np.uint32)
+    else:
         wi, unit = pm
-        nbr32 = nbr.astype(np.int32)
         kmax = int(np.abs(wi).sum(axis=2).max())
         thr = thresholds(np.exp(-2.0 * unit * np.outer(beta, np.arange(kmax + 1))))
-    sums = {k: np.zeros((ns, nt)) for k in ("e", "e2", "q2", "q4", "aq")}
+    sums = np.zeros((5, ns, nt))
     hist = np.zeros((ns, nt, n + 1))
-    q = np.zeros((ns, nt), dtype=np.int64)
-    series = {"e": [], "q2": []}
     e_min = np.full(ns, np.inf)
-    rounds = 0
+    series = {"e": [], "q2": []}
+    total = therm + sweeps
+    block = max(1, min(total, BLOCK_FLIPS // max(1, s.size)))
     t0 = time.perf_counter()
-    for step in range(therm + sweeps):
-        if pm is None:
-            lattice_sweep(s, nbr, w, beta[slot_temp].reshape(-1), h, ckeys, step, e)
-        else:
-            lattice_sweep_pm(s, nbr32, wi, slot_temp.reshape(-1), thr, ckeys, step, e, unit)
-        if (step + 1) % exchange_every == 0:
-            parity = ((step + 1) // exchange_every) % 2
-            e3 = e.reshape(ns, nr, nt)
-            lattice_exchange(
-                e3, temp_slot, slot_temp, beta, xkeys, rounds, parity, direction, trips, accepted
-            )
-            offered[parity::2] += 1
-            rounds += 1
-        if step % EXACT_EVERY == EXACT_EVERY - 1:
-            lattice_energies(s, nbr, w, h, e)  # the running sums' rounding wiped out
-        if step < therm or not measure:
-            continue
-        et = np.take_along_axis(e.reshape(ns, nr, nt), temp_slot, axis=2) / n  # by temperature
-        e_min = np.minimum(e_min, et.min(axis=(1, 2)))
-        sums["e"] += et.mean(1)
-        sums["e2"] += (et * et).mean(1)
-        if nr >= 2:
-            lattice_overlaps(s, temp_slot, hist, q)
-            qn = q / n
-            sums["q2"] += qn**2
-            sums["q4"] += qn**4
-            sums["aq"] += np.abs(qn)
-            if keep_series:
-                series["q2"].append(qn**2)
-        if keep_series:
-            series["e"].append(et)
+    for step0 in range(0, total, block):
+        steps = min(block, total - step0)
+        kept = keep_series and measure and step0 + steps > therm
+        e_rows = np.zeros((steps if kept else 0, ns, nr, nt))
+        q_rows = np.zeros((steps if kept and nr >= 2 else 0, ns, nt))
+        lattice_block(
+            s,
+            nbr,
+            w,
+            wi,
+            pm is not None,
+            thr,
+            unit,
+            beta,
+            h,
+            ckeys,
+            xkeys,
+            step0,
+            steps,
+            therm,
+            exchange_every,
+            EXACT_EVERY,
+            e,
+            temp_slot,
+            slot_temp,
+            direction,
+            trips,
+            accepted,
+            measure,
+            sums,
+            hist,
+            e_min,
+            e_rows,
+            q_rows,
+        )
+        if kept:
+            first = max(0, therm - step0)
+            series["e"].append(e_rows[first:])
+            if nr >= 2:
+                series["q2"].append(q_rows[first:])
     seconds = time.perf_counter() - t0
+    rounds = np.arange(1, total + 1)[np.arange(1, total + 1) % exchange_every == 0]
+    rounds //= exchange_every
+    offered = np.array([np.sum(rounds % 2 == k % 2) for k in range(nt - 1)], dtype=float)
     count = max(sweeps, 1) if measure else 1
     return {
-        "energy": sums["e"] / count,
-        "energy2": sums["e2"] / count,
-        "q2": sums["q2"] / count,
-        "q4": sums["q4"] / count,
-        "abs_q": sums["aq"] / count,
+        "energy": sums[0] / count,
+        "energy2": sums[1] / count,
+        "q2": sums[2] / count,
+        "q4": sums[3] / count,
+        "abs_q": sums[4] / count,
         "pq": hist,
         "acceptance": accepted / np.maximum(offered, 1),
         "round_trips": trips.sum(axis=1),
-        "series": {k: np.array(v) for k, v in series.items() if v},
+        "series": {k: np.concatenate(v) for k, v in series.items() if v},
         "seconds": seconds,
         "e_min": e_min,
     }
