@@ -260,3 +260,10 @@ def test_the_first_run_builds_the_module_into_the_users_cache_folder_and_says_so
         return [ln for ln in out.splitlines() if "s sampling" not in ln]
 
     assert numbers(second.stdout) == numbers(first.stdout)
+
+
+def test_an_unwritable_cache_folder_is_said_and_numba_serves(elsewhere, monkeypatch, capsys):
+    monkeypatch.setattr(aot, "_writable", lambda where: False)
+    assert aot.build() is None
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"cannot write {elsewhere}" in err

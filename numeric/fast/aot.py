@@ -224,6 +224,8 @@ def build(stream=None, retry: bool = False):
         reason = None
         if compiler() is None:
             reason = "no C compiler found"
+        elif not _writable(folder()):
+            reason = f"cannot write {folder()}"
         else:
             _say(
                 stream,
@@ -252,6 +254,14 @@ def build(stream=None, retry: bool = False):
         if os.path.exists(failed):
             os.remove(failed)
         return mod
+
+
+def _writable(where: str) -> bool:
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(where, os.W_OK)
 
 
 def _compile(target: str) -> None:
