@@ -1,57 +1,26 @@
 r"""Renderings of derivations: LaTeX, Markdown, plain text and JSON.
 
 All mathematics goes through SymPy's printers; nothing is typed by hand.
-Expressions in JSON are written by :func:`to_string`, whose output
-:func:`sympy.sympify` parses back (symbols that SymPy would read as something
-else, such as ``N``, ``E``, ``S`` or ``beta``, are written ``Symbol('N')``).
+Expressions in JSON are plain strings over the identifiers of the document's
+``"symbols"`` and ``"functions"`` (each with its name and LaTeX), which
+:func:`from_string` parses back (:mod:`.json_expressions`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from functools import cache
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from .derivation import Derivation, checked_steps
+from .json_expressions import NameTable, from_string  # noqa: F401 - from_string: re-exported
 from .printing import latex, merge_powers, ordered_terms
 from .prose import _escape_tex, _prose_tex, markdown_prose, tex_prose
 
 UNITS_NOTE = "Temperatures are in units with $k_B = 1$ ($T$ is an energy)."
-
-
-@cache
-def _clashes(name: str) -> bool:
-    try:
-        return not isinstance(sp.sympify(name), sp.Symbol)
-    except Exception:
-        return True
-
-
-class _RoundTripPrinter(StrPrinter):
-    def _print_Symbol(self, expr):
-        name = expr.name
-        if _clashes(name) or not name.isidentifier():
-            return f"Symbol({name!r})"
-        return name
-
-    _print_Dummy = _print_Symbol
-
-
-def to_string(expr) -> str:
-    """A string that ``sympy.sympify`` parses back to ``expr`` (up to assumptions)."""
-    return _RoundTripPrinter().doprint(sp.sympify(expr))
-
-
-def from_string(text: str, model_symbols: dict | None = None) -> sp.Expr:
-    """Parse :func:`to_string` output, restoring the symbols' assumptions."""
-    expr = sp.sympify(text)
-    if model_symbols:
-        expr = expr.subs({sp.Symbol(n): s for n, s in model_symbols.items()})
-    return expr
 
 
 def latex_equation(step) -> str:
@@ -456,7 +425,11 @@ def results_of(derivations) -> dict[str, sp.Expr]:
 
 
 def to_json_data(model, derivations, check: bool = False) -> dict:
-    return {
+    """The JSON document: expressions as plain strings (and steps in LaTeX), with the
+    table of the symbols and functions they name (:mod:`.json_expressions`)."""
+    names = NameTable()
+    to_string = names.string
+    data = {
         "model": model.name,
         "title": model.title,
         "units": plain_text(UNITS_NOTE),
@@ -491,6 +464,7 @@ def to_json_data(model, derivations, check: bool = False) -> dict:
         ],
         "results": {k: to_string(v) for k, v in results_of(derivations).items()},
     }
+    return {**data, **names.as_dict()}
 
 
 def to_json(model, derivations, check: bool = False) -> str:

@@ -34,14 +34,30 @@ def test_renders_in_every_format(model_and_derivations):
 
 def test_results_round_trip_through_sympify(model_and_derivations):
     model, ds = model_and_derivations
-    data = json.loads(render(model, ds, "json"))
+    text = render(model, ds, "json")
+    data = json.loads(text)
     results = results_of(ds)
     plain = {s: sp.Symbol(s.name) for e in results.values() for s in e.free_symbols}
-    for name, text in data["results"].items():
-        parsed = sp.sympify(text)
+    for name, expression in data["results"].items():
+        parsed = from_string(expression, data)  # the document's table names each symbol
         assert parsed == results[name].xreplace(plain), name
-        restored = from_string(text, {s.name: s for s in plain})
+        restored = from_string(expression, data, {s.name: s for s in plain})
         assert sp.simplify(restored - results[name]) == 0 or restored == results[name]
+
+
+def test_json_writes_plain_names_and_their_latex(model_and_derivations):
+    """Symbols are plain identifiers in the strings (never Python such as Symbol('N')),
+    each in the document's table with the name it stands for and its LaTeX."""
+    model, ds = model_and_derivations
+    text = render(model, ds, "json")
+    assert "Symbol(" not in text and "Function(" not in text and "IndexedBase(" not in text
+    data = json.loads(text)
+    for key in ("symbols", "functions", "indexed"):
+        for alias, entry in data[key].items():
+            assert alias.isidentifier() and set(entry) == {"name", "latex"}, (key, alias)
+    names = {e["name"] for e in data["symbols"].values()}
+    for s in {s for e in results_of(ds).values() for s in e.free_symbols}:
+        assert s.name in names, s
 
 
 def test_parameters_have_assumptions(model_and_derivations):

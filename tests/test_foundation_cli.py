@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 import sympy as sp
+from statmech.derive.render import from_string
 
 from statmech.cli import main
 
@@ -33,14 +34,22 @@ def test_derive_check_passes(capsys, name):
     assert "T" in data["parameters"]
     assert all(s["check"]["ok"] for d in data["derivations"] for s in d["steps"])
     for text in data["results"].values():
-        sp.sympify(text)
+        from_string(text, data)
 
 
 def test_results_cover_the_quantities(capsys):
     _, out, _ = run(capsys, "derive", "paramagnet", "--format", "json")
-    results = json.loads(out)["results"]
+    data = json.loads(out)
+    results = data["results"]
     assert {"Z", "F", "E", "S", "C", "M", "chi"} <= set(results)
-    assert sp.sympify(results["M"]) == sp.sympify("Symbol('N')*mu*tanh(h*mu/T)")
+    # plain names (N, not Symbol('N')), parsed back through the document's table
+    assert results["M"] == "N*mu*tanh(h*mu/T)" and "Symbol(" not in out
+    assert results["Omega"] == "binomial(N_plus + N_minus, N_plus)"
+    assert data["symbols"]["N_plus"] == {"name": "N_+", "latex": "N_{+}"}
+    N, mu, h, T = sp.symbols("N mu h T")
+    assert from_string(results["M"], data) == N * mu * sp.tanh(h * mu / T)
+    assert from_string(results["E"], data) == -N * h * mu * sp.tanh(h * mu / T)
+    assert data["symbols"]["E"]["name"] == "E"  # the energy, not Euler's number
 
 
 def test_topics_are_listed(capsys):
