@@ -182,3 +182,21 @@ def test_report_command_says_what_came_from_the_cache(capsys, tmp_path, cache_ro
     out = capsys.readouterr()
     assert "1 of 1 sections unchanged, from the cache" in out.out
     assert out.err == ""  # --quiet, and not a terminal anyway: no bars
+
+
+def test_cache_key_follows_the_stored_data_a_section_names(tmp_path, monkeypatch):
+    """Stored measurements named in DATA_FILES are part of the key: a new study file
+    rebuilds the section that draws it, and no other."""
+    from statmech.report import cache
+    from statmech.report.sections import _spin_glass_figures as figs
+
+    assert "ea3d_binder_L8.npz" in cache.data_files(Path(figs.__file__))
+    monkeypatch.setattr(cache, "DATA_DIR", tmp_path)
+    name = "statmech.report.sections.s62_spin_glass"
+    other = "statmech.report.sections.s30_ising_chain"
+    keys = [(cache.section_key(name, False), cache.section_key(other, False))]
+    (tmp_path / "ea3d_binder_L8.npz").write_bytes(b"one")
+    keys.append((cache.section_key(name, False), cache.section_key(other, False)))
+    (tmp_path / "ea3d_binder_L8.npz").write_bytes(b"two")
+    keys.append((cache.section_key(name, False), cache.section_key(other, False)))
+    assert len({k[0] for k in keys}) == 3 and len({k[1] for k in keys}) == 1

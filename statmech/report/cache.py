@@ -9,12 +9,13 @@ A section's **key** is the SHA-256 of
 - the source of the section's module and of every module of the project it
   imports, directly or through other project modules (imports found by reading
   the sources, also those inside functions; a package's ``__init__`` counts as
-  imported with it).
+  imported with it);
+- the stored data files those modules name in a literal ``DATA_FILES`` tuple
+  (names in :data:`DATA_DIR`, the report's stored measurements).
 
 So editing a section, or any project module it reaches (a derivation, a
-solver, the renderers), rebuilds that section and no other that does not
-reach the edited module.  Data files read at run time are not in the key; the
-project keeps its data in Python modules, and ``--no-cache`` forces a rebuild.
+solver, the renderers), or a data file it names, rebuilds that section and no
+other that does not reach the edited module.  ``--no-cache`` forces a rebuild.
 
 An entry is a folder ``<section>-<quick|full>-<key>`` in :func:`cache_dir`
 holding ``section.json`` (the section's title, Markdown, LaTeX, figures, the
@@ -36,6 +37,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+#: The report's stored measurements (package data), named by ``DATA_FILES`` in a module.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Bump when the layout of an entry changes, so old entries are never read.
 KEY_VERSION = 1
 
@@ -174,6 +177,16 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def data_files(path: Path) -> tuple[str, ...]:
+    """The names in the module's literal ``DATA_FILES = (...)``, if it has one."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "DATA_FILES" for t in targets):
+                return tuple(ast.literal_eval(node.value))
+    return ()
+
+
 def section_key(module_name: str, quick: bool) -> str:
     """The cache key of section module ``module_name`` (a full dotted name)."""
     h = hashlib.sha256()
@@ -181,6 +194,10 @@ def section_key(module_name: str, quick: bool) -> str:
     for mod, path in sorted(module_closure(module_name).items()):
         h.update(f"\0{mod}\0".encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
+        for name in data_files(path):
+            data = DATA_DIR / name
+            h.update(f"\0{name}\0".encode())
+            h.update(hashlib.sha256(data.read_bytes()).digest() if data.exists() else b"-")
     return h.hexdigest()
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from statmech.numeric.spin_glass_binder import EA3D_TC
+
 from ._figures import pyplot, save
 
 #: Parisi's full-RSB ground-state energy per spin of SK (quoted: Crisanti and Rizzo,
 #: Phys. Rev. E 65, 046137 (2002); Oppermann et al., Eur. Phys. J. B 57, 1 (2007)).
 PARISI_E0 = -0.763166
-#: Janus collaboration (2013): T_c of the 3D +-J EA model, quoted.
-EA3D_TC = 1.1019
+#: The sizes of the stored 3D EA study, and its files (statmech/report/data/, written by
+#: examples/ea_binder_crossing.py): part of the report cache's key.
+EA_SIZES = (4, 6, 8)
+DATA_FILES = ("ea3d_binder_L4.npz", "ea3d_binder_L6.npz", "ea3d_binder_L8.npz")
 
 
 def _sk(n, seed):
@@ -235,36 +239,75 @@ def ground_state_figure(data: dict, path) -> None:
     save(fig, path)
 
 
-def binder_data(sizes=(4, 6, 8), samples=16, sweeps=2000, seed=1, temperatures=None) -> dict:
-    """Binder cumulant of q for 3D +-J EA per L near T_c (disorder jackknife errors).
-    ``samples`` and ``sweeps`` are numbers or one per size."""
-    from statmech.numeric import spin_glass as sg
+def stored_binder(sizes=EA_SIZES) -> dict | None:
+    """The stored study of ``examples/ea_binder_crossing.py`` (:data:`DATA_FILES`): the
+    Binder cumulant per size with jackknife errors, the two windows' largest difference
+    in sigma, the crossings of each pair of sizes, and the run settings; None when a
+    file is missing."""
+    from statmech.numeric import spin_glass_binder as sb
+    from statmech.report.cache import DATA_DIR
 
-    temps = np.linspace(0.9, 1.5, 10) if temperatures is None else np.asarray(temperatures)
-    out = {"T": temps, "L": {}, "runs": {}}
-    for j, L in enumerate(sizes):
-        ns = samples[j] if np.ndim(samples) else samples
-        sw = sweeps[j] if np.ndim(sweeps) else sweeps
-        ks = [sg.model_couplings("ea", {"L": L}, s) for s in range(ns)]
-        res = sg.parallel_tempering(ks, temps, sweeps=sw, seed=seed)
-        out["L"][L] = res.disorder_average()["binder"]
-        out["runs"][L] = {
-            "samples": ns,
-            "sweeps": sw,
-            "acceptance": float(res.acceptance.min()),
-            "warnings": res.warnings,
-        }
+    paths = [DATA_DIR / f"ea3d_binder_L{L}.npz" for L in sizes]
+    if not all(p.exists() for p in paths):
+        return None
+    runs = {L: sb.load(p) for L, p in zip(sizes, paths, strict=True)}
+    temps = np.array(runs[sizes[0]]["meta"]["temperatures"])
+    curves = {L: sb.binder_curves(r["q2"], r["q4"]) for L, r in runs.items()}
+    pairs = [(a, b) for i, a in enumerate(sizes) for b in sizes[i + 1 :]]
+    return {
+        "T": temps,
+        "L": {L: (c["g"], c["err"]) for L, c in curves.items()},
+        "window_z": {L: c["window_z"] for L, c in curves.items()},
+        "crossings": {p: sb.crossing(temps, runs[p[0]], runs[p[1]]) for p in pairs},
+        "runs": {
+            L: {
+                "samples": int(r["q2"].shape[1]),
+                "sweeps": int(r["meta"]["sweeps"]),
+                "acceptance": float(min(r["meta"]["info"]["acceptance"])),
+                "round_trips": int(min(r["meta"]["info"]["round_trips"])),
+                "seconds": float(r["meta"]["info"]["seconds"]),
+            }
+            for L, r in runs.items()
+        },
+    }
+
+
+def binder_check(temperatures, L=4, samples=100, sweeps=1000, stored=None) -> dict:
+    """A fresh run of ``samples`` new disorder samples of size ``L`` (couplings seeds from
+    10^6 on, none of the stored ones): its Binder cumulant and, beside a stored curve of
+    the same size, the largest difference in sigma."""
+    from statmech.numeric import spin_glass_binder as sb
+
+    r = sb.run_size(L, samples, sweeps, temperatures, None, first_sample=10**6)
+    c = sb.binder_curves(r["q2"], r["q4"])
+    out = {"T": np.asarray(temperatures), "L": L, "samples": samples, "sweeps": sweeps}
+    out.update(g=c["g"], err=c["err"], window_z=c["window_z"])
+    if stored is not None and L in stored["L"]:
+        g, e = stored["L"][L]
+        out["z"] = float(np.max(np.abs(c["g"] - g) / np.hypot(c["err"], e)))
     return out
 
 
-def binder_figure(data: dict, path) -> None:
+def binder_figure(stored: dict | None, check: dict, path) -> None:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    for j, (L, (g, e)) in enumerate(data["L"].items()):
-        ax.errorbar(data["T"], g, e, fmt=f"C{j}-o", ms=3, label=f"L = {L}")
+    if stored is not None:
+        for j, (L, (g, e)) in enumerate(stored["L"].items()):
+            ax.errorbar(stored["T"], g, e, fmt=f"C{j}-o", ms=3, label=f"L = {L} (stored study)")
+    T = stored["T"] if stored is not None else check["T"]
+    ax.errorbar(
+        T,
+        check["g"],
+        check["err"],
+        fmt="k--s",
+        ms=4,
+        mfc="none",
+        lw=0.8,
+        label=f"L = {check['L']}, this run ({check['samples']} new samples)",
+    )
     ax.axvline(EA3D_TC, color="k", lw=0.8, ls=":", label=f"$T_c$ = {EA3D_TC} (Janus, quoted)")
     ax.set_xlabel("$T/J$")
     ax.set_ylabel("Binder cumulant $g$ of $q$")
     ax.set_title(r"3D $\pm J$ Edwards-Anderson", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     save(fig, path)
