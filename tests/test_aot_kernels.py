@@ -267,3 +267,20 @@ def test_an_unwritable_cache_folder_is_said_and_numba_serves(elsewhere, monkeypa
     assert aot.build() is None
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"cannot write {elsewhere}" in err
+
+
+def test_a_build_prunes_old_modules_of_other_keys_only(elsewhere):
+    elsewhere.mkdir(parents=True)
+    old = elsewhere / "_statmech_square_0123456789abcdef0123.so"
+    recent = elsewhere / "_statmech_square_fedcba98765432101234.so.failed"
+    mine = elsewhere / (aot.module_name() + ".so.failed")
+    other = elsewhere / "unrelated.txt"
+    for p in (old, recent, mine, other):
+        p.write_text("x")
+    month = 31 * 86400
+    for p in (old, mine, other):
+        os.utime(p, (p.stat().st_atime - month, p.stat().st_mtime - month))
+    assert aot.prune() == [old.name]
+    assert sorted(p.name for p in elsewhere.iterdir()) == sorted(
+        [recent.name, mine.name, other.name]
+    )

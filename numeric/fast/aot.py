@@ -16,7 +16,8 @@ Where it lives
     unless ``NUMBA_CACHE_DIR`` is set), never the package's folder.  The file's name
     holds a key: a hash of the kernels' source files, the Python, NumPy and numba
     versions and the CPU, so a module built from other sources, by another numba or
-    for another CPU is never loaded.
+    for another CPU is never loaded; a build removes those of other keys unused for
+    :data:`PRUNE_DAYS` days.
 When it is built
     By ``statmech warmup``, and by ``statmech simulate`` on first use when the run
     is one it serves, with one line on standard error.  Without a C compiler, or when
@@ -253,7 +254,38 @@ def build(stream=None, retry: bool = False):
             return None
         if os.path.exists(failed):
             os.remove(failed)
+        prune()
         return mod
+
+
+#: Modules (and failure notes) of other keys unused for this many days are removed.
+PRUNE_DAYS = 30
+
+
+def prune(days: float = PRUNE_DAYS) -> list[str]:
+    """Remove the modules and failure notes of other keys (other sources, versions or
+    CPUs) not modified for ``days`` days from :func:`folder`; the names removed.  A
+    module that a running process has loaded stays mapped there (POSIX)."""
+    import time
+
+    mine = module_name()
+    removed = []
+    try:
+        names = os.listdir(folder())
+    except OSError:
+        return removed
+    limit = time.time() - days * 86400.0
+    for name in names:
+        if not name.startswith("_statmech_square_") or name.startswith(mine):
+            continue
+        where = os.path.join(folder(), name)
+        try:
+            if os.path.getmtime(where) < limit:
+                os.remove(where)
+                removed.append(name)
+        except OSError:
+            pass
+    return removed
 
 
 def _writable(where: str) -> bool:
