@@ -258,6 +258,30 @@ def test_cli_precision_gives_strings_with_every_digit(capsys):
     assert abs(x - mpmath.tanh(x / mpmath.mpf("0.8"))) < mpmath.mpf("1e-49")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bethe", "T=3"],  # h not given: its default, 0, printed as without --precision
+        ["curie-weiss", "T=0.5:1.5:3", "h=0.01"],
+    ],
+)
+def test_cli_precision_prints_the_parameters_as_without_it(capsys, argv):
+    def heads(*more):
+        assert main(["solve", *argv, *more]) == 0
+        return [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("T=")]
+
+    plain, precise = heads(), heads("--precision", "50")
+    assert precise == plain and len(plain) == (3 if "T=0.5:1.5:3" in argv else 1)
+    assert "h=0.0 " in plain[0] or "h=0.01" in plain[0]
+    # the solutions carry every digit; a parameter given with more digits keeps them
+    assert (
+        main(["solve", "curie-weiss", "T=0.8", "h=0.1234567890123456789012", "--precision", "30"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "T=0.8 J=1.0 h=0.1234567890123456789012\n" in out
+
+
 def test_cli_plot_and_errors(capsys, tmp_path):
     out = tmp_path / "m.png"
     assert main(["solve", "bethe", "T=1.5:3.5:9", "--plot", str(out)]) == 0

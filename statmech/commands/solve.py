@@ -378,11 +378,24 @@ _SHOWN = {
 }
 
 
+def _parameter_text(value) -> str:
+    """A parameter as the text output prints it: a float's repr (``3.0``, ``0.0``), and a
+    ``--precision`` decimal string the same way, its given digits without the padding
+    zeros (``3.0``, not ``3.000...`` to every digit asked for)."""
+    if not isinstance(value, str):
+        return str(value)
+    mantissa, e, exponent = value.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0")
+        mantissa += "0" if mantissa.endswith(".") else ""
+    return mantissa + e + exponent
+
+
 def _text(data, names, model, status, fixed) -> str:
     lines = [_header(model, status, fixed)]
     tag_name = status["approximation"]
     for point in data:
-        head = " ".join(f"{n}={point[n]}" for n in names)
+        head = " ".join(f"{n}={_parameter_text(point[n])}" for n in names)
         lines.append(head)
         for s in point["solutions"]:
             tag = s["stability"] + (", equilibrium" if s["equilibrium"] else "")
