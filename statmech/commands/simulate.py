@@ -162,7 +162,10 @@ def announce_compilation(args, fixed=None) -> None:
 
 def _ahead_of_time(args, fixed: dict) -> bool:
     """Whether the ahead-of-time kernels serve this run (built now, once, where missing)."""
-    from statmech.numeric.fast import aot
+    try:
+        from statmech.numeric.fast import aot
+    except ImportError:  # no fast samplers in this installation
+        return False
 
     if not aot.serves(args.model, fixed.get("L"), args.algorithm, args.replicas):
         return False
