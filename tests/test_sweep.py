@@ -205,6 +205,17 @@ def test_failed_points_are_recorded_and_counted(cluster, tmp_path):
     assert list(again.status.sel(seed=0).values) == [1, 2]
 
 
+def test_failed_points_exit_with_status_3_not_their_count(cluster, tmp_path):
+    # two points refused for their memory: status 3 (2 would read as a usage error)
+    argv = ["curie-weiss", "N=8,1000000000,2000000000", "T=1.5", "--sweeps", "20"]
+    code, _, err = _sweep(
+        cluster, *argv, "--replicas", "2", "--max-memory", "2G", out=tmp_path / "f.nc"
+    )
+    assert code == 3, err
+    assert "1 of 3 points done" in err and "; 2 failed (exit status 3)" in err
+    assert err.count("failed: ") == 2  # a line for each failed point
+
+
 def test_api_returns_the_dataset_and_completes_a_netcdf_file(cluster, tmp_path):
     import statmech as sm
 

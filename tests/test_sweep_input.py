@@ -97,6 +97,36 @@ def test_unreachable_scheduler_writes_nothing(tmp_path, capsys):
     assert not store.exists()
 
 
+@pytest.mark.parametrize("failed", [1, 2, 5])
+def test_failed_points_exit_with_their_own_status(tmp_path, capsys, monkeypatch, failed):
+    """Failed points end in status 3 whatever their count: never 2, the status of bad
+    input (argparse's usage errors), nor 1, a check that failed."""
+    from statmech.commands.sweep import FAILED_POINTS
+    from statmech.sweeps import runner
+
+    summary = {"stored": 6 - failed, "total": 6, "failed": failed, "computed": 6}
+    monkeypatch.setattr(runner, "execute", lambda *a, **k: (None, {**summary, "interrupted": None}))
+    store = tmp_path / "s.zarr"
+    code, _, err = _cli(capsys, "sweep", "exact", "ising2d", "L=4", "T=1:2:6", "--out", str(store))
+    assert code == FAILED_POINTS == 3
+    assert err.strip().endswith(f"; {failed} failed (exit status 3)")
+    monkeypatch.setattr(
+        runner,
+        "execute",
+        lambda *a, **k: (None, {**summary, "failed": 0, "stored": 6, "interrupted": None}),
+    )
+    code, _, _ = _cli(capsys, "sweep", "exact", "ising2d", "L=4", "T=1:2:6", "--out", str(store))
+    assert code == 0
+
+
+def test_the_help_states_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit status: 0 when every point is done, 2 for bad input" in text
+    assert "3 when some points failed" in text
+
+
 def test_empty_range_writes_nothing(tmp_path, capsys):
     store = tmp_path / "s.zarr"
     code, out, err = _cli(capsys, "sweep", "simulate", "ising2d", "T=2:3:0", "--out", str(store))

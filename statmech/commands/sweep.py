@@ -19,9 +19,23 @@ EXAMPLES = (
 )
 VERBS = ("simulate", "validate", "solve", "exact")
 
+#: The exit status when some points failed (their count is in the last line and the
+#: store): not 1 (a check that failed) nor 2 (bad input, as argparse's usage errors).
+FAILED_POINTS = 3
+EXIT_STATUS = (
+    "exit status: 0 when every point is done, 2 for bad input (nothing run), "
+    f"{FAILED_POINTS} when some points failed (each is a line on standard error and a "
+    "message in the store; running the same command again retries them), 128 + N "
+    "when stopped by signal N"
+)
+
 
 def add_arguments(p):
     from ..sweeps.spec import add_sweep_options
+
+    import textwrap
+
+    p.epilog = "\n\n".join(filter(None, (p.epilog, textwrap.fill(EXIT_STATUS, 78))))
 
     p.add_argument("verb", choices=VERBS, help="the verb run at every point")
     p.add_argument(
@@ -64,7 +78,7 @@ def run(args) -> int:
         write_output(str(results.dataset()), None)
     print(
         f"statmech: {stored} of {total} points done{where} ({summary['computed']} computed now)"
-        + (f"; {failed} failed (exit status {min(failed, 100)})" if failed else ""),
+        + (f"; {failed} failed (exit status {FAILED_POINTS})" if failed else ""),
         file=sys.stderr,
     )
-    return min(failed, 100)
+    return FAILED_POINTS if failed else 0
