@@ -202,9 +202,9 @@ def _say(stream, text: str) -> None:
 def build(stream=None, retry: bool = False):
     """Build the module for this process's key unless it is there; the module or None.
 
-    Says one line on ``stream`` (standard error) before it compiles (some seconds), and
-    one with the reason where it cannot: then the reason is kept beside the module and
-    later calls say nothing, until one with ``retry`` (``statmech warmup``).
+    Says one line on ``stream`` (standard error) before it compiles (10-20 s on two
+    cores), and one with the reason where it cannot: then the reason is kept beside the
+    module and later calls say nothing, until one with ``retry`` (``statmech warmup``).
     """
     if not enabled():
         return None
@@ -230,7 +230,7 @@ def build(stream=None, retry: bool = False):
         else:
             _say(
                 stream,
-                "compiling the square-lattice kernels ahead of time, once (about 10 s), "
+                "compiling the square-lattice kernels ahead of time, once (10-20 s), "
                 f"into {folder()}",
             )
             try:
