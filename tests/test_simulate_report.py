@@ -30,5 +30,9 @@ def test_quick_section_builds_and_passes(tmp_path):
     s = section.build(ctx)
     assert "all pass" in s.markdown
     assert "cross at $T = 2." in s.markdown
+    # the exact values are named by their method, as validate names them, never a module
+    assert (
+        "exact values from transfer matrix" in s.markdown and "statmech.numeric" not in s.markdown
+    )
     for name in s.figures:
         assert (tmp_path / "figures" / name).stat().st_size > 10000
