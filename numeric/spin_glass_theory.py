@@ -1,7 +1,7 @@
-r"""Spin-glass theory in numbers: TAP solutions of one sample and the replica-symmetric
-(RS) equations, with their phase diagram, the de Almeida-Thouless line and the
-ground-state extrapolation (split from :mod:`statmech.numeric.spin_glass`, which
-re-exports these names).
+r"""Spin-glass theory in numbers: the replica-symmetric (RS) equations, with their phase
+diagram, the de Almeida-Thouless line and the ground-state extrapolation (split from
+:mod:`statmech.numeric.spin_glass`, which re-exports these names); the TAP solutions of
+one sample are in :mod:`statmech.numeric.spin_glass_tap`, re-exported here.
 
 The RS equations (derived in :mod:`statmech.derive.replica`)
 
@@ -22,283 +22,27 @@ D. J. Thouless, P. W. Anderson and R. G. Palmer, Phil. Mag. 35, 593 (1977).
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
 import numpy as np
 
 from .gauss_trapezoid import K_FINE
 from .gauss_trapezoid import nodes as gauss_nodes
 
 # --------------------------------------------------------------------------
-# TAP
-
-
-@dataclass
-class TapSolutions:
-    """Distinct TAP solutions of one sample: magnetizations ``m`` (K, N), free energies
-    per spin ``f`` (K,), how many starts reached each (``hits``), q_EA per solution, and
-    how many starts did not converge."""
-
-    m: np.ndarray
-    f: np.ndarray
-    hits: np.ndarray
-    q_ea: np.ndarray
-    failed: int
-    starts: int
-    plefka: np.ndarray = None
-    #: Starts that ended at the paramagnet m = 0 (:func:`tap_minima`).
-    paramagnetic: int = 0
-    #: Lowest eigenvalue of the Hessian of the TAP free energy per solution (> 0: a
-    #: local minimum).
-    hessian_min: np.ndarray = None
-    #: Solutions counted once with their mirror image -m (h = 0).
-    mirrored: bool = False
-
-
-def tap_free_energy(k, m, temperature: float, h: float = 0.0) -> np.ndarray:
-    r"""TAP free energy per spin, rows of ``m``:
-    :math:`-\sum_{i<j}K_{ij}m_im_j - h\sum m_i - \frac\beta2\sum_{i<j}K_{ij}^2(1-m_i^2)
-    (1-m_j^2) - T\sum_i S(m_i)` divided by N, with S the entropy of a spin of mean m."""
-    m = np.atleast_2d(m)
-    beta = 1.0 / temperature
-    n = m.shape[1]
-    pair = 0.5 * np.einsum("ki,ij,kj->k", m, k, m)
-    one = 1.0 - m**2
-    onsager = 0.25 * beta * np.einsum("ki,ij,kj->k", one, k**2, one)
-    p, mm = (1 + m) / 2, (1 - m) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(mm > 0, mm * np.log(mm), 0.0))
-    return (-pair - h * m.sum(1) - onsager - temperature * ent.sum(1)) / n
-
-
-def _tap_residual(k, k2, m, beta, h):
-    w = (1.0 - m**2) @ k2
-    return np.tanh(beta * (h + m @ k - beta * m * w)) - m
-
-
-def tap_solutions(
-    k,
-    temperature: float,
-    h: float = 0.0,
-    starts: int = 100,
-    seed: int = 0,
-    damping: float = 0.9,
-    max_iter: int = 20000,
-    tol: float = 1e-10,
-    distinct: float = 1e-6,
-) -> TapSolutions:
-    r"""Fixed points of the TAP map :math:`m_i \leftarrow \tanh\beta(h + \sum_j K_{ij}m_j
-    - \beta m_i\sum_j K_{ij}^2(1 - m_j^2))` (:func:`statmech.derive.tap.tap_map`), iterated
-    in parallel and damped (``m <- damping m + (1 - damping) map(m)``) from ``starts``
-    random starts plus m = 0, merged when closer than ``distinct`` (max norm); only starts
-    whose map residual falls below ``tol`` count.  ``plefka`` per solution is
-    :math:`1 - \beta^2 N^{-1}\sum_i(1 - m_i^2)^2`, which must be >= 0 for the TAP
-    expansion to hold (Plefka 1982).
-
-    Limitation: at h = 0 below T_c the damped parallel map is attracted to m = 0 (a
-    solution that violates Plefka's condition there) from every start; the nontrivial
-    solutions are found by :func:`tap_minima`."""
-    from .spin_glass import check_couplings  # that module re-exports this one's names
-
-    k = check_couplings(k)
-    n = k.shape[0]
-    beta = 1.0 / temperature
-    rng = np.random.default_rng(seed)
-    m = rng.uniform(-1, 1, (starts, n))
-    m[0] = 0.0
-    k2 = k**2
-    done = np.zeros(starts, dtype=bool)
-    for _ in range(max_iter):
-        r = _tap_residual(k, k2, m, beta, h)
-        done |= np.abs(r).max(axis=1) < tol
-        if done.all():
-            break
-        m = np.where(done[:, None], m, m + (1.0 - damping) * r)
-    good = np.abs(_tap_residual(k, k2, m, beta, h)).max(axis=1) < tol
-    return _distinct_solutions(k, m[good], temperature, h, distinct, good, starts)
-
-
-def _distinct_solutions(k, rows, temperature, h, distinct, good, starts) -> TapSolutions:
-    """The converged ``rows`` merged (a row within ``distinct`` of an earlier solution in
-    max norm counts as a hit of it), sorted by TAP free energy; ``good`` marks the
-    converged starts."""
-    n = k.shape[0]
-    beta = 1.0 / temperature
-    sols, hits = [], []
-    for row in rows:
-        for i, s in enumerate(sols):
-            if np.abs(s - row).max() < distinct:
-                hits[i] += 1
-                break
-        else:
-            sols.append(row)
-            hits.append(1)
-    ms = np.array(sols).reshape(-1, n)
-    f = tap_free_energy(k, ms, temperature, h) if len(sols) else np.zeros(0)
-    order = np.argsort(f)
-    ms = ms[order]
-    return TapSolutions(
-        m=ms,
-        f=f[order],
-        hits=np.array(hits, dtype=int)[order],
-        q_ea=(ms**2).mean(axis=1),
-        failed=int((~good).sum()),
-        starts=starts,
-        plefka=1.0 - beta**2 * ((1.0 - ms**2) ** 2).mean(axis=1),
-    )
-
-
-def _quench(k, s, rng, max_sweeps: int = 200):
-    """Zero-temperature quenches: random sequential single flips that lower the energy,
-    until no flip does (a local minimum of H per row of ``s``)."""
-    n = k.shape[0]
-    f = s @ k
-    for _ in range(max_sweeps):
-        moved = False
-        for i in rng.permutation(n):
-            down = 2.0 * s[:, i] * f[:, i] < -1e-12
-            if down.any():
-                d = np.where(down, -2.0 * s[:, i], 0.0)
-                s[:, i] += d
-                f += d[:, None] * k[i]
-                moved = True
-        if not moved:
-            break
-    return s
-
-
-def _metropolis_average(k, s, beta, rng, sweeps: int, thermalization: int = 50):
-    """Per row of ``s``: the mean of the spins over ``sweeps`` Metropolis sweeps at
-    inverse temperature ``beta`` (after ``thermalization``), started at ``s``: the
-    magnetizations of the valley the row starts in."""
-    n = k.shape[0]
-    f = s @ k
-    total = np.zeros_like(s)
-    for sweep in range(thermalization + sweeps):
-        u = rng.random((n, s.shape[0]))
-        for i in range(n):
-            si = s[:, i]
-            flip = u[i] < np.exp(-np.clip(2.0 * beta * si * f[:, i], 0.0, None))
-            d = np.where(flip, -2.0 * si, 0.0)
-            s[:, i] += d
-            f += d[:, None] * k[i]
-        if sweep >= thermalization:
-            total += s
-    return total / max(sweeps, 1)
-
-
-def tap_hessian(k, m, temperature: float) -> np.ndarray:
-    r"""Hessian of the TAP free energy (times N) at one solution ``m``:
-    :math:`-K_{ij} - 2\beta m_im_jK_{ij}^2 + \delta_{ij}(\beta\sum_l K_{il}^2(1 - m_l^2)
-    + T/(1 - m_i^2))`."""
-    beta = 1.0 / temperature
-    k2 = k**2
-    hess = -k - 2.0 * beta * np.outer(m, m) * k2
-    hess[np.diag_indices_from(hess)] += beta * (k2 @ (1.0 - m**2)) + temperature / (1.0 - m**2)
-    return hess
-
-
-def _tap_newton(k, k2, x, beta, h, tol, steps: int = 60):
-    r"""Newton's method with backtracking (on the residual norm) on
-    :math:`G(x) = \beta H^{TAP}(\tanh x) - x`, rows of ``x`` at once, with
-    :math:`\partial G/\partial x = \beta(K - \beta\,\mathrm{diag}\,w
-    + 2\beta\,\mathrm{diag}(m)K^{\circ 2}\mathrm{diag}(m))\,\mathrm{diag}(1 - m^2) - I`,
-    :math:`w = K^{\circ 2}(1 - m^2)`."""
-    n = k.shape[0]
-    eye = np.eye(n)
-
-    def g(x):
-        m = np.tanh(x)
-        w = (1.0 - m * m) @ k2
-        return beta * (m @ k + h - beta * m * w) - x, m, w
-
-    for _ in range(steps):
-        r, m, w = g(x)
-        todo = np.abs(r).max(axis=1) >= tol
-        if not todo.any():
-            break
-        mm = m[todo]
-        jac = (
-            k[None]
-            - beta * w[todo][:, :, None] * eye
-            + 2.0 * beta * mm[:, :, None] * k2[None] * mm[:, None, :]
-        )
-        jac = beta * jac * (1.0 - mm * mm)[:, None, :] - eye
-        try:
-            dx = np.linalg.solve(jac, r[todo][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            break
-        lam = np.ones(int(todo.sum()))
-        xt, base = x[todo], np.linalg.norm(r[todo], axis=1)
-        for _ in range(12):
-            xn = np.clip(xt - lam[:, None] * dx, -19.0, 19.0)
-            worse = np.linalg.norm(g(xn)[0], axis=1) > (1.0 - 1e-4 * lam) * base
-            if not worse.any():
-                break
-            lam = np.where(worse, lam / 2, lam)
-        x[todo] = xn
-    return x
-
-
-def tap_minima(
-    k,
-    temperature: float,
-    h: float = 0.0,
-    starts: int = 100,
-    seed: int = 0,
-    sweeps: int = 200,
-    max_iter: int = 60,
-    tol: float = 1e-11,
-    distinct: float = 1e-6,
-) -> TapSolutions:
-    r"""Local minima of the TAP free energy of one sample, from ``starts`` starts: each
-    start is a zero-temperature quench of a random configuration (a local minimum of H),
-    then the mean spins of ``sweeps`` Metropolis sweeps at T from there (the valley's
-    magnetizations), then Newton's method with backtracking on the TAP equations
-    (:func:`_tap_newton`, ``max_iter`` steps) to a residual below ``tol``.
-
-    The TAP free energy cannot be minimized outright at h = 0 below T_c: m = 0 is a
-    local minimum at every T (its Hessian :math:`T + \beta - K` is positive since
-    :math:`\lambda_{max}(K) \to 2J`), and below T_c, where it violates Plefka's
-    condition, its free energy :math:`-T\ln 2 - \beta J^2/4` lies below the physical
-    solutions', so a descent from any start ends there (as does the damped map of
-    :func:`tap_solutions`).  Newton's method instead goes to the solution near the
-    start.  Starts that reach m = 0 are counted in ``paramagnetic``; the other
-    converged ones are merged (at h = 0 with their mirror image -m, ``mirrored``);
-    ``plefka`` (>= 0 for a physical solution) and ``hessian_min`` (> 0: a local
-    minimum, else a saddle) are given per solution.  Finding every solution is not
-    claimed: their number grows exponentially with N, and at N of a few hundred the
-    starts reached fewer (in tests, none away from m = 0 for some samples at N = 256)."""
-    from .spin_glass import check_couplings
-
-    k = check_couplings(k)
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"the temperature must be positive and finite, got {temperature}")
-    n = k.shape[0]
-    beta = 1.0 / temperature
-    rng = np.random.default_rng(seed)
-    s = _quench(k, np.where(rng.random((starts, n)) < 0.5, -1.0, 1.0), rng)
-    x = np.arctanh(np.clip(_metropolis_average(k, s, beta, rng, sweeps), -0.999, 0.999))
-    k2 = k**2
-    x = _tap_newton(k, k2, x, beta, h, tol, steps=max_iter)
-    m = np.tanh(x)
-    good = np.abs(_tap_residual(k, k2, m, beta, h)).max(axis=1) < 1e3 * tol
-    trivial = good & ((m * m).mean(axis=1) < 1e-12)
-    mirrored = h == 0.0
-    rows = m[good & ~trivial]
-    if mirrored:  # each solution counted once with its mirror image
-        rows = [-row if row.sum() < 0 else row for row in rows]
-    found = _distinct_solutions(k, rows, temperature, h, distinct, good, starts)
-    return dataclasses.replace(
-        found,
-        paramagnetic=int(trivial.sum()),
-        hessian_min=np.array(
-            [np.linalg.eigvalsh(tap_hessian(k, row, temperature))[0] for row in found.m]
-        ),
-        mirrored=mirrored,
-    )
-
+# TAP: in its own module, re-exported here.
+from .spin_glass_tap import (  # noqa: E402, F401 - re-exported, callers unchanged
+    TapSolutions,
+    _distinct_solutions,
+    _metropolis_average,
+    _quench,
+    _tap_newton,
+    _tap_residual,
+    tap_free_energy,
+    tap_hessian,
+    tap_minima,
+    tap_plefka,
+    tap_residual,
+    tap_solutions,
+)
 
 # --------------------------------------------------------------------------
 # Replica-symmetric theory

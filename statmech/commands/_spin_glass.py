@@ -29,12 +29,13 @@ def _couplings_text(assignments) -> tuple[str | None, list[str]]:
 
 
 def wants(args) -> bool:
-    """A spin-glass model given ``couplings=FILE``, or a PT ladder (``--temperatures``)."""
+    """A spin-glass model given ``couplings=FILE``, a PT ladder (``--temperatures``) or
+    disorder samples (``--samples``: their averages come from parallel tempering)."""
     if args.model not in MODELS:
         return False
     if any(a.startswith("couplings=") for a in args.assignments):
         return True
-    return getattr(args, "temperatures", None) is not None
+    return any(getattr(args, a, None) is not None for a in ("temperatures", "samples"))
 
 
 def _values(args) -> tuple[dict, str | None, object]:
@@ -227,7 +228,23 @@ def run_simulate(args) -> int:
     values, path, model = _values(args)
     temps = _ladder(getattr(args, "temperatures", None), values.get("T"))
     samples = 1 if path else max(1, int(getattr(args, "samples", None) or 1))
-    ks = [sample_couplings(model, values, path, seed_offset=s) for s in range(samples)]
+    ks = [sample_couplings(model, values, path, seed_offset=0)]
+    n, z = ks[0].shape[0], int((ks[0] != 0).sum(1).max())
+    try:  # before the other samples are drawn
+        sg.check_pt_memory(
+            n=n,
+            samples=samples,
+            temperatures=temps.size,
+            replicas=2,
+            sweeps=args.sweeps,
+            keep_series=False,
+            compiled=z <= 16 and args.backend == "numpy",
+            z=z,
+            inputs=True,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ks += [sample_couplings(model, values, path, seed_offset=s) for s in range(1, samples)]
     therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
     try:
         res = sg.parallel_tempering(
@@ -466,11 +483,12 @@ def _run_tap(args, model) -> int:
             "hits": int(c),
             "plefka": float(p),
             "hessian_min": float(e),
+            "residual": float(r),
             "kind": ("minimum" if e > 0 else "saddle")
             + ("" if p >= 0 else ", violates Plefka's condition"),
         }
-        for f, q, m, c, p, e in zip(
-            res.f, res.q_ea, res.m, res.hits, res.plefka, res.hessian_min, strict=True
+        for f, q, m, c, p, e, r in zip(
+            res.f, res.q_ea, res.m, res.hits, res.plefka, res.hessian_min, res.residual, strict=True
         )
     ]
     para = float(sg.tap_free_energy(k, np.zeros((1, n)), t, h)[0]) if h == 0 else None
@@ -484,6 +502,7 @@ def _run_tap(args, model) -> int:
         "starts": starts,
         "paramagnetic_starts": res.paramagnetic,
         "failed_starts": res.failed,
+        "tolerance": res.tolerance,
         "mirrored": res.mirrored,
         "paramagnet_free_energy": para,
         "solutions": rows,
@@ -497,12 +516,13 @@ def _run_tap(args, model) -> int:
         + (" (each with its mirror image -m)" if res.mirrored else "")
         + f" from {starts} starts; {res.paramagnetic} reached m = 0"
         + (f" (f = {para:.6f})" if para is not None else "")
-        + f", {res.failed} did not converge"
+        + f", {res.failed} did not converge (residual of the TAP equations < {res.tolerance:g})"
     ]
     for r in rows:
         lines.append(
             f"  f = {r['free_energy']:.10f}  q_EA = {r['q_EA']:.6f}  hits {r['hits']:4d}  "
-            f"Plefka {r['plefka']:+.4f}  Hessian min {r['hessian_min']:+.4f}  ({r['kind']})"
+            f"Plefka {r['plefka']:+.4f}  Hessian min {r['hessian_min']:+.4f}  "
+            f"residual {r['residual']:.1e}  ({r['kind']})"
         )
     write_output("\n".join(lines), args.output)
     return 0
