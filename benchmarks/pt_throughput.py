@@ -2,8 +2,9 @@
 
 The batched PT of :func:`statmech.numeric.spin_glass.parallel_tempering` (samples x two
 real replicas x temperatures in one array; SK by sequential sweeps with incremental
-fields, compiled with numba on the CPU and array steps per site on CuPy; 3D EA by
-checkerboard) beside a plain NumPy PT timed in the same run: one chain
+fields, compiled with numba on the CPU and array steps per site on CuPy; 3D EA compiled
+on the CPU, each sample on a thread, and by checkerboard array steps on CuPy, the row
+"arr" that array loop on NumPy) beside a plain NumPy PT timed in the same run: one chain
 at a time, one site at a time, its local field a dot product (SK) or a neighbour sum
 (EA), swaps by a Python loop over the pairs.
 
@@ -55,7 +56,7 @@ def plain_pt(k, temps, sweeps, seed=0, lattice=False):
     return swaps
 
 
-def case(name, k, lattice, sweeps, plain_sweeps, backend):
+def case(name, k, lattice, sweeps, plain_sweeps, compiled=None, backend="numpy"):
     # k: one coupling matrix or a list of disorder samples, batched together; the plain
     # PT runs one chain at a time, so its rate is measured on the first sample alone
     temps = np.geomspace(0.4 if not lattice else 0.9, 2.0, TEMPERATURES)
@@ -64,11 +65,12 @@ def case(name, k, lattice, sweeps, plain_sweeps, backend):
     n = k.shape[0]
     row = {"case": name, "N": n, "samples": len(ks), "temperatures": TEMPERATURES}
     row["replicas"] = REPLICAS
-    sg.parallel_tempering(ks, temps, sweeps=1, thermalization=0, measure=False, backend=backend)
+    if compiled is not None and backend != "numpy":
+        compiled = False  # the compiled lattice loop is the CPU's
+    opts = {"measure": False, "backend": backend, "compiled": compiled, "thermalization": 0}
+    sg.parallel_tempering(ks, temps, sweeps=1, **opts)
     t0 = time.perf_counter()
-    sg.parallel_tempering(
-        ks, temps, sweeps=sweeps, thermalization=0, measure=False, backend=backend
-    )
+    sg.parallel_tempering(ks, temps, sweeps=sweeps, **opts)
     dt = time.perf_counter() - t0
     updates = len(ks) * REPLICAS * TEMPERATURES * n * sweeps
     swaps = (
@@ -114,7 +116,22 @@ def main(argv=None) -> int:
             2 if q else 10,
             1,
         ),
-        ("EA3D L=16", sg.model_couplings("ea", {"L": 16}, 0), True, 4 if q else 20, 1),
+        ("EA3D L=16", sg.model_couplings("ea", {"L": 16}, 0), True, 4 if q else 40, 1),
+        (
+            "EA3D L=16 arr",
+            sg.model_couplings("ea", {"L": 16}, 0),
+            True,
+            4 if q else 20,
+            1,
+            False,
+        ),
+        (
+            "EA3D L=8 x64",
+            [sg.model_couplings("ea", {"L": 8}, s) for s in range(64)],
+            True,
+            4 if q else 40,
+            1,
+        ),
     ]
     rows = [case(*c, backend=a.backend) for c in cases]
     out = {"machine": common.machine(), "backend": a.backend, "rows": rows}

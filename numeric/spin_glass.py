@@ -365,6 +365,44 @@ class _Couplings:
         return (s.reshape(ns, nr * nt, n) @ self.k).reshape(s.shape)  # K symmetric
 
 
+def pt_bytes(
+    n, samples, temperatures, replicas, sweeps, keep_series, compiled, z, inputs=False
+) -> dict:
+    """Memory a parallel-tempering run will allocate, by part, in bytes: the couplings'
+    device copy (a dense ``(S, N, N)`` stack for the array loop, neighbour tables for the
+    compiled one), the configurations with the array loop's fields and temporaries (four
+    float64 copies; int8 when compiled), the histograms of q, and the series when kept;
+    with ``inputs`` also the dense matrices a caller builds to pass in."""
+    chains = samples * replicas * temperatures
+    out = {
+        "input matrices": samples * n * n * 8 if inputs else 0,
+        "couplings": samples * n * (17 * z if compiled else 8 * n),
+        "chains": chains * n * (1 if compiled else 32),
+        "histograms": samples * temperatures * (n + 1) * 8,
+        "series": sweeps * samples * temperatures * (replicas + 1) * 8 if keep_series else 0,
+    }
+    out["total"] = sum(out.values())
+    return out
+
+
+def check_pt_memory(max_memory=None, **run) -> dict:
+    """Refuse, in one sentence and before anything is allocated, a run of
+    :func:`parallel_tempering` that needs more than ``max_memory`` (bytes or text such as
+    ``"8G"``), else more than the memory available."""
+    from .limits import MemoryLimit, available_bytes, format_bytes, parse_bytes
+
+    est = pt_bytes(**run)
+    limit = parse_bytes(max_memory) if max_memory is not None else available_bytes()
+    if limit is not None and est["total"] > limit:
+        largest = max((k for k in est if k != "total"), key=est.get)
+        raise MemoryLimit(
+            f"parallel tempering would need {format_bytes(est['total'])} (mostly "
+            f"{largest}: {format_bytes(est[largest])}) but {format_bytes(limit)} is "
+            "available; run fewer samples, temperatures or sweeps at a time"
+        )
+    return est
+
+
 def parallel_tempering(
     couplings,
     temperatures,
@@ -420,6 +458,16 @@ def parallel_tempering(
     therm = sweeps // 4 if thermalization is None else int(thermalization)
     if compiled is None:
         compiled = sparse and xp is np
+    check_pt_memory(
+        n=np.shape(ks[0])[0],
+        samples=len(ks),
+        temperatures=temps.size,
+        replicas=replicas,
+        sweeps=sweeps,
+        keep_series=keep_series,
+        compiled=compiled,
+        z=z_max,
+    )
     if compiled:
         if not (sparse and xp is np):
             raise ValueError("the compiled loop serves sparse couplings on NumPy only")

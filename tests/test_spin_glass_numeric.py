@@ -343,3 +343,35 @@ def test_compiled_dense_sweep_is_the_numpy_sweep():
     dense_sweep(s, f, ks, beta, 0.2, u)
     assert np.array_equal(s, s_ref) and np.allclose(f, f_ref, rtol=0, atol=1e-13)
     assert np.allclose(f, np.einsum("srtj,sij->srti", s, ks), atol=1e-12)
+
+
+def test_samples_alone_mean_parallel_tempering(capsys):
+    """--samples asks for disorder averages: never ignored by a one-sample sampler."""
+    assert main(["simulate", "ea", "L=3", "T=1", "--samples", "3", "--sweeps", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "parallel tempering" in out and "3 sample(s)" in out
+
+
+def test_memory_is_checked_before_the_samples_are_drawn(monkeypatch, capsys):
+    from statmech.numeric import limits
+
+    monkeypatch.setattr(limits, "available_bytes", lambda: 50 * 2**20)
+    drawn = []
+    real = sg.model_couplings
+    monkeypatch.setattr(sg, "model_couplings", lambda *a: drawn.append(a) or real(*a))
+    assert main(["simulate", "sk", "N=512", "T=0.5", "--samples", "40"]) == 2
+    err = capsys.readouterr().err
+    assert "parallel tempering would need" in err and "available" in err
+    assert len(drawn) == 1  # the first sample gives N; the other 39 are never drawn
+    with pytest.raises(limits.MemoryLimit, match="mostly series"):
+        sg.check_pt_memory(
+            max_memory="1M",
+            n=64,
+            samples=100,
+            temperatures=16,
+            replicas=2,
+            sweeps=10**4,
+            keep_series=True,
+            compiled=False,
+            z=63,
+        )
