@@ -256,14 +256,15 @@ LATEX_PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def latex_document(title: str, body: str, contents: bool = False) -> str:
-    """A complete LaTeX document; ``contents`` adds a table of contents."""
+def latex_document(title: str, body: str, contents: bool = False, note: str = UNITS_NOTE) -> str:
+    """A complete LaTeX document; ``contents`` adds a table of contents, ``note`` is the
+    paragraph under the title."""
     return (
         LATEX_PREAMBLE
         + rf"\title{{{tex_prose(title)}}}"
         + "\n\\date{}\n\\begin{document}\n\\maketitle\n"
         + ("\\tableofcontents\n\n" if contents else "")
-        + tex_prose(UNITS_NOTE)
+        + tex_prose(note)
         + "\n\n"
         + body
         + "\n\\end{document}\n"

@@ -200,3 +200,16 @@ def test_cache_key_follows_the_stored_data_a_section_names(tmp_path, monkeypatch
     (tmp_path / "ea3d_binder_L8.npz").write_bytes(b"two")
     keys.append((cache.section_key(name, False), cache.section_key(other, False)))
     assert len({k[0] for k in keys}) == 3 and len({k[1] for k in keys}) == 1
+
+
+def test_a_quick_build_says_so_in_every_format(tmp_path):
+    from statmech.report import QUICK_NOTE
+
+    build_report(tmp_path / "q", quick=True, only=["s10_maximum_entropy"], formats=("html",))
+    q = tmp_path / "q"
+    assert "quick build" in (q / "report.md").read_text()
+    assert "quick build" in (q / "report.tex").read_text()
+    assert "quick build" in (q / "html" / "index.html").read_text()
+    assert "quick build" in QUICK_NOTE
+    build_report(tmp_path / "f", quick=False, only=["s10_maximum_entropy"], formats=())
+    assert "quick build" not in (tmp_path / "f" / "report.md").read_text()

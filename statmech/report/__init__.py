@@ -83,6 +83,11 @@ def section_names() -> list[str]:
 
 
 TITLE = "Statistical mechanics, derived and checked"
+#: Added to the note under the title of a ``--quick`` build, in every format.
+QUICK_NOTE = (
+    " This is a quick build (report --quick): smaller systems, fewer samples and shorter "
+    "runs than the full report, so its measured figures are rougher."
+)
 
 
 def build_report(
@@ -148,7 +153,8 @@ def build_report(
     built = [result.sections[n] for n in names]
     from .html import front_matter
 
-    md = [front_matter(TITLE, 0) + f"# {TITLE}\n", f"*{UNITS_NOTE}*\n"]
+    note = UNITS_NOTE + (QUICK_NOTE if quick else "")
+    md = [front_matter(TITLE, 0) + f"# {TITLE}\n", f"*{note}*\n"]
     tex = []
     for s in built:
         md.append(f"## {s.title}\n\n{s.markdown}\n")
@@ -157,7 +163,7 @@ def build_report(
     body, bibliography = cite_quoted(number_steps("\n".join(tex)))
     if bibliography:
         body += "\n\\FloatBarrier\n" + bibliography
-    document = latex_document(TITLE, body, contents=True)
+    document = latex_document(TITLE, body, contents=True, note=note)
     current = _pdf_is_current(out, document) if "pdf" in formats else False
     (out / "report.tex").write_text(document)
     if progress and "pdf" in formats and shutil.which("pdflatex") and not current:
@@ -174,7 +180,7 @@ def build_report(
     if "html" in formats:
         from .html import write_report_site
 
-        site = write_report_site(out, built, only, TITLE, UNITS_NOTE, quick)
+        site = write_report_site(out, built, only, TITLE, note, quick)
     return {
         "markdown": str(out / "report.md"),
         "latex": str(out / "report.tex"),
