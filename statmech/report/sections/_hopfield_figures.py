@@ -16,8 +16,19 @@ def phase_diagram_figure(lines: dict, path, alpha_c: float | None = None) -> Non
     fig, ax = plt.subplots(figsize=(5.5, 4))
     a = np.asarray(lines["alpha"])
     ax.plot(a, lines["T_g"], "k-", label=r"$T_g = 1 + \sqrt{\alpha}$")
-    ax.plot(a, lines["T_M"], "C0-o", ms=3, label=r"$T_M$: retrieval states appear")
-    ax.plot(a, lines["T_c"], "C3-o", ms=3, label=r"$T_c$: retrieval is the equilibrium")
+    ends = {"T_M": alpha_c, "T_c": lines.get("alpha_T_c_zero")}
+    for name, colour, label in (
+        ("T_M", "C0", r"$T_M$: retrieval states appear"),
+        ("T_c", "C3", r"$T_c$: retrieval is the equilibrium"),
+    ):
+        t = np.asarray(lines[name], dtype=float)
+        ax.plot(a, t, f"{colour}o", ms=3, label=label)
+        # the line through the computed points to where it meets T = 0 (the T = 0 theory)
+        x, y = a[np.isfinite(t)], t[np.isfinite(t)]
+        if ends[name] is not None:
+            x, y = np.append(x, ends[name]), np.append(y, 0.0)
+        order = np.argsort(x)
+        ax.plot(x[order], y[order], f"{colour}-")
     if alpha_c is not None:
         ax.plot([alpha_c], [0.0], "C0s", label=rf"$\alpha_c = {alpha_c:.6f}$")
     if lines.get("alpha_T_c_zero") is not None:
