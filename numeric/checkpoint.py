@@ -105,7 +105,7 @@ def load_checkpoint(path, identity: dict) -> tuple[dict, dict, dict]:
         The file is corrupt, not a checkpoint, or belongs to another run.
     """
     path = Path(path)
-    fix = f"delete {path} to start afresh, or give another --checkpoint file"
+    fix = f"delete {path} to start afresh, or give another checkpoint file"
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["__meta__"]))

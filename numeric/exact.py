@@ -202,7 +202,7 @@ def _enumerate(model, params: dict, precision, boundary) -> tuple[dict, str]:
     if precision is not None:
         raise ExactUnavailable(
             f"model {model.name!r} is summed over its configurations in float64; "
-            "--precision needs an exact formula"
+            "a chosen precision needs an exact formula"
         )
     if boundary not in (None, "periodic"):
         raise ExactUnavailable(

@@ -135,6 +135,11 @@ def simulation_bytes(
     return out
 
 
+def _limit_option(spelling: str) -> str:
+    """The memory-limit option as the caller writes it (a flag has a hyphen)."""
+    return "--max-memory SIZE" if spelling == "flag" else "max_memory=SIZE"
+
+
 def check_memory(
     model,
     params: dict,
@@ -143,9 +148,12 @@ def check_memory(
     every: int = 1,
     max_memory=None,
     reference: bool = False,
+    spelling: str = "keyword",
 ) -> dict:
     """Refuse, before anything is allocated, a run that needs more memory than the
     limit: ``max_memory`` (bytes or text such as ``"8G"``), else what is available.
+    ``spelling`` names the limit's option as the caller writes it
+    (:func:`statmech.numeric.options.option`).
 
     Returns
     -------
@@ -181,5 +189,5 @@ def check_memory(
         f"this run needs about {format_bytes(est['total'])} of memory (mostly "
         f"{format_bytes(est[largest])} for {parts[largest]}), more than the "
         f"{format_bytes(limit)} {what}; use {hint}"
-        + ("" if max_memory is not None else ", or set the limit (--max-memory SIZE)")
+        + ("" if max_memory is not None else f", or set the limit ({_limit_option(spelling)})")
     )

@@ -85,3 +85,11 @@ def test_the_estimate_covers_the_measured_peak(name, size, replicas, reference):
     est = simulation_bytes(get_model(name), params, replicas, 4, reference=reference)
     assert est["total"] >= peak, (format_bytes(est["total"]), format_bytes(peak))
     assert est["total"] <= 8 * peak  # and not absurdly above it
+
+
+def test_the_library_names_its_keyword_where_the_command_line_names_its_flag():
+    with pytest.raises(sm.UserError) as exc:
+        sm.simulate("ising2d", L=100000, T=2.5)
+    assert "max_memory=SIZE" in str(exc.value) and "--max-memory" not in str(exc.value)
+    with pytest.raises(sm.UserError, match="^max_memory: "):
+        sm.simulate("ising2d", L=4, T=2.5, max_memory="lots")

@@ -50,18 +50,21 @@ def check_counts(sweeps, replicas, every, seed, thermalize, flag: str = "") -> N
         raise UserError(f"{flag}thermalize must be >= 0, got {thermalize}")
 
 
-def check_memory(d, params, sweeps, replicas, every, max_memory, reference=False):
+def check_memory(
+    d, params, sweeps, replicas, every, max_memory, reference=False, spelling="keyword"
+):
     """Refuse, before the sampler is built, a run that needs more memory than is
     available (or than ``max_memory``): :func:`statmech.numeric.limits.check_memory`."""
     from statmech.numeric.limits import MemoryLimit
     from statmech.numeric.limits import check_memory as check
 
     try:
-        return check(d, params, replicas, sweeps, every, max_memory, reference)
+        return check(d, params, replicas, sweeps, every, max_memory, reference, spelling)
     except MemoryLimit as exc:
         raise UserError(str(exc)) from None
-    except ValueError as exc:  # a --max-memory that is not an amount
-        raise UserError(f"max-memory: {exc}") from None
+    except ValueError as exc:  # a limit that is not an amount
+        name = "max-memory" if spelling == "flag" else "max_memory"
+        raise UserError(f"{name}: {exc}") from None
     except (KeyError, AttributeError, TypeError):
         return None  # no shape to estimate from: the sampler will say what is missing
 
@@ -154,7 +157,7 @@ def simulate(
     check_counts(sweeps, replicas, every, seed, thermalize)
     check_spelling(spelling)
     fixed, _ = _point(d, _given(params, kwargs))
-    check_memory(d, fixed, sweeps, replicas, every, max_memory, reference)
+    check_memory(d, fixed, sweeps, replicas, every, max_memory, reference, spelling)
     options = dict(
         sweeps=sweeps,
         replicas=replicas,
@@ -334,7 +337,7 @@ def validate(
     comparisons, simulations = [], []
     _samplable(d, fixed)  # before the exact values: a model without a sampler is refused first
     for point in grid(fixed, ranges):
-        check_memory(d, point, sweeps, replicas, every, max_memory, reference)
+        check_memory(d, point, sweeps, replicas, every, max_memory, reference, spelling)
     for point in grid(fixed, ranges):
         exact_values = _reference(d, point)  # before simulating: fail fast
         res = _run(d, point, options, progress, spelling=spelling)
