@@ -516,8 +516,11 @@ def _run_tap(args, model) -> int:
         + (" (each with its mirror image -m)" if res.mirrored else "")
         + f" from {starts} starts; {res.paramagnetic} reached m = 0"
         + (f" (f = {para:.6f})" if para is not None else "")
-        + f", {res.failed} did not converge (residual of the TAP equations < {res.tolerance:g})"
+        + f", {res.failed} did not converge (to a residual of the TAP equations below "
+        + f"{res.tolerance:g})"
     ]
+    if not rows:
+        lines.append("  none away from m = 0 from these starts (not a proof that there is none)")
     for r in rows:
         lines.append(
             f"  f = {r['free_energy']:.10f}  q_EA = {r['q_EA']:.6f}  hits {r['hits']:4d}  "
