@@ -131,3 +131,19 @@ def test_cli_tap_refuses_too_large_n(capsys):
     assert main(["solve", "sk", "N=2048", "seed=0", "T=0.3", "starts=2"]) != 0
     err = capsys.readouterr().err.strip()
     assert "N = 2048" in err and "\n" not in err
+
+
+def test_cli_saddles_option(capsys):
+    argv = ["solve", "sk", "N=48", "seed=1", "T=0.4", "starts=6", "saddles=1", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["starts"] == 6
+    assert (
+        sum(r["hits"] for r in out["solutions"]) + out["paramagnetic_starts"] + out["failed_starts"]
+        == 6
+    )
+    for row in out["solutions"]:
+        assert row["residual"] < out["tolerance"]
+        assert row["kind"].startswith("minimum" if row["hessian_min"] > 0 else "saddle")
+    assert main(["solve", "sk", "N=48", "T=0.4", "saddles=2"]) != 0
+    assert "saddles= takes 0 or 1" in capsys.readouterr().err

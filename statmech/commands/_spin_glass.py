@@ -346,7 +346,7 @@ def run_solve(args) -> int:
 
     model = lookup_model("sk")
     names = {a.split("=", 1)[0].strip() for a in args.assignments}
-    if names & {"N", "seed", "couplings", "starts"}:
+    if names & {"N", "seed", "couplings", "starts", "saddles"}:
         return _run_tap(args, model)  # one sample: its TAP solutions
     fixed, ranges = parse_assignments(model, args.assignments)
     ranges = [r for r in ranges if r.name in RS_NAMES]
@@ -443,7 +443,9 @@ def _precise(point, row, digits):
 
 def _run_tap(args, model) -> int:
     """``solve sk N=... seed=... T=...`` (or ``couplings=FILE``): the TAP solutions of
-    one sample from ``starts=`` starts (default 100)."""
+    one sample from ``starts=`` starts (default 100); ``saddles=1`` also tries Newton's
+    method from the starts whose valley holds no minimum (saddles too; twice the time or
+    more)."""
     import numpy as np
 
     from statmech.numeric import spin_glass as sg
@@ -451,7 +453,7 @@ def _run_tap(args, model) -> int:
     from ..common import dump_json, write_output
     from .solve import _format
 
-    starts, rest = 100, []
+    starts, saddles, rest = 100, False, []
     for a in args.assignments:
         if a.startswith("starts="):
             try:
@@ -460,6 +462,10 @@ def _run_tap(args, model) -> int:
                 raise UserError(f"starts= takes a whole number, got {a!r}") from None
             if starts < 1:
                 raise UserError(f"starts= must be at least 1, got {starts}")
+        elif a.startswith("saddles="):
+            if a.split("=", 1)[1] not in ("0", "1"):
+                raise UserError(f"saddles= takes 0 or 1, got {a!r}")
+            saddles = a.endswith("1")
         else:
             rest.append(a)
     args.assignments = rest
@@ -472,7 +478,9 @@ def _run_tap(args, model) -> int:
         raise UserError(f"the TAP search of one sample stops at N = 1024; N = {n} is too large")
     t, h = values["T"], values.get("h", 0.0)
     try:
-        res = sg.tap_minima(k, t, h, starts=starts, seed=int(values.get("seed", 0)))
+        res = sg.tap_minima(
+            k, t, h, starts=starts, seed=int(values.get("seed", 0)), newton_retry=saddles
+        )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     rows = [
