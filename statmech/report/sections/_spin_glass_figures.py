@@ -239,6 +239,12 @@ def ground_state_figure(data: dict, path) -> None:
     save(fig, path)
 
 
+def _at(x, y, err, x0) -> tuple[float, float]:
+    """``y`` and its error linearly interpolated at ``x0`` (errors of neighbouring points
+    interpolated alike: they are correlated through the ladder)."""
+    return float(np.interp(x0, x, y)), float(np.interp(x0, x, err))
+
+
 def stored_binder(sizes=EA_SIZES) -> dict | None:
     """The stored study of ``examples/ea_binder_crossing.py`` (:data:`DATA_FILES`): the
     Binder cumulant per size with jackknife errors, the two windows' largest difference
@@ -258,6 +264,7 @@ def stored_binder(sizes=EA_SIZES) -> dict | None:
         "T": temps,
         "L": {L: (c["g"], c["err"]) for L, c in curves.items()},
         "window_z": {L: c["window_z"] for L, c in curves.items()},
+        "at_tc": {L: _at(temps, c["g"], c["err"], EA3D_TC) for L, c in curves.items()},
         "crossings": {p: sb.crossing(temps, runs[p[0]], runs[p[1]]) for p in pairs},
         "runs": {
             L: {
