@@ -17,7 +17,9 @@ N, T = 256, 0.3
 @pytest.fixture(scope="module")
 def sample():
     k = sg.model_couplings("sk", {"N": N}, 0)
-    return k, sg.tap_minima(k, T, starts=8, seed=0)
+    # a sixth of the starts reach a minimum here (13 of 64 measured): 24 starts miss all
+    # with probability about 1e-2 even where the trajectories differ by platform
+    return k, sg.tap_minima(k, T, starts=24, seed=0)
 
 
 def _residual(k, m, T, h=0.0):
@@ -35,7 +37,7 @@ def _residual(k, m, T, h=0.0):
 def test_n256_finds_a_nontrivial_solution_below_tolerance(sample):
     k, res = sample
     assert len(res.f) >= 1 and res.mirrored and res.tolerance == 1e-10
-    assert res.hits.sum() + res.paramagnetic + res.failed == res.starts == 8
+    assert res.hits.sum() + res.paramagnetic + res.failed == res.starts == 24
     for m, r in zip(res.m, res.residual, strict=True):
         assert (m * m).mean() > 0.1  # away from the paramagnet m = 0
         assert _residual(k, m, T) < res.tolerance and r < res.tolerance
@@ -45,7 +47,7 @@ def test_n256_finds_a_nontrivial_solution_below_tolerance(sample):
     assert res.plefka[0] == pytest.approx(plefka, abs=1e-12)
     assert res.hessian_min[0] == pytest.approx(np.linalg.eigvalsh(sg.tap_hessian(k, m, T))[0])
     # q_EA against the RS value at this T (0.733): the states these starts reach are
-    # deeper (0.88 measured); finite-size scatter, stated not asserted tightly
+    # deeper (0.90 measured); finite-size scatter, stated not asserted tightly
     q_rs = float(sg.rs_solve(T)[1])
     assert q_rs - 0.15 < res.q_ea[0] < 1.0
 
@@ -75,7 +77,7 @@ def test_solution_matches_monte_carlo_in_its_valley(sample):
     """Independent route: Metropolis chains started at sign(m) stay in the valley; their
     mean spins point along m, and their energy per spin matches the TAP internal energy
     U = d(beta F)/d beta = -m.K.m/2 - (beta/2) sum_ij K_ij^2 (1-m_i^2)(1-m_j^2), per spin
-    (measured: -0.71577 against -0.71545 for this sample)."""
+    (measured for this sample: -0.7285 against -0.7265(7), overlap 0.998)."""
     k, res = sample
     m, beta = res.m[0], 1 / T
     rng = np.random.default_rng(5)
@@ -117,10 +119,10 @@ def test_plefka_form_reduces_to_the_textbook_one():
 
 
 def test_cli_tap_at_n256(capsys):
-    argv = ["solve", "sk", "N=256", "seed=0", "T=0.3", "starts=8", "--json"]
+    argv = ["solve", "sk", "N=256", "seed=0", "T=0.3", "starts=12", "--json"]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["N"] == 256 and out["starts"] == 8 and out["solutions"]
+    assert out["N"] == 256 and out["starts"] == 12 and out["solutions"]
     row = out["solutions"][0]
     assert row["residual"] < out["tolerance"] and row["q_EA"] > 0.1
     assert row["kind"].startswith(("minimum", "saddle"))
