@@ -13,7 +13,7 @@ re-exports these names).
 Two searches: :func:`tap_solutions` iterates the damped map (enough in a field above
 the AT line, where the solution is unique); :func:`tap_minima` finds the solutions of
 the glassy phase, where the map does not converge and, at h = 0, everything falls
-to m = 0 (see its notes).
+to m = 0 (see its notes); :func:`tap_follow` follows one solution in temperature.
 
 References
 ----------
@@ -419,7 +419,9 @@ def tap_minima(
     0 to 3): at N = 64 and 128, T = 0.4 and 0.5, a sample has one pair +-m or none
     found, reached by 70 to 100 % of the starts when it is there; at T = 0.3, 0 to 4
     distinct minima at N = 256 and 3 to 5 at N = 512; at T = 0.4 and 0.5 and
-    N >= 192 mostly none.
+    N >= 192 mostly none.  The minima found at T = 0.3 for N = 256, followed up in T
+    (:func:`tap_follow`), end at T = 0.305 to 0.405, their lowest Hessian eigenvalue
+    going to zero: at this size the minima are short-lived in T, and cooled they stay.
 
     Starts that reach m = 0 are counted in ``paramagnetic``; the other converged ones
     are merged (at h = 0 with their mirror image -m, ``mirrored``); ``plefka``
@@ -468,4 +470,74 @@ def tap_minima(
             [np.linalg.eigvalsh(tap_hessian(k, row, temperature))[0] for row in found.m]
         ),
         tolerance=tol,
+    )
+
+
+@dataclass
+class TapPath:
+    """One TAP solution followed in temperature: ``temperatures`` (K,), solutions ``m``
+    (K, N), free energies per spin ``f``, ``hessian_min`` per point; ``ended`` says why
+    it stopped before the last temperature asked for (``None`` where it got there)."""
+
+    temperatures: np.ndarray
+    m: np.ndarray
+    f: np.ndarray
+    hessian_min: np.ndarray
+    ended: str | None
+
+
+def tap_follow(
+    k,
+    m,
+    temperature: float,
+    to: float,
+    step: float = 0.005,
+    h: float = 0.0,
+    tol: float = 1e-10,
+    jump: float = 0.3,
+) -> TapPath:
+    r"""Follow the TAP solution ``m`` at ``temperature`` to ``to`` in steps of ``step``:
+    at each T the coordinate descent of :func:`_pressure_descent` (mu = 0) from the
+    previous solution, then Newton's method to a residual below ``tol``.  The path
+    ends where that fails, falls to m = 0, or moves some :math:`m_i` by more than
+    ``jump`` in one step (another solution): a minimum that meets its saddle (the lowest
+    Hessian eigenvalue going to zero on the way) disappears there."""
+    from .spin_glass import check_couplings
+
+    k = check_couplings(k)
+    k2 = k**2
+    kernel = _descent_kernel()
+    sign = 1.0 if to >= temperature else -1.0
+    grid = temperature + sign * step * np.arange(
+        1, int(np.floor(abs(to - temperature) / step + 1e-9)) + 1
+    )
+    if len(grid) == 0 or abs(grid[-1] - to) > 1e-12:
+        grid = np.append(grid, to)
+    grid = np.round(grid, 12)
+    ts, ms = [float(temperature)], [np.array(m, dtype=float)]
+    ended = None
+    for t in grid:
+        cur = ms[-1].copy()
+        cur = kernel(k, k2, cur, np.arctanh(cur), t, 1.0 / t, h, 0.0, 3000, 1e-12)
+        x = np.arctanh(np.clip(cur, -1 + 1e-15, 1 - 1e-15))[None]
+        new = np.tanh(_tap_newton(k, k2, x, 1.0 / t, h, tol)[0])
+        if tap_residual(k, new, t, h)[0] >= tol:
+            ended = f"no solution reached at T = {t:g}"
+        elif (new * new).mean() < 1e-3:
+            ended = f"fell to m = 0 at T = {t:g}"
+        elif np.abs(new - ms[-1]).max() > jump:
+            ended = f"jumped to another solution at T = {t:g}"
+        if ended:
+            break
+        ts.append(float(t))
+        ms.append(new)
+    ms = np.array(ms)
+    return TapPath(
+        temperatures=np.array(ts),
+        m=ms,
+        f=np.array([tap_free_energy(k, row, t, h)[0] for row, t in zip(ms, ts, strict=True)]),
+        hessian_min=np.array(
+            [np.linalg.eigvalsh(tap_hessian(k, row, t))[0] for row, t in zip(ms, ts, strict=True)]
+        ),
+        ended=ended,
     )

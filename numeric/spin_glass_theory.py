@@ -30,12 +30,14 @@ from .gauss_trapezoid import nodes as gauss_nodes
 # --------------------------------------------------------------------------
 # TAP: in its own module, re-exported here.
 from .spin_glass_tap import (  # noqa: E402, F401 - re-exported, callers unchanged
+    TapPath,
     TapSolutions,
     _distinct_solutions,
     _metropolis_average,
     _quench,
     _tap_newton,
     _tap_residual,
+    tap_follow,
     tap_free_energy,
     tap_hessian,
     tap_minima,
