@@ -248,6 +248,9 @@ class PTResult:
     ``(samples, temperatures)`` (energies per spin, averaged over the two replicas);
     ``energy2`` the mean of :math:`(E/N)^2`; ``series`` time series of ``e`` and ``q2``
     of shape ``(measurements, samples, replicas, temperatures)`` when kept;
+    ``qk2``: :math:`\\langle|q(k_{min})|^2\\rangle` per sample for a run given the lattice's
+    ``shape`` (the overlap's Fourier component at the smallest wave vector, averaged
+    over the axes; :meth:`correlation_length`);
     ``pq`` histogram of q (``(samples, temperatures, N + 1)``, bins at
     q = -1, -1 + 2/N, ..., 1); ``acceptance`` per neighbouring pair and sample;
     ``round_trips`` per sample.
@@ -268,6 +271,8 @@ class PTResult:
     warnings: list = field(default_factory=list)
     e_min: np.ndarray | None = None  # lowest energy per spin seen, per sample
     seconds: float = 0.0
+    qk2: np.ndarray | None = None  # <|q(k_min)|^2> per sample, when the lattice is known
+    shape: tuple | None = None  # the periodic lattice, sites in C order
 
     def heat_capacity(self) -> np.ndarray:
         """Per sample: :math:`N(\\langle e^2\\rangle - \\langle e\\rangle^2)/T^2`."""
@@ -296,12 +301,42 @@ class PTResult:
         out["binder"] = binder_jackknife(self.q2, self.q4)
         return out
 
+    def correlation_length(self) -> tuple[np.ndarray, np.ndarray]:
+        r"""The second-moment spin-glass correlation length over L,
+        :math:`\xi_L/L = \sqrt{[\langle q^2\rangle]/[\langle|q(k_{min})|^2\rangle] - 1}
+        \,/\,(2L\sin(k_{min}/2))` with :math:`k_{min} = 2\pi/L` (Ballesteros et al. 2000),
+        per temperature, with its jackknife error over samples."""
+        if self.qk2 is None:
+            raise ValueError("the run did not measure q(k): give parallel_tempering the shape")
+        if len(set(self.shape)) != 1:
+            raise ValueError(f"xi/L needs a lattice with equal sides, got {self.shape}")
+        return xi_jackknife(self.q2, self.qk2, self.shape[0])
+
     def p_of_q(self) -> tuple[np.ndarray, np.ndarray]:
         """Bins of q and the disorder-averaged P(q) per temperature (a density, per unit q)."""
         q = np.linspace(-1.0, 1.0, self.n + 1)
         p = self.pq.mean(axis=0)
         p = p / p.sum(axis=-1, keepdims=True) / (2.0 / self.n)
         return q, p
+
+
+def xi_over_l(q2, qk2, L: int):
+    r""":math:`\xi_L/L` from disorder averages of :math:`q^2` and :math:`|q(k_{min})|^2`."""
+    ratio = np.asarray(q2) / np.asarray(qk2)
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(ratio - 1.0) / (2.0 * L * math.sin(math.pi / L))
+
+
+def xi_jackknife(q2: np.ndarray, qk2: np.ndarray, L: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`xi_over_l` of per-sample ``(samples, temperatures)`` arrays, ``(mean,
+    error)`` by the jackknife over samples."""
+    s = q2.shape[0]
+    full = xi_over_l(q2.mean(0), qk2.mean(0), L)
+    if s < 2:
+        return full, np.full_like(full, np.nan)
+    t2, tk = q2.sum(0), qk2.sum(0)
+    jk = np.array([xi_over_l((t2 - q2[i]) / (s - 1), (tk - qk2[i]) / (s - 1), L) for i in range(s)])
+    return full, np.sqrt((s - 1) / s * ((jk - jk.mean(0)) ** 2).sum(0))
 
 
 def binder_jackknife(q2: np.ndarray, q4: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -417,6 +452,7 @@ def parallel_tempering(
     measure: bool = True,
     lattice: bool | None = None,
     compiled: bool | None = None,
+    shape: tuple | None = None,
 ) -> PTResult:
     r"""Metropolis parallel tempering of many samples, each with ``replicas`` real
     replicas at every temperature, all batched in arrays of shape
@@ -430,6 +466,9 @@ def parallel_tempering(
     lattice : update a two-colourable sparse lattice by checkerboard (default: when
         at most 16 couplings per site); otherwise sequential sweeps with fields kept
         incrementally (dense SK).
+    shape : the periodic lattice the sites fill in C order (``(L, L, L)`` for ``ea``):
+        then :math:`\langle|q(k_{min})|^2\rangle` is measured too, for
+        :meth:`PTResult.correlation_length`.
     compiled : sparse couplings on NumPy run the compiled loop of
         :mod:`statmech.numeric.spin_glass_lattice` (default); ``False`` keeps the array
         loop that CuPy runs.  Both sample the same ensemble with different random streams.
@@ -472,7 +511,17 @@ def parallel_tempering(
         if not (sparse and xp is np):
             raise ValueError("the compiled loop serves sparse couplings on NumPy only")
         return _compiled_lattice(
-            ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure
+            ks,
+            temps,
+            sweeps,
+            therm,
+            seed,
+            h,
+            replicas,
+            exchange_every,
+            keep_series,
+            measure,
+            shape,
         )
     bonds = _Couplings(ks, xp, sparse)
     n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
@@ -486,7 +535,11 @@ def parallel_tempering(
     trips = xp.zeros((ns, nr), dtype=xp.int64)
     accepted = xp.zeros((ns, nt - 1))
     offered = xp.zeros(nt - 1)
-    sums = {k_: xp.zeros((ns, nt)) for k_ in ("e", "e2", "q2", "q4", "aq")}
+    sums = {k_: xp.zeros((ns, nt)) for k_ in ("e", "e2", "q2", "q4", "aq", "qk")}
+    from .spin_glass_lattice import wave_table
+
+    wave = asarray(wave_table(shape, n), xp)  # (2, D, N)
+    nd = wave.shape[1]
     hist = xp.zeros((ns, nt, n + 1)) if (measure and nr >= 2) else None
     series = {"e": [], "q2": []}
     rounds = 0
@@ -572,6 +625,12 @@ def parallel_tempering(
             sums["q2"] += qn**2
             sums["q4"] += qn**4
             sums["aq"] += xp.abs(qn)
+            if nd:
+                prod = s[:, 0] * s[:, 1]  # (S, T, N)
+                qk = ((prod @ wave[0].T) ** 2 + (prod @ wave[1].T) ** 2).mean(-1) / n**2
+                sums["qk"] += qk
+                if keep_series:
+                    series.setdefault("qk2", []).append(to_numpy(qk))
             bins = xp.rint((q + n) / 2).astype(xp.int64)
             hist += (bins[..., None] == xp.arange(n + 1)).astype(hist.dtype)
             if keep_series:
@@ -599,22 +658,35 @@ def parallel_tempering(
         series={k_: np.array(v) for k_, v in series.items() if v},
         seconds=seconds,
         e_min=to_numpy(e_min),
+        qk2=to_numpy(sums["qk"]) / count if nd and nr >= 2 else None,
+        shape=None if shape is None else tuple(int(x) for x in shape),
     )
     return _diagnosed(result, nr, nt)
 
 
 def _compiled_lattice(
-    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure
+    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure, shape
 ) -> PTResult:
     from . import spin_glass_lattice
 
     nbr, w = spin_glass_lattice.tables([check_couplings(k) for k in ks])
     fields = spin_glass_lattice.run(
-        nbr, w, temps, sweeps, therm, seed, float(h), replicas, exchange_every, keep_series, measure
+        nbr,
+        w,
+        temps,
+        sweeps,
+        therm,
+        seed,
+        float(h),
+        replicas,
+        exchange_every,
+        keep_series,
+        measure,
+        shape,
     )
-    return _diagnosed(
-        PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, **fields), replicas, temps.size
-    )
+    result = PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, **fields)
+    result.shape = None if shape is None else tuple(int(x) for x in shape)
+    return _diagnosed(result, replicas, temps.size)
 
 
 def _diagnosed(result: PTResult, nr: int, nt: int) -> PTResult:

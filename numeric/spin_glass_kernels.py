@@ -166,6 +166,8 @@ def lattice_block(
     e_min,
     e_series,
     q_series,
+    wave,
+    k_series,
 ):  # pragma: no cover - compiled
     r"""Steps ``step0 .. step0 + nsteps - 1`` of parallel tempering, each sample on its own
     thread: a sequential Metropolis sweep of every chain at its slot's temperature, the
@@ -178,7 +180,10 @@ def lattice_block(
     :math:`q^2, q^4, |q|` of copies 0 and 1; ``hist`` ``(S, T, N + 1)`` counts
     :math:`(Nq + N)/2`; ``e_min`` the lowest energy per spin per sample; ``e_series``
     ``(nsteps, S, R, T)`` and ``q_series`` ``(nsteps, S, T)`` are written at row
-    ``step - step0`` when they have rows."""
+    ``step - step0`` when they have rows.  ``wave`` ``(2, D, N)``: the cosines and sines
+    of :math:`k\cdot x_i` for D wave vectors (D = 0: none); ``sums[5]`` then sums
+    :math:`|q(k)|^2 = |N^{-1}\sum_i s_i t_i e^{ik\cdot x_i}|^2` averaged over them, and
+    ``k_series`` keeps it like ``q_series``."""
     ns, nr, nt = e.shape
     n = s.shape[1]
     for a in nb.prange(ns):
@@ -232,9 +237,16 @@ def lattice_block(
                 if nr >= 2:
                     c0 = (a * nr) * nt + temp_slot[a, 0, k]
                     c1 = (a * nr + 1) * nt + temp_slot[a, 1, k]
+                    nd = wave.shape[1]
                     ov = 0
+                    re = np.zeros(nd)
+                    im = np.zeros(nd)
                     for i in range(n):
-                        ov += s[c0, i] * s[c1, i]
+                        p = s[c0, i] * s[c1, i]
+                        ov += p
+                        for d in range(nd):
+                            re[d] += p * wave[0, d, i]
+                            im[d] += p * wave[1, d, i]
                     q = ov / n
                     sums[2, a, k] += q * q
                     sums[3, a, k] += q * q * q * q
@@ -242,6 +254,14 @@ def lattice_block(
                     hist[a, k, (ov + n) // 2] += 1.0
                     if q_series.shape[0] > 0:
                         q_series[row, a, k] = q * q
+                    if nd > 0:
+                        qk = 0.0
+                        for d in range(nd):
+                            qk += re[d] * re[d] + im[d] * im[d]
+                        qk /= nd * n * n
+                        sums[5, a, k] += qk
+                        if k_series.shape[0] > 0:
+                            k_series[row, a, k] = qk
 
 
 @nb.njit(parallel=True, cache=True)

@@ -67,7 +67,34 @@ def _integer_form(w: np.ndarray, h: float):
     return wi.astype(np.int8), unit
 
 
-def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure):
+def wave_table(shape, n: int) -> np.ndarray:
+    r"""``(2, D, N)``: cosines and sines of :math:`k_d x_{i,d}` with the smallest wave vector
+    :math:`k_d = 2\pi/L_d` along each axis of the periodic box ``shape`` (sites in C
+    order); ``(2, 0, N)`` when ``shape`` is None."""
+    if shape is None:
+        return np.zeros((2, 0, n))
+    shape = tuple(int(x) for x in shape)
+    if int(np.prod(shape)) != n:
+        raise ValueError(f"a lattice of shape {shape} has {int(np.prod(shape))} sites, not {n}")
+    x = np.indices(shape).reshape(len(shape), -1)  # (D, N)
+    phase = 2.0 * np.pi * x / np.array(shape)[:, None]
+    return np.stack([np.cos(phase), np.sin(phase)])
+
+
+def run(
+    nbr,
+    w,
+    temps,
+    sweeps,
+    therm,
+    seed,
+    h,
+    replicas,
+    exchange_every,
+    keep_series,
+    measure,
+    shape=None,
+):
     """Parallel tempering of the couplings ``(nbr, w)`` of :func:`tables` on the CPU;
     returns the fields of :class:`~statmech.numeric.spin_glass.PTResult` as a dict."""
     from .fast.rng import thresholds
@@ -96,10 +123,11 @@ def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_se
         wi, unit = pm
         kmax = int(np.abs(wi).sum(axis=2).max())
         thr = thresholds(np.exp(-2.0 * unit * np.outer(beta, np.arange(kmax + 1))))
-    sums = np.zeros((5, ns, nt))
+    sums = np.zeros((6, ns, nt))
     hist = np.zeros((ns, nt, n + 1))
     e_min = np.full(ns, np.inf)
-    series = {"e": [], "q2": []}
+    series = {"e": [], "q2": [], "qk2": []}
+    wave = wave_table(shape, n)
     total = therm + sweeps
     block = max(1, min(total, BLOCK_FLIPS // max(1, s.size)))
     t0 = time.perf_counter()
@@ -108,6 +136,7 @@ def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_se
         kept = keep_series and measure and step0 + steps > therm
         e_rows = np.zeros((steps if kept else 0, ns, nr, nt))
         q_rows = np.zeros((steps if kept and nr >= 2 else 0, ns, nt))
+        k_rows = np.zeros((steps if kept and nr >= 2 and shape is not None else 0, ns, nt))
         lattice_block(
             s,
             nbr,
@@ -137,12 +166,16 @@ def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_se
             e_min,
             e_rows,
             q_rows,
+            wave,
+            k_rows,
         )
         if kept:
             first = max(0, therm - step0)
             series["e"].append(e_rows[first:])
             if nr >= 2:
                 series["q2"].append(q_rows[first:])
+            if k_rows.shape[0]:
+                series["qk2"].append(k_rows[first:])
     seconds = time.perf_counter() - t0
     rounds = np.arange(1, total + 1)[np.arange(1, total + 1) % exchange_every == 0]
     rounds //= exchange_every
@@ -154,6 +187,7 @@ def run(nbr, w, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_se
         "q2": sums[2] / count,
         "q4": sums[3] / count,
         "abs_q": sums[4] / count,
+        "qk2": sums[5] / count if shape is not None and nr >= 2 else None,
         "pq": hist,
         "acceptance": accepted / np.maximum(offered, 1),
         "round_trips": trips.sum(axis=1),

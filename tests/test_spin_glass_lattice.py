@@ -128,3 +128,44 @@ def test_fourth_moment_of_q_matches_enumeration(gaussian):
     for exact, got in ((q2, res.q2), (q4, res.q4)):
         z = (got.mean(0) - exact) / (got.std(0, ddof=1) / np.sqrt(got.shape[0]))
         assert np.all(np.abs(z) < Z_MAX), z
+
+
+def _exact_qk2(k, temps, shape):
+    """<|q(k_min)|^2> (mean over the axes) by the double sum over all states."""
+    n = k.shape[0]
+    spins = sg._spins(n, 0, 2**n)
+    energy = -0.5 * np.einsum("si,ij,sj->s", spins, k, spins)
+    x = np.indices(shape).reshape(len(shape), -1)
+    qk = 0.0
+    for d in range(len(shape)):
+        phase = np.exp(2j * np.pi * x[d] / shape[d])
+        amp = (spins * phase) @ spins.T / n  # sum_i s_i t_i e^{i k x_i} / N
+        qk = qk + np.abs(amp) ** 2 / len(shape)
+    out = []
+    for t in temps:
+        p = np.exp(-(energy - energy.min()) / t)
+        p /= p.sum()
+        out.append(p @ qk @ p)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_overlap_at_the_smallest_wave_vector_matches_enumeration(compiled):
+    """|q(k_min)|^2, behind the correlation length xi/L, in both loops (3 x 3, +-J)."""
+    k = _ring_lattice(3, 7, gaussian=False)
+    exact = _exact_qk2(k, TEMPS, (3, 3))
+    res = sg.parallel_tempering(
+        [k] * 24, TEMPS, sweeps=2000, seed=12, shape=(3, 3), compiled=compiled
+    )
+    got = res.qk2
+    z = (got.mean(0) - exact) / (got.std(0, ddof=1) / np.sqrt(got.shape[0]))
+    assert np.all(np.abs(z) < Z_MAX), z
+    xi, err = res.correlation_length()
+    assert xi.shape == TEMPS.shape and np.all(err > 0)
+    assert xi[0] > xi[-1]  # longer correlations at low temperature
+
+
+def test_shape_must_fit_the_sites():
+    k = _ring_lattice(3, 7, gaussian=False)
+    with pytest.raises(ValueError, match="has 16 sites, not 9"):
+        sg.parallel_tempering(k, TEMPS, sweeps=5, shape=(4, 4))
