@@ -1,22 +1,26 @@
-r"""The Binder crossing of the 3D :math:`\pm J` Edwards-Anderson model: a study of many
+r"""The crossings of the 3D :math:`\pm J` Edwards-Anderson model: a study of many
 disorder samples per size, run in batches into a file that an interrupted run resumes,
-and its analysis (the Binder cumulant per size, an equilibration check, the crossings).
+and its analysis (the Binder cumulant and the correlation length per size, an
+equilibration check, the crossings).
 
 Per disorder sample the parallel tempering of :func:`statmech.numeric.spin_glass.
-parallel_tempering` measures :math:`\langle q^2\rangle` and :math:`\langle q^4\rangle` in
-two consecutive windows of equal length after a thermalization as long as one window.
-The Binder cumulant :math:`g = \frac12(3 - [\langle q^4\rangle]/[\langle q^2\rangle]^2)`
-of the second window is the result; the first window's :math:`g` beside it is the
-equilibration check (the two agree within errors when the first window is already in
-equilibrium).  Errors: jackknife over samples.  Where the curves of two sizes cross is
-found by linear interpolation of their difference, its error by the bootstrap over the
-samples of each size (the sizes' samples are independent).
+parallel_tempering` measures :math:`\langle q^2\rangle`, :math:`\langle q^4\rangle` and
+:math:`\langle|q(k_{min})|^2\rangle` in two consecutive windows of equal length after a
+thermalization as long as one window.  The Binder cumulant :math:`g = \frac12(3 -
+[\langle q^4\rangle]/[\langle q^2\rangle]^2)` and the second-moment correlation length
+:math:`\xi_L/L` of the second window are the results; the first window's :math:`g`
+beside it is the equilibration check (the two agree within errors when the first
+window is already in equilibrium).  Errors: jackknife over samples.  Where the curves
+of two sizes cross is found by linear interpolation of their difference, its error by
+the bootstrap over the samples of each size (the sizes' samples are independent).
 
 References
 ----------
 K. Binder, Z. Phys. B 43, 119 (1981); R. N. Bhatt and A. P. Young, Phys. Rev. Lett. 54,
-924 (1985); H. G. Katzgraber, M. Koerner and A. P. Young, Phys. Rev. B 73, 224432
-(2006); M. Baity-Jesi et al. (Janus), Phys. Rev. B 88, 224416 (2013):
+924 (1985); H. G. Ballesteros et al., Phys. Rev. B 62, 14237 (2000) (:math:`\xi_L/L`);
+M. Hasenbusch, A. Pelissetto and E. Vicari, Phys. Rev. B 78, 214205 (2008);
+H. G. Katzgraber, M. Koerner and A. P. Young, Phys. Rev. B 73, 224432 (2006);
+M. Baity-Jesi et al. (Janus), Phys. Rev. B 88, 224416 (2013):
 :math:`T_c = 1.1019(29)` (quoted).
 """
 
@@ -28,7 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .spin_glass import binder_jackknife, model_couplings, parallel_tempering
+from .spin_glass import (
+    binder_jackknife,
+    model_couplings,
+    parallel_tempering,
+    xi_jackknife,
+    xi_over_l,
+)
 
 #: Janus collaboration (2013), quoted: the critical temperature of 3D +-J EA.
 EA3D_TC = 1.1019
@@ -67,10 +77,12 @@ def run_size(
         "seed": int(seed),
         "first_sample": int(first_sample),
         "temperatures": [float(t) for t in temps],
+        "measures": ["q2", "q4", "qk2"],
     }
     path = None if path is None else Path(path)
     q2 = np.zeros((2, 0, temps.size))
     q4 = np.zeros((2, 0, temps.size))
+    qk2 = np.zeros((2, 0, temps.size))
     info = {"acceptance": [], "round_trips": [], "seconds": 0.0}
     if path is not None and path.exists():
         with np.load(path, allow_pickle=False) as f:
@@ -79,7 +91,7 @@ def run_size(
                 raise ValueError(
                     f"{path} holds a run with other settings; give another file or remove it"
                 )
-            q2, q4 = f["q2"], f["q4"]
+            q2, q4, qk2 = f["q2"], f["q4"], f["qk2"]
             info = meta["info"]
     while q2.shape[1] < samples:
         start = q2.shape[1]
@@ -94,28 +106,42 @@ def run_size(
             thermalization=sweeps,
             seed=seed + first,
             keep_series=True,
+            shape=(L, L, L),
         )
         del ks
         s = res.series["q2"]  # (2 * sweeps, count, T)
         halves = (s[:sweeps], s[sweeps:])
         q2 = np.concatenate([q2, np.stack([h.mean(0) for h in halves])], axis=1)
         q4 = np.concatenate([q4, np.stack([(h * h).mean(0) for h in halves])], axis=1)
+        k = res.series["qk2"]
+        qk2 = np.concatenate([qk2, np.stack([k[:sweeps].mean(0), k[sweeps:].mean(0)])], axis=1)
         info["acceptance"].append(float(res.acceptance.min()))
         info["round_trips"].append(int(res.round_trips.min()))
         info["seconds"] += time.perf_counter() - t0
         if path is not None:
             tmp = path.with_suffix(".part.npz")
-            np.savez(tmp, q2=q2, q4=q4, meta=np.array(json.dumps(dict(want, info=info))))
+            meta = np.array(json.dumps(dict(want, info=info)))
+            np.savez(tmp, q2=q2, q4=q4, qk2=qk2, meta=meta)
             tmp.replace(path)  # a batch is stored whole or not at all
         if progress is not None:
             progress(L, q2.shape[1], samples, info["seconds"])
-    return {"q2": q2[:, :samples], "q4": q4[:, :samples], "meta": dict(want, info=info)}
+    return {
+        "q2": q2[:, :samples],
+        "q4": q4[:, :samples],
+        "qk2": qk2[:, :samples],
+        "meta": dict(want, info=info),
+    }
 
 
 def load(path) -> dict:
     """The arrays and settings of one size's file."""
     with np.load(path, allow_pickle=False) as f:
-        return {"q2": f["q2"], "q4": f["q4"], "meta": json.loads(str(f["meta"]))}
+        return {
+            "q2": f["q2"],
+            "q4": f["q4"],
+            "qk2": f["qk2"],
+            "meta": json.loads(str(f["meta"])),
+        }
 
 
 def binder_curves(q2: np.ndarray, q4: np.ndarray) -> dict:
@@ -145,6 +171,12 @@ def _g_of(q2, q4):
     return 0.5 * (3.0 - q4 / q2**2)
 
 
+def xi_curves(q2: np.ndarray, qk2: np.ndarray, L: int) -> dict:
+    r""":math:`\xi_L/L` and its jackknife error per temperature (second window)."""
+    xi, err = xi_jackknife(q2[1], qk2[1], L)
+    return {"xi": xi, "err": err}
+
+
 def _crossing(temps, d) -> float:
     """Where ``d`` (a difference of two curves) changes sign, by linear interpolation;
     nan when it does not (or more than once: then the first from the low side)."""
@@ -160,19 +192,30 @@ def _g(q2, q4):
     return _g_of(q2.mean(0), q4.mean(0))
 
 
-def crossing(temps, small: dict, large: dict, resamples: int = 400, seed: int = 0) -> dict:
-    """Temperature where the Binder curves of two sizes cross (second windows), with the
-    bootstrap error over each size's samples, and the fraction of resamples that cross
-    at all in the ladder."""
+def crossing(
+    temps, small: dict, large: dict, resamples: int = 400, seed: int = 0, quantity="binder"
+) -> dict:
+    r"""Temperature where the curves of two sizes cross (second windows): the Binder
+    cumulant (``quantity="binder"``) or :math:`\xi_L/L` (``"xi"``), with the bootstrap
+    error over each size's samples, and the fraction of resamples that cross at all in
+    the ladder."""
     temps = np.asarray(temps)
-    t0 = _crossing(temps, _g(small["q2"][1], small["q4"][1]) - _g(large["q2"][1], large["q4"][1]))
+
+    def curve(run, idx):
+        if quantity == "binder":
+            return _g(run["q2"][1][idx], run["q4"][1][idx])
+        L = round(run["meta"]["L"])
+        return xi_over_l(run["q2"][1][idx].mean(0), run["qk2"][1][idx].mean(0), L)
+
+    every_s = np.arange(small["q2"].shape[1])
+    every_l = np.arange(large["q2"].shape[1])
+    t0 = _crossing(temps, curve(small, every_s) - curve(large, every_l))
     rng = np.random.default_rng(seed)
     boot = []
     for _ in range(resamples):
-        i = rng.integers(0, small["q2"].shape[1], small["q2"].shape[1])
-        j = rng.integers(0, large["q2"].shape[1], large["q2"].shape[1])
-        d = _g(small["q2"][1][i], small["q4"][1][i]) - _g(large["q2"][1][j], large["q4"][1][j])
-        boot.append(_crossing(temps, d))
+        i = rng.integers(0, every_s.size, every_s.size)
+        j = rng.integers(0, every_l.size, every_l.size)
+        boot.append(_crossing(temps, curve(small, i) - curve(large, j)))
     boot = np.array(boot)
     ok = np.isfinite(boot)
     return {

@@ -76,3 +76,10 @@ def test_crossing_where_the_curves_cross():
     assert c["crossing_fraction"] == 1.0
     apart = _synthetic(lambda t: 0.5 + 0 * t, 50, rng)
     assert np.isnan(sb.crossing(TEMPS, small, apart, resamples=20)["T"])
+
+
+def test_the_study_keeps_the_overlap_at_the_smallest_wave_vector():
+    r = _run(None, 3)
+    assert r["qk2"].shape == r["q2"].shape and np.all(r["qk2"] > 0)
+    xi = sb.xi_curves(r["q2"], r["qk2"], 3)
+    assert np.all(np.isfinite(xi["xi"])) and xi["xi"][0] > xi["xi"][-1]
