@@ -23,8 +23,9 @@ def built():
     """The module, built in the tests' cache folder where it is not there yet."""
     aot.forget()
     mod = aot.build()
-    if mod is None:
-        pytest.skip(f"the ahead-of-time kernels could not be built here (see {aot.folder()})")
+    if mod is None and aot.compiler() is None:
+        pytest.skip("no C compiler here: the ahead-of-time kernels cannot be built")
+    assert mod is not None, f"a C compiler is here but the build failed (see {aot.folder()})"
     return mod
 
 
