@@ -414,14 +414,15 @@ def tap_minima(
     either reaches mu = 0, a TAP minimum, or merges with a saddle at some mu* > 0,
     where the descent falls to m = 0: the valley holds no TAP solution at this T.  At
     N = 256, T = 0.3 most valleys end so (mu* from 0.01 to 0.1 J); the minima that
-    remain are deep (q_EA near 0.88 against the RS 0.73).  Measured with 32 to 64
+    remain are deep (q_EA near 0.88 against the RS 0.73).  Measured with 32 to 100
     starts (SK samples of :func:`statmech.numeric.spin_glass.model_couplings`, seeds
     0 to 3): at N = 64 and 128, T = 0.4 and 0.5, a sample has one pair +-m or none
-    found, reached by 70 to 100 % of the starts when it is there; at T = 0.3, 0 to 4
-    distinct minima at N = 256 and 3 to 5 at N = 512; at T = 0.4 and 0.5 and
-    N >= 192 mostly none.  The minima found at T = 0.3 for N = 256, followed up in T
-    (:func:`tap_follow`), end at T = 0.305 to 0.405, their lowest Hessian eigenvalue
-    going to zero: at this size the minima are short-lived in T, and cooled they stay.
+    found, reached by 40 to 100 % of the starts when it is there; at T = 0.3, 0 to 4
+    distinct minima at N = 256 and 1 to 5 at N = 512 (1 to 20 % of the starts); at
+    N = 256, T = 0.4, 0 or 2, and at T = 0.5 none (three samples, 100 starts each).
+    The minima found at T = 0.3 for N = 256, followed up in T (:func:`tap_follow`),
+    end at T = 0.305 to 0.405, their lowest Hessian eigenvalue going to zero: at this
+    size the minima are short-lived in T, and cooled they stay.
 
     Starts that reach m = 0 are counted in ``paramagnetic``; the other converged ones
     are merged (at h = 0 with their mirror image -m, ``mirrored``); ``plefka``
