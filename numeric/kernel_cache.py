@@ -58,6 +58,20 @@ def use_user_cache() -> str:
 _announcing = False
 
 
+#: What a kernel module's kernels are, in the user's words (longest prefix wins).
+KERNEL_WORDS = {
+    "statmech.numeric.fast": "the fast Monte Carlo samplers",
+    "statmech.numeric.spin_glass": "the spin-glass kernels",
+    "statmech.numeric.hopfield": "the Hopfield network's kernels",
+}
+
+
+def kernel_words(module: str) -> str:
+    """The words for the kernels of ``module`` (a dotted name)."""
+    best = max((p for p in KERNEL_WORDS if module.startswith(p)), key=len, default=None)
+    return KERNEL_WORDS[best] if best else "statmech's compiled kernels"
+
+
 def announce_compilation(stream=None) -> None:
     """From now on, say on ``stream`` (standard error) when a statmech kernel is compiled.
 
@@ -80,7 +94,7 @@ def announce_compilation(stream=None) -> None:
             self.said = True
             where = os.environ.get(ENV) or "numba's default folder"
             print(
-                "statmech: compiling kernels, once: the fast Monte Carlo samplers for this "
+                f"statmech: compiling kernels, once: {kernel_words(module)} for this "
                 f"computer, kept in {where} for later runs",
                 file=stream or sys.stderr,
                 flush=True,

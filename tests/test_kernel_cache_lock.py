@@ -76,3 +76,11 @@ def test_only_cached_kernels_are_wrapped():
     serialise_compilation({"cached": cached, "plain": plain, "other": 3})
     assert getattr(cached, "_serialised", False) and not getattr(plain, "_serialised", False)
     assert cached(1) == 2 and plain(1) == 2
+
+
+def test_the_compile_notice_names_what_is_compiled_in_words():
+    from statmech.numeric.kernel_cache import kernel_words
+
+    assert kernel_words("statmech.numeric.fast.kernels2d") == "the fast Monte Carlo samplers"
+    assert kernel_words("statmech.numeric.spin_glass_tap") == "the spin-glass kernels"
+    assert kernel_words("statmech.numeric.rbm.train") == "statmech's compiled kernels"
