@@ -166,3 +166,16 @@ def test_following_the_minimum_in_temperature(sample):
     for path in (down, up):
         for m, t in zip(path.m, path.temperatures, strict=True):
             assert tap.tap_residual(k, m, t)[0] < 1e-10 and (m * m).mean() > 0.5
+
+
+def test_cli_says_why_the_lower_free_energy_at_m_zero_is_not_physical(capsys):
+    """Below T_c the TAP free energy is lowest at m = 0, where Plefka's condition fails."""
+    assert main(["solve", "sk", "N=64", "seed=0", "T=0.3", "starts=4", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["paramagnet_plefka"] < 0 and all(
+        out["paramagnet_free_energy"] < row["f"] for row in out["solutions"]
+    )
+    assert main(["solve", "sk", "N=64", "seed=0", "T=0.3", "starts=4"]) == 0
+    assert "not a physical state" in capsys.readouterr().out
+    assert main(["solve", "sk", "N=64", "seed=0", "T=1.5", "starts=2"]) == 0
+    assert "not a physical state" not in capsys.readouterr().out  # above T_c it holds

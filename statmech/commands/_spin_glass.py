@@ -500,6 +500,9 @@ def _run_tap(args, model) -> int:
         )
     ]
     para = float(sg.tap_free_energy(k, np.zeros((1, n)), t, h)[0]) if h == 0 else None
+    from statmech.numeric.spin_glass_tap import tap_plefka
+
+    para_plefka = float(tap_plefka(k, np.zeros((1, n)), t)[0]) if h == 0 else None
     out = {
         "model": "sk",
         "method": "TAP",
@@ -513,6 +516,7 @@ def _run_tap(args, model) -> int:
         "tolerance": res.tolerance,
         "mirrored": res.mirrored,
         "paramagnet_free_energy": para,
+        "paramagnet_plefka": para_plefka,
         "solutions": rows,
     }
     if _format(args) == "json":
@@ -523,7 +527,13 @@ def _run_tap(args, model) -> int:
         f"{len(rows)} distinct"
         + (" (each with its mirror image -m)" if res.mirrored else "")
         + f" from {starts} starts; {res.paramagnetic} reached m = 0"
-        + (f" (f = {para:.6f})" if para is not None else "")
+        + (f" (f = {para:.6f}" if para is not None else "")
+        + (
+            f"; Plefka {para_plefka:+.4f} < 0: below T_c the expansion fails there, so its "
+            "lower f is not a physical state)"
+            if para_plefka is not None and para_plefka < 0
+            else (")" if para is not None else "")
+        )
         + f", {res.failed} did not converge (to a residual of the TAP equations below "
         + f"{res.tolerance:g})"
     ]
