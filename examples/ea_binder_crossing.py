@@ -7,7 +7,7 @@ curves of each pair of sizes cross (bootstrap errors).
 Each size is stored in its own file under --out, batch by batch: an interrupted run
 resumes where it stopped when started again with the same settings.  The report's spin
 glass section draws the files stored with the package (statmech/report/data/), which
-this script wrote with its defaults (about 20 minutes on two cores):
+this script wrote with its defaults (18 minutes on two cores):
 
     python examples/ea_binder_crossing.py [--L 4 6 8] [--samples 1000 1000 600]
         [--sweeps 2000 4000 8000] [--out statmech/report/data] [--json]

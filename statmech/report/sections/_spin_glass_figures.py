@@ -259,10 +259,15 @@ def stored_binder(sizes=EA_SIZES) -> dict | None:
     runs = {L: sb.load(p) for L, p in zip(sizes, paths, strict=True)}
     temps = np.array(runs[sizes[0]]["meta"]["temperatures"])
     curves = {L: sb.binder_curves(r["q2"], r["q4"]) for L, r in runs.items()}
+    xis = {L: sb.xi_curves(r["q2"], r["qk2"], L) for L, r in runs.items()}
     pairs = [(a, b) for i, a in enumerate(sizes) for b in sizes[i + 1 :]]
     return {
         "T": temps,
         "L": {L: (c["g"], c["err"]) for L, c in curves.items()},
+        "xi": {L: (c["xi"], c["err"]) for L, c in xis.items()},
+        "xi_crossings": {
+            p: sb.crossing(temps, runs[p[0]], runs[p[1]], quantity="xi") for p in pairs
+        },
         "window_z": {L: c["window_z"] for L, c in curves.items()},
         "at_tc": {L: _at(temps, c["g"], c["err"], EA3D_TC) for L, c in curves.items()},
         "crossings": {p: sb.crossing(temps, runs[p[0]], runs[p[1]]) for p in pairs},
@@ -296,8 +301,12 @@ def binder_check(temperatures, L=4, samples=100, sweeps=1000, stored=None) -> di
 
 
 def binder_figure(stored: dict | None, check: dict, path) -> None:
+    """Left: the Binder cumulant per size (the stored study, and this run's new samples);
+    right: the stored study's xi_L/L, when there is one."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    panels = 2 if stored is not None else 1
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4), squeeze=False)
+    ax = axes[0, 0]
     if stored is not None:
         for j, (L, (g, e)) in enumerate(stored["L"].items()):
             ax.errorbar(stored["T"], g, e, fmt=f"C{j}-o", ms=3, label=f"L = {L} (stored study)")
@@ -312,9 +321,15 @@ def binder_figure(stored: dict | None, check: dict, path) -> None:
         lw=0.8,
         label=f"L = {check['L']}, this run ({check['samples']} new samples)",
     )
-    ax.axvline(EA3D_TC, color="k", lw=0.8, ls=":", label=f"$T_c$ = {EA3D_TC} (Janus, quoted)")
-    ax.set_xlabel("$T/J$")
     ax.set_ylabel("Binder cumulant $g$ of $q$")
-    ax.set_title(r"3D $\pm J$ Edwards-Anderson", fontsize=10)
-    ax.legend(fontsize=7)
+    if stored is not None:
+        right = axes[0, 1]
+        for j, (L, (x, e)) in enumerate(stored["xi"].items()):
+            right.errorbar(stored["T"], x, e, fmt=f"C{j}-o", ms=3, label=f"L = {L}")
+        right.set_ylabel(r"correlation length $\xi_L/L$")
+    for a in axes[0]:
+        a.axvline(EA3D_TC, color="k", lw=0.8, ls=":", label=f"$T_c$ = {EA3D_TC} (Janus, quoted)")
+        a.set_xlabel("$T/J$")
+        a.legend(fontsize=7)
+    fig.suptitle(r"3D $\pm J$ Edwards-Anderson", fontsize=10)
     save(fig, path)
