@@ -116,7 +116,7 @@ def main(argv=None) -> int:
             2 if q else 10,
             1,
         ),
-        ("EA3D L=16", sg.model_couplings("ea", {"L": 16}, 0), True, 4 if q else 40, 1),
+        ("EA3D L=16", sg.model_couplings("ea", {"L": 16}, 0), True, 4 if q else 400, 1),
         (
             "EA3D L=16 arr",
             sg.model_couplings("ea", {"L": 16}, 0),
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
             "EA3D L=8 x64",
             [sg.model_couplings("ea", {"L": 8}, s) for s in range(64)],
             True,
-            4 if q else 40,
+            4 if q else 400,
             1,
         ),
     ]
