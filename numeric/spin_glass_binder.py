@@ -78,6 +78,8 @@ def run_size(
         "first_sample": int(first_sample),
         "temperatures": [float(t) for t in temps],
         "measures": ["q2", "q4", "qk2"],
+        # the runs' streams are kept apart from the couplings' (spin_glass_pt.PT_STREAM)
+        "streams": "pt-tagged",
     }
     path = None if path is None else Path(path)
     q2 = np.zeros((2, 0, temps.size))

@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from .backend import default_rng, seed_sequence
+from .backend import default_rng
 
 #: Spin updates per compiled call (a block of steps; series are kept a block at a time).
 BLOCK_FLIPS = 1 << 24
@@ -31,10 +31,10 @@ BLOCK_FLIPS = 1 << 24
 EXACT_EVERY = 64
 
 
-def _keys(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _keys(ss: np.random.SeedSequence, count: int) -> np.ndarray:
     """Stream keys: one per chain and one per (sample, replica copy) for the swaps, from a
     stream of the seed apart from the initial spins' generator."""
-    child = seed_sequence(seed).spawn(2)[1]
+    child = np.random.SeedSequence(ss.entropy, spawn_key=(1,))
     return child.generate_state(count, dtype=np.uint64)
 
 
@@ -99,14 +99,16 @@ def run(
     returns the fields of :class:`~statmech.numeric.spin_glass.PTResult` as a dict."""
     from .fast.rng import thresholds
     from .spin_glass_kernels import lattice_block, lattice_energies
+    from .spin_glass_pt import pt_seed_sequence
 
     ns, n = w.shape[0], w.shape[1]
     nt, nr = temps.size, replicas
     beta = 1.0 / temps
-    rng = default_rng(seed, np)
+    ss = pt_seed_sequence(seed)
+    rng = default_rng(ss, np)
     # the same initial spins as the array loop for the same seed
     s = np.where(rng.random((ns, nr, nt, n)) < 0.5, -1, 1).astype(np.int8).reshape(-1, n)
-    keys = _keys(seed, s.shape[0] + ns * nr)
+    keys = _keys(ss, s.shape[0] + ns * nr)
     ckeys, xkeys = keys[: s.shape[0]], keys[s.shape[0] :]
     slot_temp = np.broadcast_to(np.arange(nt), (ns, nr, nt)).copy()
     temp_slot = slot_temp.copy()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backend import asarray, default_rng, get_backend, to_numpy
+from .backend import asarray, default_rng, get_backend, seed_sequence, to_numpy
 
 #: Swap acceptance below this at any neighbouring pair gets a warning.
 MIN_ACCEPTANCE = 0.1
@@ -193,6 +193,19 @@ class _Couplings:
         return (s.reshape(ns, nr * nt, n) @ self.k).reshape(s.shape)  # K symmetric
 
 
+#: Mixed into the seed of every run, so that its random streams never coincide with the
+#: stream a model draws its couplings from with the same integer seed (a sample's
+#: couplings from seed 1 and a run's initial spins from seed 1 would share their bits).
+PT_STREAM = 0x5054
+
+
+def pt_seed_sequence(seed: int) -> np.random.SeedSequence:
+    """The seed sequence of a run with ``seed``: ``(seed, PT_STREAM)``, apart from every
+    stream seeded by an integer alone."""
+    seed_sequence(seed)  # the same checks: a non-negative integer
+    return np.random.SeedSequence([int(seed), PT_STREAM])
+
+
 def pt_bytes(
     n, samples, temperatures, replicas, sweeps, keep_series, compiled, z, inputs=False
 ) -> dict:
@@ -318,7 +331,7 @@ def parallel_tempering(
         )
     bonds = _Couplings(ks, xp, sparse)
     n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
-    rng = default_rng(seed, xp)
+    rng = default_rng(pt_seed_sequence(seed), xp)
     beta = asarray(1.0 / temps, xp)  # (T,)
     s = xp.where(rng.random((ns, nr, nt, n)) < 0.5, -1.0, 1.0)
     f = bonds.fields(s)

@@ -169,3 +169,14 @@ def test_shape_must_fit_the_sites():
     k = _ring_lattice(3, 7, gaussian=False)
     with pytest.raises(ValueError, match="has 16 sites, not 9"):
         sg.parallel_tempering(k, TEMPS, sweeps=5, shape=(4, 4))
+
+
+def test_a_runs_streams_are_apart_from_the_couplings_of_the_same_seed():
+    """Sample couplings drawn from seed 1 and a run seeded 1 must not share their bits."""
+    from statmech.numeric.backend import default_rng
+    from statmech.numeric.spin_glass_pt import pt_seed_sequence
+
+    plain = np.random.default_rng(1).random(64)
+    assert not np.array_equal(default_rng(pt_seed_sequence(1)).random(64), plain)
+    with pytest.raises(ValueError, match="non-negative integer"):
+        pt_seed_sequence(-1)
