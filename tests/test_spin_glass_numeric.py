@@ -375,3 +375,11 @@ def test_memory_is_checked_before_the_samples_are_drawn(monkeypatch, capsys):
             compiled=False,
             z=63,
         )
+
+
+def test_samples_must_be_positive_and_one_sample_has_no_disorder_errors(capsys):
+    assert main(["simulate", "ea", "L=3", "T=1", "--samples", "0"]) == 2
+    assert "--samples must be at least 1" in capsys.readouterr().err
+    assert main(["simulate", "ea", "L=3", "T=1", "--samples", "1", "--sweeps", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out and "one disorder sample" in out

@@ -227,7 +227,10 @@ def run_simulate(args) -> int:
 
     values, path, model = _values(args)
     temps = _ladder(getattr(args, "temperatures", None), values.get("T"))
-    samples = 1 if path else max(1, int(getattr(args, "samples", None) or 1))
+    given = getattr(args, "samples", None)
+    if given is not None and given < 1:
+        raise UserError(f"--samples must be at least 1, got {given}")
+    samples = 1 if path else int(given or 1)
     ks = [sample_couplings(model, values, path, seed_offset=0)]
     n, z = ks[0].shape[0], int((ks[0] != 0).sum(1).max())
     try:  # before the other samples are drawn
@@ -281,10 +284,19 @@ def run_simulate(args) -> int:
         f"{len(temps)} temperatures, {args.sweeps} sweeps"
     )
     print(f"  {'T':>8} {'e':>10} {'err':>8} {'c':>8} {'[<q^2>]':>9} {'err':>8} {'binder':>8}")
+
+    def err(x) -> str:
+        return f"{x:8.5f}" if math.isfinite(x) else f"{'-':>8}"
+
     for i, t in enumerate(temps):
         print(
-            f"  {t:8.4f} {avg['e'][0][i]:10.5f} {avg['e'][1][i]:8.5f} {avg['c'][0][i]:8.4f} "
-            f"{avg['q2'][0][i]:9.5f} {avg['q2'][1][i]:8.5f} {avg['binder'][0][i]:8.4f}"
+            f"  {t:8.4f} {avg['e'][0][i]:10.5f} {err(avg['e'][1][i])} {avg['c'][0][i]:8.4f} "
+            f"{avg['q2'][0][i]:9.5f} {err(avg['q2'][1][i])} {avg['binder'][0][i]:8.4f}"
+        )
+    if samples == 1:
+        print(
+            "  (one disorder sample: the errors are over samples, so there are none; give "
+            "--samples 2 or more, or validate the sample against enumeration)"
         )
     return 0
 
