@@ -4,13 +4,15 @@ cumulant g of the overlap and the correlation length xi_L/L per size with jackkn
 errors, an equilibration check (two consecutive measurement windows), and where the
 curves of each pair of sizes cross (bootstrap errors).
 
-Each size is stored in its own file under --out, batch by batch: an interrupted run
-resumes where it stopped when started again with the same settings.  The report's spin
-glass section draws the files stored with the package (statmech/report/data/), which
-this script wrote with its defaults (18 minutes on two cores):
+Each size is stored in its own file under --out (default ea3d_study/ in the current
+folder), batch by batch: an interrupted run resumes where it stopped when started again
+with the same settings.  The report's spin-glass section draws the study stored with
+the package (statmech/report/data/), which this script wrote with its defaults in 18
+minutes on two cores; --stored prints that study's analysis at once:
 
+    python examples/ea_binder_crossing.py --stored
     python examples/ea_binder_crossing.py [--L 4 6 8] [--samples 1000 1000 600]
-        [--sweeps 2000 4000 8000] [--out statmech/report/data] [--json]
+        [--sweeps 2000 4000 8000] [--out DIR] [--json]
 """
 
 from __future__ import annotations
@@ -28,9 +30,18 @@ TEMPERATURES = 1.0 / np.linspace(1 / 0.85, 1 / 1.6, 12)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--L", type=int, nargs="+", default=[4, 6, 8])
-    ap.add_argument("--samples", type=int, nargs="+", default=[1000, 1000, 600])
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ap.add_argument("--L", type=int, nargs="+", default=[4, 6, 8], help="lattice sizes")
+    ap.add_argument(
+        "--samples",
+        type=int,
+        nargs="+",
+        default=[1000, 1000, 600],
+        help="disorder samples per size",
+    )
     ap.add_argument(
         "--sweeps",
         type=int,
@@ -38,29 +49,50 @@ def main(argv=None) -> int:
         default=[2000, 4000, 8000],
         help="length of each measured window (and of the thermalization)",
     )
-    ap.add_argument("--batch", type=int, default=25)
-    ap.add_argument("--out", default="statmech/report/data")
-    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--batch", type=int, default=25, help="samples run (and stored) at once")
+    ap.add_argument("--out", default="ea3d_study", help="folder of the study's files")
+    ap.add_argument(
+        "--stored",
+        action="store_true",
+        help="analyse the study stored with the package (statmech/report/data/) at once",
+    )
+    ap.add_argument("--json", action="store_true", help="one JSON object on standard output")
     args = ap.parse_args(argv)
     if not len(args.L) == len(args.samples) == len(args.sweeps):
         ap.error("give one --samples and one --sweeps per --L")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
 
     def progress(L, done, total, seconds):
         print(f"L = {L}: {done}/{total} samples, {seconds:.0f} s", file=sys.stderr, flush=True)
 
     runs = {}
+    if args.stored:  # read only: the package's files are never written here
+        from statmech.report.cache import DATA_DIR
+
+        for path in sorted(DATA_DIR.glob("ea3d_binder_L*.npz")):
+            run = sb.load(path)
+            runs[int(run["meta"]["L"])] = run
+        if not runs:
+            print(f"ea_binder_crossing: error: no stored study in {DATA_DIR}", file=sys.stderr)
+            return 2
+    else:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
     for L, ns, sw in zip(args.L, args.samples, args.sweeps, strict=True):
-        runs[L] = sb.run_size(
-            L,
-            ns,
-            sw,
-            TEMPERATURES,
-            out / f"ea3d_binder_L{L}.npz",
-            batch=args.batch,
-            progress=progress,
-        )
+        if args.stored:
+            break
+        try:
+            runs[L] = sb.run_size(
+                L,
+                ns,
+                sw,
+                TEMPERATURES,
+                out / f"ea3d_binder_L{L}.npz",
+                batch=args.batch,
+                progress=progress,
+            )
+        except ValueError as exc:
+            print(f"ea_binder_crossing: error: {exc}; or give --out DIR", file=sys.stderr)
+            return 2
     curves = {L: sb.binder_curves(r["q2"], r["q4"]) for L, r in runs.items()}
     xis = {L: sb.xi_curves(r["q2"], r["qk2"], L) for L, r in runs.items()}
     sizes = sorted(runs)
