@@ -94,6 +94,7 @@ def run(
     keep_series,
     measure,
     shape=None,
+    progress=None,
 ):
     """Parallel tempering of the couplings ``(nbr, w)`` of :func:`tables` on the CPU;
     returns the fields of :class:`~statmech.numeric.spin_glass.PTResult` as a dict."""
@@ -134,6 +135,8 @@ def run(
     block = max(1, min(total, BLOCK_FLIPS // max(1, s.size)))
     t0 = time.perf_counter()
     for step0 in range(0, total, block):
+        if progress is not None:
+            progress(step0, total)
         steps = min(block, total - step0)
         kept = keep_series and measure and step0 + steps > therm
         e_rows = np.zeros((steps if kept else 0, ns, nr, nt))

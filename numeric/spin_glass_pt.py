@@ -259,6 +259,7 @@ def parallel_tempering(
     lattice: bool | None = None,
     compiled: bool | None = None,
     shape: tuple | None = None,
+    progress=None,
 ) -> PTResult:
     r"""Metropolis parallel tempering of many samples, each with ``replicas`` real
     replicas at every temperature, all batched in arrays of shape
@@ -272,6 +273,8 @@ def parallel_tempering(
     lattice : update a two-colourable sparse lattice by checkerboard (default: when
         at most 16 couplings per site); otherwise sequential sweeps with fields kept
         incrementally (dense SK).
+    progress : a callback ``progress(done, total)`` in sweeps (thermalization included),
+        called every few hundred milliseconds of work.
     shape : the periodic lattice the sites fill in C order (``(L, L, L)`` for ``ea``):
         then :math:`\langle|q(k_{min})|^2\rangle` is measured too, for
         :meth:`PTResult.correlation_length`.
@@ -328,6 +331,7 @@ def parallel_tempering(
             keep_series,
             measure,
             shape,
+            progress,
         )
     bonds = _Couplings(ks, xp, sparse)
     n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
@@ -414,6 +418,8 @@ def parallel_tempering(
 
     t0 = time.perf_counter()
     for step in range(therm + sweeps):
+        if progress is not None and step % 64 == 0:
+            progress(step, therm + sweeps)
         s, f_new = sweep(s, f)
         f = f_new
         if (step + 1) % exchange_every == 0:
@@ -471,7 +477,8 @@ def parallel_tempering(
 
 
 def _compiled_lattice(
-    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure, shape
+    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure, shape,
+    progress=None,
 ) -> PTResult:
     from . import spin_glass_lattice
     from .spin_glass import check_couplings
@@ -490,6 +497,7 @@ def _compiled_lattice(
         keep_series,
         measure,
         shape,
+        progress,
     )
     result = PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, **fields)
     result.shape = None if shape is None else tuple(int(x) for x in shape)

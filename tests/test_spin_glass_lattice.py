@@ -180,3 +180,20 @@ def test_a_runs_streams_are_apart_from_the_couplings_of_the_same_seed():
     assert not np.array_equal(default_rng(pt_seed_sequence(1)).random(64), plain)
     with pytest.raises(ValueError, match="non-negative integer"):
         pt_seed_sequence(-1)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_progress_is_reported_in_sweeps(compiled):
+    seen = []
+    k = _ring_lattice(3, 7, gaussian=False)
+    sg.parallel_tempering(
+        [k] * 2,
+        TEMPS,
+        sweeps=300,
+        thermalization=100,
+        seed=1,
+        compiled=compiled,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen and all(t == 400 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[0][0] == 0

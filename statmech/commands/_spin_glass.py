@@ -249,16 +249,20 @@ def run_simulate(args) -> int:
         raise UserError(str(exc)) from None
     ks += [sample_couplings(model, values, path, seed_offset=s) for s in range(1, samples)]
     therm = args.thermalize if args.thermalize is not None else max(100, args.sweeps // 5)
+    from statmech.progress import progress_bar, wanted
+
     try:
-        res = sg.parallel_tempering(
-            ks,
-            temps,
-            sweeps=args.sweeps,
-            thermalization=therm,
-            seed=args.seed,
-            h=values.get("h", 0.0),
-            backend=args.backend,
-        )
+        with progress_bar(wanted(args.json), desc="parallel tempering") as bar:
+            res = sg.parallel_tempering(
+                ks,
+                temps,
+                sweeps=args.sweeps,
+                thermalization=therm,
+                seed=args.seed,
+                h=values.get("h", 0.0),
+                backend=args.backend,
+                progress=None if bar is None else (lambda d, t: bar(d, t, lambda: None)),
+            )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     for w in res.warnings:
