@@ -31,9 +31,9 @@ EXIT_STATUS = (
 
 
 def add_arguments(p):
-    from ..sweeps.spec import add_sweep_options
-
     import textwrap
+
+    from ..sweeps.spec import add_sweep_options
 
     p.epilog = "\n\n".join(filter(None, (p.epilog, textwrap.fill(EXIT_STATUS, 78))))
 
