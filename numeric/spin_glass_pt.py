@@ -477,7 +477,17 @@ def parallel_tempering(
 
 
 def _compiled_lattice(
-    ks, temps, sweeps, therm, seed, h, replicas, exchange_every, keep_series, measure, shape,
+    ks,
+    temps,
+    sweeps,
+    therm,
+    seed,
+    h,
+    replicas,
+    exchange_every,
+    keep_series,
+    measure,
+    shape,
     progress=None,
 ) -> PTResult:
     from . import spin_glass_lattice
