@@ -213,3 +213,11 @@ def test_a_quick_build_says_so_in_every_format(tmp_path):
     assert "quick build" in QUICK_NOTE
     build_report(tmp_path / "f", quick=False, only=["s10_maximum_entropy"], formats=())
     assert "quick build" not in (tmp_path / "f" / "report.md").read_text()
+
+
+def test_off_a_terminal_the_report_logs_a_line_per_section(capsys, tmp_path, cache_root):
+    from statmech.cli import main
+
+    assert main(["report", "--out", str(tmp_path), "--quick", "--only", FAST[0]]) == 0
+    err = capsys.readouterr().err
+    assert f"statmech report: {FAST[0]}: built in" in err and "(1/1)" in err

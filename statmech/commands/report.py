@@ -104,7 +104,7 @@ def run(args) -> int:
         res = build_report(
             args.out,
             quick=args.quick,
-            progress=not args.quiet and wanted(),
+            progress=False if args.quiet else (True if wanted() else "lines"),
             only=args.only,
             formats=("pdf", "html") if args.format == "all" else (args.format,),
             jobs=args.jobs,

@@ -93,7 +93,7 @@ QUICK_NOTE = (
 def build_report(
     out: Path,
     quick: bool = False,
-    progress: bool = False,
+    progress: bool | str = False,
     only=None,
     jobs: int = 1,
     cache: bool = False,
@@ -107,8 +107,9 @@ def build_report(
         The output folder; figures go to ``out/figures`` with their data beside them.
     quick : bool
         Smaller simulations, for a fast look.
-    progress : bool
-        Draw a progress bar per section, with estimates, on standard error.
+    progress : bool or "lines"
+        Draw a progress bar per section, with estimates, on standard error; ``"lines"``
+        writes one line per finished section instead (for a log file).
     only : list of str, optional
         Build only these sections (module names).
     jobs : int

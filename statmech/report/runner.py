@@ -69,9 +69,14 @@ def _build_in_worker(name: str, out: str, quick: bool):
 
 
 class _Progress:
-    """A bar for the report and one per running section (on standard error)."""
+    """A bar for the report and one per running section (on standard error); with
+    ``enabled="lines"`` (not a terminal) one line per finished section instead."""
 
-    def __init__(self, names, estimates: dict, enabled: bool):
+    def __init__(self, names, estimates: dict, enabled):
+        # "lines": standard error is not a terminal (a log file): one line per section
+        self.lines = enabled == "lines"
+        self.count, self.total = 0, len(names)
+        enabled = bool(enabled) and not self.lines
         self.enabled = enabled
         self.estimates = estimates
         self.running: dict = {}  # name -> (start, bar)
@@ -118,6 +123,14 @@ class _Progress:
             self.running[name] = (when or time.monotonic(), bar)
 
     def finish(self, name: str, text: str) -> None:
+        if self.lines:
+            import sys
+
+            self.count += 1
+            print(
+                f"statmech report: {text} ({self.count}/{self.total})", file=sys.stderr, flush=True
+            )
+            return
         if not self.enabled:
             return
         with self.lock:
