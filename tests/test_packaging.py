@@ -34,3 +34,19 @@ def test_no_top_level_derive_or_numeric(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["None", "None"]
+
+
+def test_every_data_file_a_module_reads_is_package_data():
+    """The report's stored study and the digits ship with the package, not only the checkout."""
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    data = config["package-data"]
+    for path in [
+        *(ROOT / "statmech" / "report" / "data").glob("*"),
+        ROOT / "numeric/rbm/digits.npz",
+    ]:
+        package = "statmech.report" if "report" in path.parts else "statmech.numeric.rbm"
+        folder = ROOT / ("statmech/report" if package == "statmech.report" else "numeric/rbm")
+        rel = path.relative_to(folder).as_posix()
+        assert any(fnmatch(rel, pattern) for pattern in data[package]), rel
