@@ -296,3 +296,13 @@ def test_screenshots_are_not_blank(site, tmp_path):
         ink = (pixels.mean(axis=2) < 0.6).mean()  # dark pixels: text, math, figures
         assert 0.005 < ink < 0.5, (name, ink)
         assert np.unique(pixels.reshape(-1, 3), axis=0).shape[0] > 50, name
+
+
+def test_alt_text_reads_math_as_linear_text():
+    """A figure's alt text keeps fractions and powers: g = 1/2(3 - ...), not g = 12(3 - ...)."""
+    from latex2mathml.converter import convert
+    from statmech.report.html import _plain
+
+    text = _plain("the cumulant " + convert(r"g = \frac12(3 - q^4/q^2)") + " of q")
+    assert text == "the cumulant g=1/2(3−q^4/q^2) of q"
+    assert _plain(convert(r"\sqrt{2/\pi}\,x_i")) == "sqrt(2/π)x_i"

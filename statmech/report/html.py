@@ -229,9 +229,46 @@ def _headings(body: str) -> list[tuple[str, str]]:
     return re.findall(r'<h[23] id="([^"]+)">(.*?)</h[23]>', body, flags=re.S)
 
 
+def _linear(el) -> str:
+    """A MathML element as linear text: ``1/2`` for a fraction, ``q^2``, ``x_i``, ``sqrt(x)``."""
+    tag = el.tag.rsplit("}", 1)[-1]
+    kids = [k for k in el if k.tag.rsplit("}", 1)[-1] != "annotation"]
+
+    def grouped(k) -> str:
+        text = _linear(k)
+        return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+        return "".join(el.itertext())
+    if tag == "mfrac" and len(kids) == 2:
+        return f"{grouped(kids[0])}/{grouped(kids[1])}"
+    if tag == "msup" and len(kids) == 2:
+        return f"{grouped(kids[0])}^{grouped(kids[1])}"
+    if tag == "msub" and len(kids) == 2:
+        return f"{grouped(kids[0])}_{grouped(kids[1])}"
+    if tag == "msubsup" and len(kids) == 3:
+        return f"{grouped(kids[0])}_{grouped(kids[1])}^{grouped(kids[2])}"
+    if tag == "msqrt":
+        return f"sqrt({''.join(_linear(k) for k in kids)})"
+    if tag == "semantics":
+        return _linear(kids[0]) if kids else ""
+    return "".join(_linear(k) for k in kids)
+
+
+def _math_text(match) -> str:
+    import xml.etree.ElementTree as ET
+
+    try:
+        return _linear(ET.fromstring(html.unescape(match.group(0)).replace("&", "&amp;")))
+    except ET.ParseError:  # not well-formed: its text, as before
+        inner = re.sub(r"<annotation\b.*?</annotation>", "", match.group(0), flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", "", inner))
+
+
 def _plain(fragment: str) -> str:
-    """The text of an HTML fragment as a reader hears it (math as its MathML text)."""
-    fragment = re.sub(r"<annotation\b.*?</annotation>", "", fragment, flags=re.S)
+    """The text of an HTML fragment as a reader hears it (math as linear text: fractions
+    as ``a/b``, powers as ``q^2``)."""
+    fragment = re.sub(r"<math\b.*?</math>", _math_text, fragment, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
