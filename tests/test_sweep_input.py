@@ -241,3 +241,29 @@ def test_plot_marks_the_binder_crossing(tmp_path):
     (c,) = crossings(x, [[1.0, 0.6, 0.0], [0.0, 0.4, 1.0]])
     assert c == pytest.approx((7 / 6, 0.5), rel=1e-12)
     assert crossings(x, [[1.0, 0.9, 0.8], [0.0, 0.4, 0.7]]) == []
+
+
+def test_the_plot_runs_along_the_longest_swept_parameter(tmp_path):
+    """L = 3 values and T = 5: the panels run along T with one line per L, not the reverse."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+
+    from statmech.sweeps import plot as sweep_plot
+
+    L, T = [8, 12, 16], np.linspace(2.1, 2.4, 5)
+    m = np.random.default_rng(0).random((3, 5, 1))
+    ds = xr.Dataset(
+        {"m": (("L", "T", "seed"), m), "m_error": (("L", "T", "seed"), 0.01 + 0 * m)},
+        coords={"L": L, "T": T, "seed": [0]},
+    )
+    drawn = []
+    real = sweep_plot._lines
+    sweep_plot._lines = lambda ax, d, name, xdim: drawn.append(xdim) or real(ax, d, name, xdim)
+    try:
+        sweep_plot.plot(ds, str(tmp_path / "p.png"))
+    finally:
+        sweep_plot._lines = real
+    assert drawn == ["T"] and (tmp_path / "p.png").stat().st_size > 1000

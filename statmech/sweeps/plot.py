@@ -1,4 +1,5 @@
-r"""A sweep's picture: observables against the first swept parameter.
+r"""A sweep's picture: observables against the swept parameter with the most values (the
+first given among equals).
 
 One panel per observable (those with error bars; every number that varies when none
 has one), one line per value of the other swept parameters, averaged over the seeds
@@ -109,7 +110,7 @@ def plot(ds, path: str) -> list:
     from ..common import save_plot
 
     dims = [d for d in ds[next(iter(ds.data_vars))].dims if d != SEED_DIM]
-    xdim = dims[0]
+    xdim = max(dims, key=lambda d: ds.sizes[d])  # the first of the longest: fewer lines
     names = observables(ds)
     binder = "binder" in ds and "T" in dims and "L" in dims
     points = []
