@@ -301,6 +301,7 @@ def test_screenshots_are_not_blank(site, tmp_path):
 def test_alt_text_reads_math_as_linear_text():
     """A figure's alt text keeps fractions and powers: g = 1/2(3 - ...), not g = 12(3 - ...)."""
     from latex2mathml.converter import convert
+
     from statmech.report.html import _plain
 
     text = _plain("the cumulant " + convert(r"g = \frac12(3 - q^4/q^2)") + " of q")
