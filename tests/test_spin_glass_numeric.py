@@ -318,8 +318,12 @@ def test_report_figures_draw(tmp_path):
         [sg.enumerate_exact(f._sk(8, s), [1.0], correlations=False)["e_ground"] for s in range(3)]
     )
     assert gs["e"][0] == pytest.approx(e0, abs=1e-12)
-    f.binder_figure(f.binder_data(sizes=(4,), samples=2, sweeps=100), tmp_path / "b.png")
-    assert len(list(tmp_path.glob("*.png"))) == 5
+    stored = f.stored_binder()
+    temps = stored["T"] if stored is not None else np.linspace(0.9, 1.5, 4)
+    check = f.binder_check(temps, L=3, samples=2, sweeps=50, stored=stored)
+    f.binder_figure(stored, check, tmp_path / "b.png")
+    f.binder_figure(None, check, tmp_path / "b_alone.png")  # without the stored study
+    assert len(list(tmp_path.glob("*.png"))) == 6
 
 
 def test_compiled_dense_sweep_is_the_numpy_sweep():
