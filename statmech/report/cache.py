@@ -177,8 +177,10 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@cache
 def data_files(path: Path) -> tuple[str, ...]:
-    """The names in the module's literal ``DATA_FILES = (...)``, if it has one."""
+    """The names in the module's literal ``DATA_FILES = (...)``, if it has one (read once
+    per process, as the imports are: every section's key reads the same modules)."""
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
