@@ -33,9 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from .spin_glass import (
+    binder_g,
     binder_jackknife,
     model_couplings,
     parallel_tempering,
+    sample_jackknife,
     xi_jackknife,
     xi_over_l,
 )
@@ -153,24 +155,13 @@ def binder_curves(q2: np.ndarray, q4: np.ndarray) -> dict:
     difference, much smaller than either window's)."""
     g_a, e_a = binder_jackknife(q2[0], q4[0])
     g_b, e_b = binder_jackknife(q2[1], q4[1])
-    s = q2.shape[1]
-    tot2, tot4 = q2.sum(1), q4.sum(1)  # (2, T)
-    jk = np.array(
-        [
-            _g_of((tot2[0] - q2[0, i]) / (s - 1), (tot4[0] - q4[0, i]) / (s - 1))
-            - _g_of((tot2[1] - q2[1, i]) / (s - 1), (tot4[1] - q4[1, i]) / (s - 1))
-            for i in range(s)
-        ]
+    _, d_err = sample_jackknife(
+        lambda a2, a4, b2, b4: binder_g(a2, a4) - binder_g(b2, b4), q2[0], q4[0], q2[1], q4[1]
     )
-    d_err = np.sqrt((s - 1) / s * ((jk - jk.mean(0)) ** 2).sum(0))
     diff = np.abs(g_a - g_b)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(d_err > 0, diff / d_err, np.where(diff == 0, 0.0, np.inf))
     return {"g": g_b, "err": e_b, "g_first": g_a, "err_first": e_a, "window_z": float(z.max())}
-
-
-def _g_of(q2, q4):
-    return 0.5 * (3.0 - q4 / q2**2)
 
 
 def xi_curves(q2: np.ndarray, qk2: np.ndarray, L: int) -> dict:
@@ -190,10 +181,6 @@ def _crossing(temps, d) -> float:
     return float(temps[i] - d[i] * (temps[i + 1] - temps[i]) / (d[i + 1] - d[i]))
 
 
-def _g(q2, q4):
-    return _g_of(q2.mean(0), q4.mean(0))
-
-
 def crossing(
     temps, small: dict, large: dict, resamples: int = 400, seed: int = 0, quantity="binder"
 ) -> dict:
@@ -205,7 +192,7 @@ def crossing(
 
     def curve(run, idx):
         if quantity == "binder":
-            return _g(run["q2"][1][idx], run["q4"][1][idx])
+            return binder_g(run["q2"][1][idx].mean(0), run["q4"][1][idx].mean(0))
         L = round(run["meta"]["L"])
         return xi_over_l(run["q2"][1][idx].mean(0), run["qk2"][1][idx].mean(0), L)
 

@@ -118,32 +118,38 @@ def xi_over_l(q2, qk2, L: int):
         return np.sqrt(ratio - 1.0) / (2.0 * L * math.sin(math.pi / L))
 
 
+def sample_jackknife(func, *arrays) -> tuple[np.ndarray, np.ndarray]:
+    """``func`` of the means over samples (axis 0) of ``arrays``, and its jackknife error
+    (one sample left out at a time); the error is nan for one sample."""
+    s = arrays[0].shape[0]
+    full = func(*(x.mean(0) for x in arrays))
+    if s < 2:
+        return full, np.full_like(full, np.nan)
+    totals = [x.sum(0) for x in arrays]
+    jk = np.array(
+        [
+            func(*((t - x[i]) / (s - 1) for t, x in zip(totals, arrays, strict=True)))
+            for i in range(s)
+        ]
+    )
+    return full, np.sqrt((s - 1) / s * ((jk - jk.mean(0)) ** 2).sum(0))
+
+
 def xi_jackknife(q2: np.ndarray, qk2: np.ndarray, L: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`xi_over_l` of per-sample ``(samples, temperatures)`` arrays, ``(mean,
     error)`` by the jackknife over samples."""
-    s = q2.shape[0]
-    full = xi_over_l(q2.mean(0), qk2.mean(0), L)
-    if s < 2:
-        return full, np.full_like(full, np.nan)
-    t2, tk = q2.sum(0), qk2.sum(0)
-    jk = np.array([xi_over_l((t2 - q2[i]) / (s - 1), (tk - qk2[i]) / (s - 1), L) for i in range(s)])
-    return full, np.sqrt((s - 1) / s * ((jk - jk.mean(0)) ** 2).sum(0))
+    return sample_jackknife(lambda a, b: xi_over_l(a, b, L), q2, qk2)
+
+
+def binder_g(q2, q4):
+    r"""The Binder cumulant :math:`\frac12(3 - [\langle q^4\rangle]/[\langle q^2\rangle]^2)`
+    of disorder averages."""
+    return 0.5 * (3.0 - q4 / q2**2)
 
 
 def binder_jackknife(q2: np.ndarray, q4: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Binder cumulant of q over samples, ``(mean, error)`` by the jackknife over samples."""
-
-    def g(a, b):
-        return 0.5 * (3.0 - b / a**2)
-
-    s = q2.shape[0]
-    full = g(q2.mean(0), q4.mean(0))
-    if s < 2:
-        return full, np.full_like(full, np.nan)
-    tot2, tot4 = q2.sum(0), q4.sum(0)
-    jk = np.array([g((tot2 - q2[i]) / (s - 1), (tot4 - q4[i]) / (s - 1)) for i in range(s)])
-    err = np.sqrt((s - 1) / s * ((jk - jk.mean(0)) ** 2).sum(0))
-    return full, err
+    return sample_jackknife(binder_g, q2, q4)
 
 
 class _Couplings:
@@ -304,6 +310,7 @@ def parallel_tempering(
     z_max = int(max((np.asarray(k) != 0).sum(1).max() for k in ks))
     sparse = (z_max <= 16) if lattice is None else lattice
     therm = sweeps // 4 if thermalization is None else int(thermalization)
+    shape = None if shape is None else tuple(int(x) for x in shape)
     if compiled is None:
         compiled = sparse and xp is np
     check_pt_memory(
@@ -319,13 +326,18 @@ def parallel_tempering(
     if compiled:
         if not (sparse and xp is np):
             raise ValueError("the compiled loop serves sparse couplings on NumPy only")
-        return _compiled_lattice(
-            ks,
+        from . import spin_glass_lattice
+        from .spin_glass import check_couplings
+
+        nbr, w = spin_glass_lattice.tables([check_couplings(k) for k in ks])
+        fields = spin_glass_lattice.run(
+            nbr,
+            w,
             temps,
             sweeps,
             therm,
             seed,
-            h,
+            float(h),
             replicas,
             exchange_every,
             keep_series,
@@ -333,6 +345,8 @@ def parallel_tempering(
             shape,
             progress,
         )
+        result = PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, shape=shape, **fields)
+        return _diagnosed(result, replicas, temps.size)
     bonds = _Couplings(ks, xp, sparse)
     n, ns, nt, nr = bonds.n, len(ks), temps.size, replicas
     rng = default_rng(pt_seed_sequence(seed), xp)
@@ -471,47 +485,9 @@ def parallel_tempering(
         seconds=seconds,
         e_min=to_numpy(e_min),
         qk2=to_numpy(sums["qk"]) / count if nd and nr >= 2 else None,
-        shape=None if shape is None else tuple(int(x) for x in shape),
+        shape=shape,
     )
     return _diagnosed(result, nr, nt)
-
-
-def _compiled_lattice(
-    ks,
-    temps,
-    sweeps,
-    therm,
-    seed,
-    h,
-    replicas,
-    exchange_every,
-    keep_series,
-    measure,
-    shape,
-    progress=None,
-) -> PTResult:
-    from . import spin_glass_lattice
-    from .spin_glass import check_couplings
-
-    nbr, w = spin_glass_lattice.tables([check_couplings(k) for k in ks])
-    fields = spin_glass_lattice.run(
-        nbr,
-        w,
-        temps,
-        sweeps,
-        therm,
-        seed,
-        float(h),
-        replicas,
-        exchange_every,
-        keep_series,
-        measure,
-        shape,
-        progress,
-    )
-    result = PTResult(temperatures=temps, n=w.shape[1], sweeps=sweeps, **fields)
-    result.shape = None if shape is None else tuple(int(x) for x in shape)
-    return _diagnosed(result, replicas, temps.size)
 
 
 def _diagnosed(result: PTResult, nr: int, nt: int) -> PTResult:
