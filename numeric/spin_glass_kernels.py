@@ -58,16 +58,20 @@ _TWO31 = 2147483648.0
 
 
 @nb.njit(inline="always")
+def _field(s, c, a, i, nbr, w):  # pragma: no cover - compiled
+    r""":math:`\sum_j w_{ij} s_j` of chain ``c`` (sample ``a``), in the couplings' type."""
+    loc = 0
+    for j in range(nbr.shape[2]):
+        loc += w[a, i, j] * s[c, nbr[a, i, j]]
+    return loc
+
+
+@nb.njit(inline="always")
 def _sweep_float(s, c, a, nbr, w, b, h, key, base):  # pragma: no cover - compiled
-    n = s.shape[1]
-    z = nbr.shape[2]
     change = 0.0
-    for i in range(n):
-        loc = 0.0
-        for j in range(z):
-            loc += w[a, i, j] * s[c, nbr[a, i, j]]
+    for i in range(s.shape[1]):
         si = s[c, i]
-        de = 2.0 * si * (loc + h)
+        de = 2.0 * si * (_field(s, c, a, i, nbr, w) + h)
         if de <= 0.0 or np.float64(draw31(key, base + np.uint64(i))) < math.exp(-b * de) * _TWO31:
             s[c, i] = -si
             change += de
@@ -78,15 +82,10 @@ def _sweep_float(s, c, a, nbr, w, b, h, key, base):  # pragma: no cover - compil
 def _sweep_integer(s, c, a, nbr, wi, thr, t, key, base):  # pragma: no cover - compiled
     r"""Energy change :math:`2\,\mathrm{unit}\,k` with integer ``k``: uphill accepted when
     the draw is below ``thr[t, k]``; returns the sum of the accepted ``k``."""
-    n = s.shape[1]
-    z = nbr.shape[2]
     change = 0
-    for i in range(n):
-        loc = 0
-        for j in range(z):
-            loc += wi[a, i, j] * s[c, nbr[a, i, j]]
+    for i in range(s.shape[1]):
         si = s[c, i]
-        k = si * loc
+        k = si * _field(s, c, a, i, nbr, wi)
         if k <= 0 or draw31(key, base + np.uint64(i)) < thr[t, k]:
             s[c, i] = -si
             change += k
@@ -95,15 +94,10 @@ def _sweep_integer(s, c, a, nbr, wi, thr, t, key, base):  # pragma: no cover - c
 
 @nb.njit(inline="always")
 def _energy(s, c, a, nbr, w, h):  # pragma: no cover - compiled
-    n = s.shape[1]
-    z = nbr.shape[2]
     pair = 0.0
     mag = 0.0
-    for i in range(n):
-        loc = 0.0
-        for j in range(z):
-            loc += w[a, i, j] * s[c, nbr[a, i, j]]
-        pair += s[c, i] * loc
+    for i in range(s.shape[1]):
+        pair += s[c, i] * _field(s, c, a, i, nbr, w)
         mag += s[c, i]
     return -0.5 * pair - h * mag
 
