@@ -97,17 +97,13 @@ from .backend import get_backend, to_numpy
 from .gaussian import compile_averaged
 from .rounding import SAFETY, rounding_bound, unit
 from .solve import (
-    ESCALATION_DIGITS,
     FLOAT64_UNIT,
-    METASTABLE,
     ROOT_ATOL,
     ROOT_RTOL,
-    STABLE,
-    UNDECIDED,
-    UNSTABLE,
     GridSolution,
     _as_grid,
 )
+from .systems_stability import classify, hessian_at, settle_point
 
 #: Sobol starts per unknown at each grid point (rounded up to a power of two).
 STARTS_PER_UNKNOWN = 16
@@ -119,8 +115,6 @@ MAX_NEWTON = 100
 MAX_HALVINGS = 40
 #: Passes of Newton's method from the same starts with the roots found deflated.
 DEFLATION_PASSES = 2
-#: Relative step, from a face, at which an undefined Hessian is extrapolated.
-FACE_STEP = 1e-6
 _EPS = np.finfo(np.float64).eps
 
 
@@ -481,67 +475,6 @@ def _solve_from(cs, roots, owner, X, P, xp, known=None):
 
 
 # --------------------------------------------------------------------------
-# Classification
-
-
-def _hessian_at(cs, X, P, DX, xp):
-    """Hessian and its entrywise error bound (rounding, and the third derivatives
-    times the root error ``DX``); extrapolated from inside the box where it is
-    undefined on a face."""
-    H = cs.hess(X, P, xp)
-    E = cs.hess(X, P, xp, "bound")
-    bad = ~xp.isfinite(H).all(axis=(1, 2))
-    at = X.copy()
-    if bool(bad.any()):
-        bi = xp.nonzero(bad)[0]
-        lo, hi = xp.asarray(cs.lower), xp.asarray(cs.upper)
-        Xb = X[bi]
-        eta = FACE_STEP * (hi - lo)
-        direction = xp.where(Xb - lo <= hi - Xb, 1.0, -1.0)
-        Pb = [q[bi] for q in P]
-        H1 = cs.hess(Xb + eta * direction, Pb, xp)
-        H2 = cs.hess(Xb + 2 * eta * direction, Pb, xp)
-        H[bi] = 2 * H1 - H2
-        E[bi] = cs.hess(Xb + eta * direction, Pb, xp, "bound") * 3 + SAFETY * xp.abs(H1 - H2)
-        at[bi] = Xb + eta * direction
-    E = E + cs.third_abs(at, P, xp.where(xp.isfinite(DX), DX, 0.0), xp)
-    return H, E
-
-
-def classify(H, E, maximised):
-    """Stability codes (STABLE for every stable root; the caller picks equilibria),
-    UNDECIDED where an eigenvalue is within the Weyl bound, and the eigenvalues."""
-    b = H.shape[0]
-    d = H.shape[1]
-    lam = np.full((b, d), np.nan)
-    code = np.full(b, UNDECIDED, dtype=np.int8)
-    finite = np.isfinite(H).all(axis=(1, 2)) & np.isfinite(E).all(axis=(1, 2))
-    if not finite.any():
-        return code, lam
-    Hf, Ef = H[finite], E[finite]
-    lam_f = np.linalg.eigvalsh(Hf)
-    weyl = np.sqrt((Ef * Ef).sum(axis=(1, 2)))
-    decided = (np.abs(lam_f) > weyl[:, None]).all(axis=1)
-    nmax = int(maximised.sum())
-    nmin = d - nmax
-    positive = (lam_f > 0).sum(axis=1)
-    stable = (positive == nmin) & ((lam_f < 0).sum(axis=1) == nmax)
-    if nmax and nmin:
-        B = np.flatnonzero(maximised)
-        HB = Hf[:, B][:, :, B]
-        EB = Ef[:, B][:, :, B]
-        lamB = np.linalg.eigvalsh(HB)
-        weylB = np.sqrt((EB * EB).sum(axis=(1, 2)))
-        decided &= (np.abs(lamB) > weylB[:, None]).all(axis=1)
-        stable &= (lamB < 0).all(axis=1)
-    out = np.where(stable, STABLE, UNSTABLE).astype(np.int8)
-    out[~decided] = UNDECIDED
-    code[finite] = out
-    lam[finite] = lam_f
-    return code, lam
-
-
-# --------------------------------------------------------------------------
 # Grid driver
 
 
@@ -576,6 +509,7 @@ def solve_system_grid(
         ``x`` of shape ``(points, width, d)``, ``curvature`` the Hessian
         eigenvalues.
     """
+
     names = equations.parameter_names
     xp = get_backend(backend)
     cs = compiled_system(equations, backend)
@@ -592,7 +526,7 @@ def solve_system_grid(
     host_params = [to_numpy(q) for q in params]
     P = [xp.asarray(q[point]) for q in host_params]
     Xd = xp.asarray(X)
-    H, E = _hessian_at(cs, Xd, P, xp.asarray(DX), xp)
+    H, E = hessian_at(cs, Xd, P, xp.asarray(DX), xp)
     fe = to_numpy(cs._call(cs.free_energy, Xd, P, xp))
     feb = SAFETY * to_numpy(cs._call(cs.free_energy_bound, Xd, P, xp, (FLOAT64_UNIT,)))
     mag = to_numpy(cs._call(cs.m, Xd, P, xp))
@@ -606,7 +540,7 @@ def solve_system_grid(
     rows = {}
     for i in range(n):
         sel = np.flatnonzero(point == i)
-        rows[i] = _settle_point(
+        rows[i] = settle_point(
             cs,
             [float(q[i]) for q in host_params],
             X[sel],
@@ -618,77 +552,6 @@ def solve_system_grid(
             inaccurate[sel],
         )
     return _grid_solution(equations, names, host_params, rows, n, cs.d)
-
-
-def _settle_point(cs, values, X, mag, fe, feb, code, lam, inaccurate):
-    """Equilibria at one point, with mpmath where float64 cannot decide."""
-    sign = -1 if cs.maximised.all() else 1
-    sols = [
-        {
-            "x": X[j],
-            "m": float(mag[j]),
-            "free_energy": float(fe[j]),
-            "eigenvalues": lam[j],
-            "code": int(code[j]),
-            "arithmetic": 0,
-        }
-        for j in range(len(X))
-    ]
-    stable = [j for j, s in enumerate(sols) if s["code"] == STABLE]
-    need = {j for j in range(len(sols)) if sols[j]["code"] == UNDECIDED or inaccurate[j]}
-    if stable:
-        best = min(stable, key=lambda j: sign * fe[j])
-        tied = [j for j in stable if sign * (fe[j] - fe[best]) <= feb[j] + feb[best]]
-        if len(tied) > 1:
-            need |= set(tied)
-    if need:
-        for j in sorted(need):
-            sols[j] = _mp_root(cs, values, sols[j])
-        stable = [j for j, s in enumerate(sols) if s["code"] == STABLE]
-    _label_equilibria(sols, stable, sign)
-    return sorted(sols, key=lambda s: tuple(s["x"]))
-
-
-def _label_equilibria(sols, stable, sign):
-    """STABLE for the best stable roots (mpmath free energies where known), METASTABLE else."""
-    import mpmath
-
-    if not stable:
-        return
-    keys = {j: sign * sols[j].get("mp_free_energy", sols[j]["free_energy"]) for j in stable}
-    best = min(keys.values())
-    exact = [j for j in stable if "mp_free_energy" in sols[j]]
-    for j in stable:
-        if j in exact and len(exact) > 1:
-            with mpmath.workdps(ESCALATION_DIGITS[0] + 5):
-                tol = mpmath.mpf(10) ** (-25) * max(1, abs(best))
-                same = keys[j] - best <= tol
-        else:
-            same = keys[j] == best
-        sols[j]["code"] = STABLE if same else METASTABLE
-
-
-def _mp_root(cs, values, sol):
-    """Polish a float64 root in mpmath and classify it there (30, 60, 120 digits)."""
-    from .precise_systems import polish_system
-
-    for digits in ESCALATION_DIGITS:
-        got = polish_system(cs.equations, values, sol["x"], digits)
-        if got is None:
-            # Newton's method in mpmath did not settle (a degenerate root converges
-            # only linearly): keep the float64 root, and say that it is undecided
-            return dict(sol, code=UNDECIDED)
-        if got["code"] != UNDECIDED:
-            break
-    return {
-        "x": np.array([float(v) for v in got["x"]]),
-        "m": float(got["m"]),
-        "free_energy": float(got["free_energy"]),
-        "mp_free_energy": got["free_energy"],
-        "eigenvalues": np.array([float(v) for v in got["eigenvalues"]]),
-        "code": got["code"],
-        "arithmetic": 1,
-    }
 
 
 def _describe(cs, values) -> str:
