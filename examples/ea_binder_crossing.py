@@ -64,35 +64,31 @@ def main(argv=None) -> int:
     def progress(L, done, total, seconds):
         print(f"L = {L}: {done}/{total} samples, {seconds:.0f} s", file=sys.stderr, flush=True)
 
-    runs = {}
     if args.stored:  # read only: the package's files are never written here
         from statmech.report.cache import DATA_DIR
 
-        for path in sorted(DATA_DIR.glob("ea3d_binder_L*.npz")):
-            run = sb.load(path)
-            runs[int(run["meta"]["L"])] = run
+        runs = sb.load_study(DATA_DIR)
         if not runs:
             print(f"ea_binder_crossing: error: no stored study in {DATA_DIR}", file=sys.stderr)
             return 2
     else:
+        runs = {}
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-    for L, ns, sw in zip(args.L, args.samples, args.sweeps, strict=True):
-        if args.stored:
-            break
-        try:
-            runs[L] = sb.run_size(
-                L,
-                ns,
-                sw,
-                TEMPERATURES,
-                out / f"ea3d_binder_L{L}.npz",
-                batch=args.batch,
-                progress=progress,
-            )
-        except ValueError as exc:
-            print(f"ea_binder_crossing: error: {exc}; or give --out DIR", file=sys.stderr)
-            return 2
+        for L, ns, sw in zip(args.L, args.samples, args.sweeps, strict=True):
+            try:
+                runs[L] = sb.run_size(
+                    L,
+                    ns,
+                    sw,
+                    TEMPERATURES,
+                    sb.study_file(out, L),
+                    batch=args.batch,
+                    progress=progress,
+                )
+            except ValueError as exc:
+                print(f"ea_binder_crossing: error: {exc}; or give --out DIR", file=sys.stderr)
+                return 2
     curves = {L: sb.binder_curves(r["q2"], r["q4"]) for L, r in runs.items()}
     xis = {L: sb.xi_curves(r["q2"], r["qk2"], L) for L, r in runs.items()}
     sizes = sorted(runs)

@@ -137,6 +137,21 @@ def run_size(
     }
 
 
+def study_file(folder, L: int) -> Path:
+    """The file of size ``L`` in a study's folder."""
+    return Path(folder) / f"ea3d_binder_L{int(L)}.npz"
+
+
+def load_study(folder, sizes=None) -> dict:
+    """``{L: load(file)}`` for ``sizes`` (every one must be there), or for every size
+    found in ``folder``; empty when none is."""
+    if sizes is None:
+        paths = sorted(Path(folder).glob("ea3d_binder_L*.npz"))
+        runs = [load(p) for p in paths]
+        return {int(r["meta"]["L"]): r for r in runs}
+    return {L: load(study_file(folder, L)) for L in sizes}
+
+
 def load(path) -> dict:
     """The arrays and settings of one size's file."""
     with np.load(path, allow_pickle=False) as f:

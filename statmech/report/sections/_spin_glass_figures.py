@@ -253,10 +253,9 @@ def stored_binder(sizes=EA_SIZES) -> dict | None:
     from statmech.numeric import spin_glass_binder as sb
     from statmech.report.cache import DATA_DIR
 
-    paths = [DATA_DIR / f"ea3d_binder_L{L}.npz" for L in sizes]
-    if not all(p.exists() for p in paths):
+    if not all(sb.study_file(DATA_DIR, L).exists() for L in sizes):
         return None
-    runs = {L: sb.load(p) for L, p in zip(sizes, paths, strict=True)}
+    runs = sb.load_study(DATA_DIR, sizes)
     temps = np.array(runs[sizes[0]]["meta"]["temperatures"])
     curves = {L: sb.binder_curves(r["q2"], r["q4"]) for L, r in runs.items()}
     xis = {L: sb.xi_curves(r["q2"], r["qk2"], L) for L, r in runs.items()}
